@@ -1,0 +1,114 @@
+//! Turning SDK errors into [`ShipError`]s: retryable or not, and for
+//! AccessDenied, which policy is probably missing what.
+
+use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
+use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+use aws_smithy_types::error::display::DisplayErrorContext;
+
+use crate::config::AuthMode;
+use crate::error::{ShipError, Side};
+
+/// S3 error codes that a later attempt can get past.
+const RETRYABLE_CODES: &[&str] = &[
+    "SlowDown",
+    "Throttling",
+    "ThrottlingException",
+    "RequestTimeout",
+    "RequestTimeTooSkewed",
+    "InternalError",
+    "ServiceUnavailable",
+    "OperationAborted",
+    // The source changed between HeadObject and the copy: the next attempt re-reads it.
+    "PreconditionFailed",
+];
+
+/// What was being attempted, for the error message.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Attempt<'a> {
+    pub side: Side,
+    pub operation: &'static str,
+    pub bucket: &'a str,
+    pub key: &'a str,
+    pub auth: &'a AuthMode,
+    pub archive_prefix: &'a str,
+}
+
+impl Attempt<'_> {
+    pub fn classify<E>(&self, err: SdkError<E, HttpResponse>) -> ShipError
+    where
+        E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+    {
+        let status = err.raw_response().map(|r| r.status().as_u16());
+        let code = err.code().map(str::to_string);
+        let message = DisplayErrorContext(&err).to_string();
+        let (bucket, key) = (self.bucket.to_string(), self.key.to_string());
+        if let (Side::Archive, AuthMode::AssumeRole { role_arn, .. }) = (self.side, self.auth) {
+            if status.is_none() && message.contains("AssumeRole") {
+                return ShipError::AssumeRole {
+                    role_arn: role_arn.clone(),
+                    message,
+                };
+            }
+        }
+        match (status, code.as_deref()) {
+            (_, Some("AccessDenied" | "AllAccessDisabled" | "InvalidAccessKeyId" | "SignatureDoesNotMatch"))
+            | (Some(403), _) => ShipError::AccessDenied {
+                side: self.side,
+                operation: self.operation,
+                bucket,
+                key,
+                hint: self.access_hint(),
+            },
+            (_, Some("NoSuchKey" | "NotFound")) | (Some(404), None) if self.side == Side::Source => {
+                ShipError::SourceGone { bucket, key }
+            }
+            (Some(s), _) if s >= 500 || s == 429 => self.transient(bucket, key, message),
+            (_, Some(c)) if RETRYABLE_CODES.contains(&c) => self.transient(bucket, key, message),
+            (None, _) if !matches!(err, SdkError::ConstructionFailure(_)) => {
+                // Timeouts, dropped connections, truncated responses.
+                self.transient(bucket, key, message)
+            }
+            _ => ShipError::Permanent {
+                side: self.side,
+                operation: self.operation,
+                bucket,
+                key,
+                message,
+            },
+        }
+    }
+
+    fn transient(&self, bucket: String, key: String, message: String) -> ShipError {
+        ShipError::Transient {
+            side: self.side,
+            operation: self.operation,
+            bucket,
+            key,
+            message,
+        }
+    }
+
+    /// The likeliest missing permission for a denied call, named by policy file.
+    fn access_hint(&self) -> String {
+        let object_arn = format!("arn:aws:s3:::{}/{}", self.bucket, self.key);
+        match (self.side, self.auth) {
+            (Side::Source, _) => format!(
+                "account A: the shipper's role needs s3:GetObject (and s3:GetObjectVersion for versioned events) on {object_arn} \
+                 (infra/policies/shipper-source-read.json.tpl), and the bucket's KMS key policy must allow it kms:Decrypt if the logs are SSE-KMS"
+            ),
+            (Side::Archive, AuthMode::Direct) => format!(
+                "account B: the archive bucket policy must allow this role s3:PutObject on arn:aws:s3:::{}/{}/* \
+                 with s3:x-amz-acl = bucket-owner-full-control (infra/policies/archive-bucket-policy.json.tpl), \
+                 account A's role needs the same in its identity policy (archive-write.json.tpl), \
+                 and a customer-managed KMS key on the bucket must allow kms:GenerateDataKey and kms:Decrypt",
+                self.bucket, self.archive_prefix
+            ),
+            (Side::Archive, AuthMode::AssumeRole { role_arn, .. }) => format!(
+                "account B: the writer role {role_arn} needs s3:PutObject on arn:aws:s3:::{}/{}/* \
+                 with s3:x-amz-acl = bucket-owner-full-control (infra/policies/archive-write.json.tpl), \
+                 and a customer-managed KMS key on the bucket must allow it kms:GenerateDataKey and kms:Decrypt",
+                self.bucket, self.archive_prefix
+            ),
+        }
+    }
+}

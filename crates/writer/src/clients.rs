@@ -1,0 +1,96 @@
+//! The one place SDK clients are made: standard retries, emulator endpoints,
+//! and the SDK's own assume-role provider for account B (cached and refreshed
+//! by the SDK, never by hand).
+
+use aws_config::retry::RetryConfig;
+use aws_config::sts::AssumeRoleProvider;
+use aws_config::{BehaviorVersion, SdkConfig};
+use aws_sdk_s3::config::ProvideCredentials;
+
+use crate::config::{AuthMode, ShipperConfig};
+use crate::error::ShipError;
+
+/// The two S3 clients the data path uses. In direct mode they are the same client.
+#[derive(Debug, Clone)]
+pub struct Clients {
+    /// Reads account A with the shipper's own credentials.
+    pub source: aws_sdk_s3::Client,
+    /// Writes account B: the shipper's own credentials (direct) or the writer role's.
+    pub archive: aws_sdk_s3::Client,
+}
+
+/// Load the ambient SDK configuration (environment, profile, container or
+/// Lambda role) with the standard retry mode. `AWS_ENDPOINT_URL` is honoured
+/// by the SDK itself, which is how the tests point everything at an emulator.
+pub async fn load_sdk_config() -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .load()
+        .await
+}
+
+/// S3 client settings derived from the shared config. Emulators want
+/// path-style addressing, so it is on whenever a custom endpoint is set.
+pub fn s3_config(base: &SdkConfig) -> aws_sdk_s3::config::Builder {
+    let builder = aws_sdk_s3::config::Builder::from(base);
+    if base.endpoint_url().is_some() {
+        builder.force_path_style(true)
+    } else {
+        builder
+    }
+}
+
+/// Build the source and archive clients for `config.auth`. `tune` lets a caller
+/// adjust both S3 clients (the test harness adds an interceptor there);
+/// production passes `std::convert::identity`.
+///
+/// In assume-role mode the role is assumed once here, so a wrong trust policy
+/// or external id fails at start-up with one clear line instead of on every object.
+pub async fn build_clients(
+    config: &ShipperConfig,
+    base: &SdkConfig,
+    tune: impl Fn(aws_sdk_s3::config::Builder) -> aws_sdk_s3::config::Builder,
+) -> Result<Clients, ShipError> {
+    let source = aws_sdk_s3::Client::from_conf(tune(s3_config(base)).build());
+    let archive = match &config.auth {
+        AuthMode::Direct => source.clone(),
+        AuthMode::AssumeRole {
+            role_arn,
+            external_id,
+            session_name,
+        } => {
+            let provider = AssumeRoleProvider::builder(role_arn.clone())
+                .external_id(external_id.clone())
+                .session_name(session_name.clone())
+                .configure(base)
+                .build()
+                .await;
+            provider
+                .provide_credentials()
+                .await
+                .map_err(|e| ShipError::AssumeRole {
+                    role_arn: role_arn.clone(),
+                    message: format!(
+                        "{}; account B's trust policy (writer-role-trust.json.tpl) must name this principal and require sts:ExternalId equal to LOGFERRY_EXTERNAL_ID, and account A's identity policy (shipper-assume-writer.json.tpl) must allow sts:AssumeRole on the role",
+                        aws_smithy_types::error::display::DisplayErrorContext(&e)
+                    ),
+                })?;
+            aws_sdk_s3::Client::from_conf(tune(s3_config(base).credentials_provider(provider)).build())
+        }
+    };
+    Ok(Clients { source, archive })
+}
+
+/// Account A's id, from the caller's own identity (needs no permission).
+pub async fn caller_account(base: &SdkConfig) -> Result<String, ShipError> {
+    let sts = aws_sdk_sts::Client::new(base);
+    let identity = sts.get_caller_identity().send().await.map_err(|e| {
+        ShipError::Invalid(format!(
+            "cannot learn account A's id from sts:GetCallerIdentity ({}); set LOGFERRY_SOURCE_ACCOUNT",
+            aws_smithy_types::error::display::DisplayErrorContext(&e)
+        ))
+    })?;
+    identity
+        .account
+        .ok_or_else(|| ShipError::Invalid("sts:GetCallerIdentity returned no account; set LOGFERRY_SOURCE_ACCOUNT".into()))
+}

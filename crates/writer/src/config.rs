@@ -1,0 +1,300 @@
+//! The shipper's configuration: one struct, read once at start-up from the
+//! environment (Lambda, ECS) or built from flags (CLI), validated with one
+//! clear line per problem.
+
+use serde::Deserialize;
+
+use crate::error::ConfigError;
+use crate::key::{KeyTemplate, DEFAULT_TEMPLATE};
+
+pub const MIB: u64 = 1024 * 1024;
+/// S3's smallest part (all but the last) and largest single copy.
+pub const MIN_PART_SIZE: u64 = 5 * MIB;
+pub const MAX_PART_SIZE: u64 = 5 * 1024 * MIB;
+pub const MAX_SINGLE_COPY: u64 = 5 * 1024 * MIB;
+
+/// How the archive account lets the shipper in.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum AuthMode {
+    /// The shipper's own credentials write, allowed by B's bucket policy.
+    /// Server-side `CopyObject`; no bytes pass through the shipper.
+    Direct,
+    /// Write with a role in B, assumed with an external id. The source is
+    /// streamed through the shipper, since B's role cannot read A.
+    AssumeRole {
+        role_arn: String,
+        external_id: String,
+        session_name: String,
+    },
+}
+
+/// Everything the writer needs to know, documented variable by variable in the README.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShipperConfig {
+    pub dest_bucket: String,
+    pub key_template: KeyTemplate,
+    pub auth: AuthMode,
+    /// Account A's id for the `{account}` placeholder; when unset, events that
+    /// carry it (EventBridge) supply it and otherwise the caller's identity does.
+    pub source_account: Option<String>,
+    /// Objects shipped at once by one invocation or worker.
+    pub concurrency: usize,
+    /// Streamed uploads: part size, and parts in flight per object. Memory per
+    /// object is bounded by `part_size * (part_concurrency + 1)`.
+    pub part_size: u64,
+    pub part_concurrency: usize,
+    /// Direct mode: objects larger than this are copied with `UploadPartCopy`.
+    pub copy_part_threshold: u64,
+}
+
+/// The raw settings, as environment variables or CLI flags give them.
+#[derive(Debug, Default, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RawConfig {
+    pub dest_bucket: Option<String>,
+    pub dest_prefix: Option<String>,
+    pub auth_mode: Option<String>,
+    pub role_arn: Option<String>,
+    pub external_id: Option<String>,
+    pub session_name: Option<String>,
+    pub key_template: Option<String>,
+    pub source_account: Option<String>,
+    pub concurrency: Option<String>,
+    pub part_size_mib: Option<String>,
+    pub part_concurrency: Option<String>,
+    pub copy_part_threshold_mib: Option<String>,
+}
+
+/// Environment variable for each raw setting, in README order.
+pub const ENV_VARS: &[(&str, &str)] = &[
+    ("dest_bucket", "LOGFERRY_DEST_BUCKET"),
+    ("dest_prefix", "LOGFERRY_DEST_PREFIX"),
+    ("auth_mode", "LOGFERRY_AUTH_MODE"),
+    ("role_arn", "LOGFERRY_ROLE_ARN"),
+    ("external_id", "LOGFERRY_EXTERNAL_ID"),
+    ("session_name", "LOGFERRY_SESSION_NAME"),
+    ("key_template", "LOGFERRY_KEY_TEMPLATE"),
+    ("source_account", "LOGFERRY_SOURCE_ACCOUNT"),
+    ("concurrency", "LOGFERRY_CONCURRENCY"),
+    ("part_size_mib", "LOGFERRY_PART_SIZE_MIB"),
+    ("part_concurrency", "LOGFERRY_PART_CONCURRENCY"),
+    ("copy_part_threshold_mib", "LOGFERRY_COPY_PART_THRESHOLD_MIB"),
+];
+
+impl RawConfig {
+    /// Read the `LOGFERRY_*` variables through `lookup` (the process environment in production).
+    pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Self {
+        let map: serde_json::Map<String, serde_json::Value> = ENV_VARS
+            .iter()
+            .filter_map(|(field, var)| {
+                lookup(var)
+                    .filter(|v| !v.trim().is_empty())
+                    .map(|v| (field.to_string(), serde_json::Value::String(v.trim().to_string())))
+            })
+            .collect();
+        serde_json::from_value(serde_json::Value::Object(map)).expect("every field is an optional string")
+    }
+
+    pub fn from_env() -> Self {
+        Self::from_lookup(|name| std::env::var(name).ok())
+    }
+
+    /// Validate into a [`ShipperConfig`], or every problem found, one line each.
+    pub fn validate(self) -> Result<ShipperConfig, Vec<ConfigError>> {
+        let mut errors = Vec::new();
+        let mut fail = |msg: String| errors.push(ConfigError(msg));
+
+        let dest_bucket = match self.dest_bucket {
+            Some(b) if is_bucket_name(&b) => b,
+            Some(b) => {
+                fail(format!("LOGFERRY_DEST_BUCKET `{b}` is not a valid S3 bucket name; set it to the archive bucket's name (not an ARN or s3:// URI)"));
+                String::new()
+            }
+            None => {
+                fail("LOGFERRY_DEST_BUCKET is not set; set it to the archive bucket's name in account B".into());
+                String::new()
+            }
+        };
+        let prefix = self.dest_prefix.unwrap_or_else(|| "logferry".to_string());
+        let template = self.key_template.unwrap_or_else(|| DEFAULT_TEMPLATE.to_string());
+        let key_template = KeyTemplate::parse(&template, &prefix).map_err(|e| fail(e.0)).ok();
+
+        let auth = match (self.auth_mode.as_deref(), self.role_arn, self.external_id) {
+            (Some("direct") | None, None, None) => Some(AuthMode::Direct),
+            (Some("direct"), Some(_), _) | (Some("direct"), _, Some(_)) => {
+                fail("LOGFERRY_AUTH_MODE is `direct` but LOGFERRY_ROLE_ARN / LOGFERRY_EXTERNAL_ID are set; unset them, or set LOGFERRY_AUTH_MODE=assume-role".into());
+                None
+            }
+            (Some("assume-role") | None, Some(role_arn), Some(external_id)) => {
+                let mut ok = true;
+                if !is_role_arn(&role_arn) {
+                    fail(format!("LOGFERRY_ROLE_ARN `{role_arn}` is not an IAM role ARN; set it to arn:aws:iam::<account-B-id>:role/<writer-role>"));
+                    ok = false;
+                }
+                if !is_external_id(&external_id) {
+                    fail("LOGFERRY_EXTERNAL_ID must be 2-1224 characters of letters, digits and +=,.@:/-; set it to the value in the writer role's trust policy".into());
+                    ok = false;
+                }
+                let session_name = self.session_name.unwrap_or_else(|| "logferry-shipper".into());
+                if !is_session_name(&session_name) {
+                    fail("LOGFERRY_SESSION_NAME must be 2-64 characters of letters, digits and +=,.@-".into());
+                    ok = false;
+                }
+                ok.then_some(AuthMode::AssumeRole {
+                    role_arn,
+                    external_id,
+                    session_name,
+                })
+            }
+            (Some("assume-role") | None, Some(_), None) => {
+                fail("LOGFERRY_ROLE_ARN is set without LOGFERRY_EXTERNAL_ID; set the external id that the writer role's trust policy requires".into());
+                None
+            }
+            (Some("assume-role") | None, None, Some(_)) => {
+                fail("LOGFERRY_EXTERNAL_ID is set without LOGFERRY_ROLE_ARN; set the ARN of the writer role in account B".into());
+                None
+            }
+            (Some(other), _, _) => {
+                fail(format!("LOGFERRY_AUTH_MODE `{other}` is unknown; set it to `direct` or `assume-role`"));
+                None
+            }
+        };
+
+        if let Some(account) = &self.source_account {
+            if !is_account_id(account) {
+                fail(format!("LOGFERRY_SOURCE_ACCOUNT `{account}` is not a 12-digit account id; set it to account A's id or unset it"));
+            }
+        }
+        let mut number = |name: &str, value: Option<String>, default: u64, min: u64, max: u64| -> u64 {
+            match value {
+                None => default,
+                Some(v) => match v.parse::<u64>() {
+                    Ok(n) if (min..=max).contains(&n) => n,
+                    _ => {
+                        fail(format!("{name} `{v}` must be a whole number from {min} to {max}"));
+                        default
+                    }
+                },
+            }
+        };
+        let concurrency = number("LOGFERRY_CONCURRENCY", self.concurrency, 8, 1, 256) as usize;
+        let part_size = number("LOGFERRY_PART_SIZE_MIB", self.part_size_mib, 16, 5, 5 * 1024) * MIB;
+        let part_concurrency = number("LOGFERRY_PART_CONCURRENCY", self.part_concurrency, 4, 1, 64) as usize;
+        let copy_part_threshold = number(
+            "LOGFERRY_COPY_PART_THRESHOLD_MIB",
+            self.copy_part_threshold_mib,
+            5 * 1024,
+            5,
+            5 * 1024,
+        ) * MIB;
+
+        match (key_template, auth) {
+            (Some(key_template), Some(auth)) if errors.is_empty() => Ok(ShipperConfig {
+                dest_bucket,
+                key_template,
+                auth,
+                source_account: self.source_account,
+                concurrency,
+                part_size,
+                part_concurrency,
+                copy_part_threshold,
+            }),
+            _ => Err(errors),
+        }
+    }
+}
+
+impl ShipperConfig {
+    /// Read and validate the environment; on failure, every problem joined into one line each.
+    pub fn from_env() -> Result<Self, String> {
+        RawConfig::from_env().validate().map_err(join_errors)
+    }
+}
+
+pub fn join_errors(errors: Vec<ConfigError>) -> String {
+    errors.iter().map(|e| e.0.as_str()).collect::<Vec<_>>().join("\n")
+}
+
+fn is_bucket_name(b: &str) -> bool {
+    (3..=63).contains(&b.len())
+        && b.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        && b.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && b.ends_with(|c: char| c.is_ascii_alphanumeric())
+}
+
+pub fn is_account_id(a: &str) -> bool {
+    a.len() == 12 && a.bytes().all(|c| c.is_ascii_digit())
+}
+
+fn is_role_arn(arn: &str) -> bool {
+    let parts: Vec<&str> = arn.splitn(6, ':').collect();
+    matches!(parts.as_slice(), ["arn", partition, "iam", "", account, resource]
+        if partition.starts_with("aws") && is_account_id(account)
+            && resource.strip_prefix("role/").is_some_and(|name| !name.is_empty()))
+}
+
+fn is_external_id(id: &str) -> bool {
+    (2..=1224).contains(&id.len())
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c))
+}
+
+fn is_session_name(name: &str) -> bool {
+    (2..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(vars: &[(&str, &str)]) -> Result<ShipperConfig, Vec<ConfigError>> {
+        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
+        RawConfig::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).validate()
+    }
+
+    fn errors(vars: &[(&str, &str)]) -> String {
+        join_errors(config(vars).unwrap_err())
+    }
+
+    #[test]
+    fn direct_is_the_default_without_a_role() {
+        let c = config(&[("LOGFERRY_DEST_BUCKET", "archive-b")]).unwrap();
+        assert_eq!(c.auth, AuthMode::Direct);
+        assert_eq!(c.key_template.prefix(), "logferry");
+        assert_eq!(c.part_size, 16 * MIB);
+    }
+
+    #[test]
+    fn assume_role_is_inferred_from_role_and_external_id() {
+        let c = config(&[
+            ("LOGFERRY_DEST_BUCKET", "archive-b"),
+            ("LOGFERRY_ROLE_ARN", "arn:aws:iam::222233334444:role/logferry-writer"),
+            ("LOGFERRY_EXTERNAL_ID", "ext-123"),
+        ])
+        .unwrap();
+        assert!(matches!(c.auth, AuthMode::AssumeRole { ref session_name, .. } if session_name == "logferry-shipper"));
+    }
+
+    #[test]
+    fn each_problem_gets_its_own_line_naming_the_fix() {
+        let e = errors(&[]);
+        assert!(e.contains("LOGFERRY_DEST_BUCKET is not set"), "{e}");
+        let e = errors(&[("LOGFERRY_DEST_BUCKET", "b-ok"), ("LOGFERRY_ROLE_ARN", "arn:aws:iam::222233334444:role/w")]);
+        assert!(e.contains("without LOGFERRY_EXTERNAL_ID"), "{e}");
+        let e = errors(&[("LOGFERRY_DEST_BUCKET", "b-ok"), ("LOGFERRY_EXTERNAL_ID", "x1")]);
+        assert!(e.contains("without LOGFERRY_ROLE_ARN"), "{e}");
+        let e = errors(&[
+            ("LOGFERRY_DEST_BUCKET", "s3://Bad"),
+            ("LOGFERRY_ROLE_ARN", "arn:aws:iam::2222:user/w"),
+            ("LOGFERRY_EXTERNAL_ID", "x1"),
+            ("LOGFERRY_KEY_TEMPLATE", "{prefix}/../{key}"),
+            ("LOGFERRY_PART_SIZE_MIB", "1"),
+        ]);
+        assert_eq!(e.lines().count(), 4, "{e}");
+        assert!(e.contains("not a valid S3 bucket name"), "{e}");
+        assert!(e.contains("not an IAM role ARN"), "{e}");
+        assert!(e.contains("could escape the prefix"), "{e}");
+        assert!(e.contains("LOGFERRY_PART_SIZE_MIB `1`"), "{e}");
+        let e = errors(&[("LOGFERRY_DEST_BUCKET", "b-ok"), ("LOGFERRY_AUTH_MODE", "magic")]);
+        assert!(e.contains("`direct` or `assume-role`"), "{e}");
+    }
+}

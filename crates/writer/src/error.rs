@@ -1,0 +1,97 @@
+//! What can go wrong while shipping one object, and whether trying again can help.
+
+use std::fmt;
+
+/// Which side of the crossing a request was made against.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Side {
+    /// Account A: the source log bucket, read with the shipper's own credentials.
+    Source,
+    /// Account B: the archive bucket, written directly or with the assumed writer role.
+    Archive,
+}
+
+impl fmt::Display for Side {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(match self {
+            Side::Source => "source bucket (account A)",
+            Side::Archive => "archive bucket (account B)",
+        })
+    }
+}
+
+/// A failure to ship one object. `is_retryable` decides between "leave it on
+/// the queue" and "let it go to the dead-letter queue".
+#[derive(Debug, thiserror::Error)]
+pub enum ShipError {
+    /// Throttling, 5xx, timeouts, dropped connections: the same request may pass later.
+    #[error("{operation} on {side} s3://{bucket}/{key} failed and may pass on retry: {message}")]
+    Transient {
+        side: Side,
+        operation: &'static str,
+        bucket: String,
+        key: String,
+        message: String,
+    },
+    /// IAM said no. Permanent until a policy changes; `hint` names the likely gap.
+    #[error("{operation} on {side} s3://{bucket}/{key} was denied: {hint}")]
+    AccessDenied {
+        side: Side,
+        operation: &'static str,
+        bucket: String,
+        key: String,
+        hint: String,
+    },
+    /// The source object is gone (deleted or expired before we got to it).
+    #[error("source object s3://{bucket}/{key} no longer exists; skipped")]
+    SourceGone { bucket: String, key: String },
+    /// The copy landed but does not match what was read: never counted as shipped.
+    #[error("verification failed for s3://{bucket}/{key}: {detail}")]
+    VerifyMismatch {
+        bucket: String,
+        key: String,
+        detail: String,
+    },
+    /// Assuming the writer role in account B failed.
+    #[error("cannot assume {role_arn}: {message}")]
+    AssumeRole { role_arn: String, message: String },
+    /// Anything else S3 rejected that a retry will not fix (bad request, key too long ...).
+    #[error("{operation} on {side} s3://{bucket}/{key} failed permanently: {message}")]
+    Permanent {
+        side: Side,
+        operation: &'static str,
+        bucket: String,
+        key: String,
+        message: String,
+    },
+    /// The event or object cannot be mapped to a destination (bad key, bad event shape).
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl ShipError {
+    /// True when leaving the message for another delivery can succeed.
+    pub fn is_retryable(&self) -> bool {
+        match self {
+            ShipError::Transient { .. } => true,
+            // STS throttles and blips too; a trust policy error is repeated by
+            // every retry but goes to the DLQ after maxReceiveCount anyway.
+            ShipError::AssumeRole { .. } => true,
+            ShipError::VerifyMismatch { .. } => true,
+            ShipError::AccessDenied { .. }
+            | ShipError::SourceGone { .. }
+            | ShipError::Permanent { .. }
+            | ShipError::Invalid(_) => false,
+        }
+    }
+
+    /// A skipped object is not a failure: nothing is lost by dropping its message.
+    pub fn is_skip(&self) -> bool {
+        matches!(self, ShipError::SourceGone { .. })
+    }
+}
+
+/// A configuration problem found at start-up: one line, naming the fix.
+#[derive(Debug, thiserror::Error, PartialEq, Eq)]
+#[error("{0}")]
+pub struct ConfigError(pub String);

@@ -1,0 +1,27 @@
+//! logferry's writer: ships S3 log objects from account A into account B's
+//! archive, byte for byte, owned by B, verified by CRC32C.
+//!
+//! The data path, one module each:
+//! [`event`] (events → [`ObjectRef`]s) → [`source`] (what the object is) →
+//! [`plan`] (destination key, method) → [`write`] (copy or stream) →
+//! [`verify`] → [`ship`] (the report). [`config`] and [`clients`] are read and
+//! built once by the front-end; nothing here knows about Lambda.
+
+mod classify;
+pub mod clients;
+pub mod config;
+pub mod error;
+pub mod event;
+pub mod key;
+pub mod plan;
+pub mod ship;
+pub mod source;
+pub mod verify;
+pub mod write;
+
+pub use clients::{build_clients, caller_account, load_sdk_config, Clients};
+pub use config::{AuthMode, RawConfig, ShipperConfig};
+pub use error::{ConfigError, ShipError};
+pub use event::{parse_event, parse_text, ObjectRef, Parsed, Skip};
+pub use key::{DestinationKey, KeyTemplate};
+pub use ship::{Shipped, Shipper};

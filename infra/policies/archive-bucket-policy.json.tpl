@@ -1,0 +1,52 @@
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "DenyInsecureTransport",
+      "Effect": "Deny",
+      "Principal": "*",
+      "Action": "s3:*",
+      "Resource": [
+        "${archive_bucket_arn}",
+        "${archive_bucket_arn}/*"
+      ],
+      "Condition": {
+        "Bool": {
+          "aws:SecureTransport": "false"
+        }
+      }
+    },
+    {
+      "Sid": "AllowShipperWriteWithOwnerFullControl",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(writer_principal_arns)}
+      },
+      "Action": "s3:PutObject",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
+      "Condition": {
+        "StringEquals": {
+          "s3:x-amz-acl": "bucket-owner-full-control"
+        }
+      }
+    },
+    {
+      "Sid": "AllowShipperMultipartContinuation",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(writer_principal_arns)}
+      },
+      "Action": "s3:PutObject",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
+      "Condition": {
+        "StringEquals": {
+          "s3:ObjectCreationOperation": [
+            "UploadPart",
+            "UploadPartCopy",
+            "CompleteMultipartUpload"
+          ]
+        }
+      }
+    }
+  ]
+}

@@ -1,0 +1,25 @@
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "AnalystsDecryptArchiveObjectsViaS3",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(analyst_principal_arns)}
+      },
+      "Action": "kms:Decrypt",
+      "Resource": "*",
+      "Condition": {
+        "StringEquals": {
+          "kms:ViaService": "${s3_via_service}"
+        },
+        "StringLike": {
+          "kms:EncryptionContext:aws:s3:arn": [
+            "${archive_bucket_arn}",
+            "${archive_bucket_arn}/${archive_prefix}/*"
+          ]
+        }
+      }
+    }
+  ]
+}

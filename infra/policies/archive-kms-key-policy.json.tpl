@@ -1,0 +1,58 @@
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "ArchiveAccountAdministersKey",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": "${key_admin_principal_arn}"
+      },
+      "Action": [
+        "kms:DescribeKey",
+        "kms:GetKeyPolicy",
+        "kms:GetKeyRotationStatus",
+        "kms:ListGrants",
+        "kms:ListKeyPolicies",
+        "kms:ListResourceTags",
+        "kms:PutKeyPolicy",
+        "kms:EnableKey",
+        "kms:DisableKey",
+        "kms:EnableKeyRotation",
+        "kms:DisableKeyRotation",
+        "kms:UpdateKeyDescription",
+        "kms:CreateAlias",
+        "kms:UpdateAlias",
+        "kms:DeleteAlias",
+        "kms:RevokeGrant",
+        "kms:TagResource",
+        "kms:UntagResource",
+        "kms:ScheduleKeyDeletion",
+        "kms:CancelKeyDeletion"
+      ],
+      "Resource": "*"
+    },
+    {
+      "Sid": "WritersEncryptArchiveObjectsViaS3",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(writer_principal_arns)}
+      },
+      "Action": [
+        "kms:GenerateDataKey",
+        "kms:Decrypt"
+      ],
+      "Resource": "*",
+      "Condition": {
+        "StringEquals": {
+          "kms:ViaService": "${s3_via_service}"
+        },
+        "StringLike": {
+          "kms:EncryptionContext:aws:s3:arn": [
+            "${archive_bucket_arn}",
+            "${archive_bucket_arn}/${archive_prefix}/*"
+          ]
+        }
+      }
+    }
+  ]
+}

@@ -1,0 +1,37 @@
+{
+  "Version": "2012-10-17",
+  "Statement": [
+    {
+      "Sid": "WriteArchivePrefixWithOwnerFullControl",
+      "Effect": "Allow",
+      "Action": "s3:PutObject",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
+      "Condition": {
+        "StringEquals": {
+          "s3:x-amz-acl": "bucket-owner-full-control"
+        }
+      }
+    },
+    {
+      "Sid": "ContinueMultipartUploadsUnderArchivePrefix",
+      "Effect": "Allow",
+      "Action": "s3:PutObject",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
+      "Condition": {
+        "StringEquals": {
+          "s3:ObjectCreationOperation": [
+            "UploadPart",
+            "UploadPartCopy",
+            "CompleteMultipartUpload"
+          ]
+        }
+      }
+    },
+    {
+      "Sid": "AbortOwnMultipartUploads",
+      "Effect": "Allow",
+      "Action": "s3:AbortMultipartUpload",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
+    }
+  ]
+}
