@@ -29,24 +29,6 @@
           "s3:x-amz-acl": "bucket-owner-full-control"
         }
       }
-    },
-    {
-      "Sid": "AllowShipperMultipartContinuation",
-      "Effect": "Allow",
-      "Principal": {
-        "AWS": ${jsonencode(writer_principal_arns)}
-      },
-      "Action": "s3:PutObject",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
-      "Condition": {
-        "StringEquals": {
-          "s3:ObjectCreationOperation": [
-            "UploadPart",
-            "UploadPartCopy",
-            "CompleteMultipartUpload"
-          ]
-        }
-      }
     }
   ]
 }

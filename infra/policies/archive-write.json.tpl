@@ -11,27 +11,6 @@
           "s3:x-amz-acl": "bucket-owner-full-control"
         }
       }
-    },
-    {
-      "Sid": "ContinueMultipartUploadsUnderArchivePrefix",
-      "Effect": "Allow",
-      "Action": "s3:PutObject",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
-      "Condition": {
-        "StringEquals": {
-          "s3:ObjectCreationOperation": [
-            "UploadPart",
-            "UploadPartCopy",
-            "CompleteMultipartUpload"
-          ]
-        }
-      }
-    },
-    {
-      "Sid": "AbortOwnMultipartUploads",
-      "Effect": "Allow",
-      "Action": "s3:AbortMultipartUpload",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
     }
   ]
 }

@@ -1,0 +1,67 @@
+//! The emulator harness shared by the integration tests and `make demo`:
+//! three accounts on a local AWS endpoint with IAM enforced, set up with the
+//! policy files Terraform uses, and the real Lambda handler fed with the
+//! notifications the emulator produced.
+
+pub mod emulator;
+pub mod gaps;
+pub mod policy;
+pub mod world;
+
+use aws_smithy_runtime_api::box_error::BoxError;
+use aws_smithy_runtime_api::client::interceptors::context::BeforeTransmitInterceptorContextMut;
+use aws_smithy_runtime_api::client::interceptors::Intercept;
+use aws_smithy_runtime_api::client::runtime_components::RuntimeComponents;
+use aws_smithy_types::config_bag::ConfigBag;
+
+pub use emulator::{Endpoint, IamMode};
+pub use world::{Account, Mode, World};
+
+/// Marks a request as having arrived over TLS, the way a TLS-terminating
+/// proxy would; fakecloud derives `aws:SecureTransport` from it (gap
+/// [`gaps::SECURE_TRANSPORT_HEADER`]). Test-only: never in product code.
+#[derive(Debug, Clone, Copy)]
+pub struct ForwardedHttps;
+
+impl Intercept for ForwardedHttps {
+    fn name(&self) -> &'static str {
+        "ForwardedHttps"
+    }
+
+    fn modify_before_transmit(
+        &self,
+        context: &mut BeforeTransmitInterceptorContextMut<'_>,
+        _components: &RuntimeComponents,
+        _cfg: &mut ConfigBag,
+    ) -> Result<(), BoxError> {
+        context.request_mut().headers_mut().insert("x-forwarded-proto", "https");
+        Ok(())
+    }
+}
+
+/// Structured logs for tests and the demo, quiet unless `RUST_LOG` says otherwise.
+pub fn init_tracing() {
+    let _ = tracing_subscriber::fmt()
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
+        )
+        .with_test_writer()
+        .try_init();
+}
+
+/// One endpoint per IAM mode, shared by every test in a test binary.
+pub async fn shared_endpoint(mode: IamMode) -> &'static Endpoint {
+    static STRICT: tokio::sync::OnceCell<Endpoint> = tokio::sync::OnceCell::const_new();
+    static SOFT: tokio::sync::OnceCell<Endpoint> = tokio::sync::OnceCell::const_new();
+    let cell = match mode {
+        IamMode::Strict => &STRICT,
+        IamMode::Soft => &SOFT,
+    };
+    cell.get_or_init(|| async move {
+        tokio::task::spawn_blocking(move || Endpoint::start(mode))
+            .await
+            .expect("emulator start task")
+            .unwrap_or_else(|e| panic!("cannot start the emulator: {e:#}"))
+    })
+    .await
+}

@@ -129,8 +129,19 @@ fn json_type(value: &Value) -> &'static str {
 }
 
 fn parse_s3_event(value: &Value) -> Result<Parsed, EventError> {
+    // `aws_lambda_events` requires the identity and request blocks that S3
+    // always sends; emulators and hand-made replays often leave them out, and
+    // nothing here reads them, so their absence is not a reason to drop logs.
+    let mut value = value.clone();
+    if let Some(records) = value.get_mut("Records").and_then(Value::as_array_mut) {
+        for record in records.iter_mut().filter_map(Value::as_object_mut) {
+            for block in ["userIdentity", "requestParameters", "responseElements"] {
+                record.entry(block).or_insert_with(|| Value::Object(Default::default()));
+            }
+        }
+    }
     let event: S3Event =
-        serde_json::from_value(value.clone()).map_err(|e| EventError::Malformed {
+        serde_json::from_value(value).map_err(|e| EventError::Malformed {
             kind: "S3",
             detail: e.to_string(),
         })?;
@@ -310,7 +321,7 @@ mod tests {
         assert!(matches!(parse_text("not json"), Err(EventError::NotJson(_))));
         let err = parse_text(r#"{"hello": 1}"#).unwrap_err();
         assert!(err.to_string().contains("top-level keys [hello]"), "{err}");
-        let err = parse_text(r#"{"Records": [{"eventName": "ObjectCreated:Put"}]}"#).unwrap_err();
+        let err = parse_text(r#"{"Records": [{"eventName": "ObjectCreated:Put", "eventTime": "2026-11-21T00:00:00Z", "s3": {"bucket": {}, "object": {"key": "k"}}}]}"#).unwrap_err();
         assert!(matches!(err, EventError::Malformed { kind: "S3", .. }), "{err}");
     }
 

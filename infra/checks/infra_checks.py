@@ -1,0 +1,190 @@
+#!/usr/bin/env python3
+"""Static checks for logferry's Terraform and IAM policy templates.
+
+Called by run.sh inside the pinned venv; one subcommand per check. Each prints
+its problems (one per line) and exits non-zero if there are any. Keep the
+output short: run.sh shows it only when a check fails.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import sys
+from pathlib import Path
+
+# The only two interpolation forms the templates may use. Terraform's
+# templatefile() understands far more; the Rust emulator tests render the same
+# files with a tiny renderer, so anything beyond these two would diverge.
+PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+STRING_FORM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)$")
+LIST_FORM = re.compile(r"^jsonencode\(([A-Za-z_][A-Za-z0-9_]*)\)$")
+
+MODULE_FILES = ("main.tf", "variables.tf", "outputs.tf", "versions.tf", "README.md")
+NEEDS_VALIDATION = re.compile(r"(_account_ids?|_arns?|_prefix)$")
+
+
+def unquote(name: str) -> str:
+    """python-hcl2 8.x keeps the quotes of block labels and string literals."""
+    if len(name) >= 2 and name[0] == name[-1] == '"':
+        return name[1:-1]
+    return name
+
+
+def tf_files(infra: Path) -> list[Path]:
+    return sorted(p for p in infra.rglob("*.tf") if ".terraform" not in p.parts)
+
+
+def check_parse(infra: Path) -> list[str]:
+    import hcl2  # python-hcl2, from the isolated --target dir
+
+    problems = []
+    files = tf_files(infra)
+    for path in files:
+        try:
+            with path.open(encoding="utf-8") as handle:
+                hcl2.load(handle)
+        except Exception as err:  # the parser raises lark errors of many kinds
+            first_line = str(err).strip().splitlines()[0] if str(err).strip() else type(err).__name__
+            problems.append(f"{path.relative_to(infra.parent)}: {first_line}")
+    if not files:
+        problems.append("no .tf files found under infra/")
+    print(f"{len(files)} files")
+    return problems
+
+
+def check_conventions(infra: Path) -> list[str]:
+    import hcl2
+
+    problems = []
+    # Empty directories are skipped: git does not track them, so they are
+    # not modules, just leftovers in a work tree.
+    modules = sorted(p for p in (infra / "modules").iterdir() if p.is_dir() and any(p.iterdir()))
+    for module in modules:
+        rel = module.relative_to(infra.parent)
+        for name in MODULE_FILES:
+            if not (module / name).is_file():
+                problems.append(f"{rel}: missing {name}")
+        variables_tf = module / "variables.tf"
+        if not variables_tf.is_file():
+            continue
+        try:
+            with variables_tf.open(encoding="utf-8") as handle:
+                parsed = hcl2.load(handle)
+        except Exception:
+            continue  # reported by the parse check
+        for block in parsed.get("variable", []):
+            for raw_name, body in block.items():
+                name = unquote(raw_name)
+                where = f"{rel}/variables.tf: variable {name}"
+                if "type" not in body:
+                    problems.append(f"{where} has no type")
+                description = unquote(str(body.get("description", ""))).strip()
+                if not description:
+                    problems.append(f"{where} has no description")
+                if NEEDS_VALIDATION.search(name) and not body.get("validation"):
+                    problems.append(f"{where} needs a validation block")
+    print(f"{len(modules)} modules")
+    return problems
+
+
+def render(template: str, values: dict, source: str) -> tuple[str, list[str]]:
+    """Render exactly the two supported forms; anything else is an error."""
+    problems = []
+    if "%{" in template:
+        problems.append(f"{source}: template directives (%{{...}}) are not allowed")
+
+    def substitute(match: re.Match) -> str:
+        expr = match.group(1).strip()
+        string_name = STRING_FORM.match(expr)
+        list_name = LIST_FORM.match(expr)
+        if string_name:
+            name = string_name.group(1)
+            value = values.get(name)
+            if not isinstance(value, str):
+                problems.append(f"{source}: ${{{name}}} needs a string in sample-vars.json")
+                return match.group(0)
+            return value
+        if list_name:
+            name = list_name.group(1)
+            value = values.get(name)
+            if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
+                problems.append(f"{source}: ${{jsonencode({name})}} needs a list of strings in sample-vars.json")
+                return match.group(0)
+            return json.dumps(value)
+        problems.append(f"{source}: unsupported placeholder ${{{expr}}}")
+        return match.group(0)
+
+    return PLACEHOLDER.sub(substitute, template), problems
+
+
+def load_allowlist(path: Path) -> list[dict]:
+    if not path.is_file():
+        return []
+    entries = json.loads(path.read_text(encoding="utf-8"))
+    for entry in entries:
+        missing = {"template", "issue", "detail_contains", "reason"} - entry.keys()
+        if missing or not str(entry.get("reason", "")).strip():
+            raise SystemExit(
+                f"{path.name}: every entry needs template, issue, detail_contains and a reason: {entry}"
+            )
+    return entries
+
+
+def check_policies(infra: Path) -> list[str]:
+    from parliament import analyze_policy_string
+
+    policies = infra / "policies"
+    problems = []
+    values = json.loads((policies / "sample-vars.json").read_text(encoding="utf-8"))
+    allowlist = load_allowlist(Path(__file__).with_name("parliament-allowlist.json"))
+    used = set()
+    templates = sorted(policies.glob("*.json.tpl"))
+    for path in templates:
+        rendered, render_problems = render(path.read_text(encoding="utf-8"), values, path.name)
+        problems += render_problems
+        if render_problems:
+            continue
+        try:
+            json.loads(rendered)
+        except json.JSONDecodeError as err:
+            problems.append(f"{path.name}: rendered text is not JSON: {err}")
+            continue
+        analyzed = analyze_policy_string(rendered, include_community_auditors=True)
+        for finding in analyzed.findings:
+            detail = finding.detail if isinstance(finding.detail, str) else json.dumps(finding.detail)
+            context = f"{detail} {json.dumps(finding.location, default=str)}"
+            hits = [
+                i for i, entry in enumerate(allowlist)
+                if entry["template"] == path.name
+                and entry["issue"] == finding.issue
+                and entry["detail_contains"] in context
+            ]
+            if hits:
+                used.update(hits)
+                continue
+            problems.append(f"{path.name}: parliament {finding.issue}: {detail or context}")
+    for i, entry in enumerate(allowlist):
+        if i not in used:
+            problems.append(f"parliament-allowlist.json: stale entry {entry['template']} {entry['issue']} (remove it)")
+    print(f"{len(templates)} templates")
+    return problems
+
+
+CHECKS = {"parse": check_parse, "conventions": check_conventions, "policies": check_policies}
+
+
+def main() -> int:
+    parser = argparse.ArgumentParser(description=__doc__)
+    parser.add_argument("check", choices=sorted(CHECKS))
+    parser.add_argument("--infra", type=Path, default=Path(__file__).resolve().parent.parent)
+    args = parser.parse_args()
+    problems = CHECKS[args.check](args.infra.resolve())
+    for problem in problems:
+        print(problem)
+    return 1 if problems else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

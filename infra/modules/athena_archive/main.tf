@@ -1,0 +1,46 @@
+# Account B: Athena over the logs logferry ships into the archive bucket
+# (log_archive). Objects live at
+#   <archive_prefix>/<account>/<region>/<source bucket>/<yyyy>/<MM>/<dd>/<source key>
+# the shipper's default destination key layout, which the table's partition
+# projection mirrors.
+
+data "aws_partition" "current" {}
+
+locals {
+  archive_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
+}
+
+module "workspace" {
+  source = "../athena_workspace"
+
+  workgroup_name                   = var.workgroup_name
+  database_name                    = var.database_name
+  table_names                      = [var.table_name]
+  results_bucket_name              = var.results_bucket_name
+  results_expiration_days          = var.results_expiration_days
+  results_kms_key_arn              = var.results_kms_key_arn
+  bytes_scanned_cutoff_per_query   = var.bytes_scanned_cutoff_per_query
+  analyst_role_name                = var.analyst_role_name
+  analyst_trusted_principal_arns   = var.analyst_trusted_principal_arns
+  analyst_permissions_boundary_arn = var.analyst_permissions_boundary_arn
+  log_bucket_arn                   = local.archive_bucket_arn
+  log_key_prefix                   = "${var.archive_prefix}/"
+  log_kms_key_arns                 = var.archive_kms_key_arn == null ? [] : [var.archive_kms_key_arn]
+  access_log_bucket_name           = var.access_log_bucket_name
+  tags                             = var.tags
+}
+
+module "access_log_table" {
+  source = "../s3_access_log_table"
+
+  database_name         = module.workspace.database_name
+  table_name            = var.table_name
+  location_prefix       = "s3://${var.archive_bucket_name}/${var.archive_prefix}/"
+  source_account_ids    = var.source_account_ids
+  source_regions        = var.source_regions
+  source_bucket_names   = var.source_bucket_names
+  projection_start_date = var.projection_start_date
+  workgroup_name        = module.workspace.workgroup_name
+  saved_queries_enabled = var.saved_queries_enabled
+  saved_query_days      = var.saved_query_days
+}

@@ -1,0 +1,361 @@
+# ---------------------------------------------------------------------------
+# Identity and naming
+# ---------------------------------------------------------------------------
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix for every resource name this module creates (queue, function, log group, alarms)."
+  default     = "logferry"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "source_account_id" {
+  type        = string
+  description = "Account id of the source account (A). Must match the account of the provider passed to this module; it is also handed to the shipper as LOGFERRY_SOURCE_ACCOUNT."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
+    error_message = "source_account_id must be a 12-digit AWS account id."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags added to every taggable resource."
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------
+# Buckets
+# ---------------------------------------------------------------------------
+
+variable "audited_bucket_name" {
+  type        = string
+  description = "Name of the bucket whose requests are recorded by S3 server access logging."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.audited_bucket_name))
+    error_message = "audited_bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)."
+  }
+}
+
+variable "access_log_bucket_name" {
+  type        = string
+  description = "Name of the bucket that receives the server access logs and whose object-created events feed the shipper."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
+    error_message = "access_log_bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)."
+  }
+}
+
+variable "access_log_prefix" {
+  type        = string
+  description = "Key prefix, without leading or trailing slash, under which S3 delivers access logs in the log bucket. Only objects under it are shipped."
+  default     = "s3-access"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.access_log_prefix))
+    error_message = "access_log_prefix must be non-empty, without leading/trailing slash or empty path segments."
+  }
+}
+
+variable "access_log_expiration_days" {
+  type        = number
+  description = "Days after which access log objects expire from the log bucket (they are shipped to the archive within minutes)."
+  default     = 30
+
+  validation {
+    condition     = var.access_log_expiration_days >= 1
+    error_message = "access_log_expiration_days must be at least 1."
+  }
+}
+
+variable "noncurrent_version_expiration_days" {
+  type        = number
+  description = "Days after which noncurrent object versions expire in both buckets."
+  default     = 30
+
+  validation {
+    condition     = var.noncurrent_version_expiration_days >= 1
+    error_message = "noncurrent_version_expiration_days must be at least 1."
+  }
+}
+
+variable "kms_enabled" {
+  type        = bool
+  description = "Create a customer managed KMS key and use SSE-KMS for both buckets. When false, both buckets use SSE-S3."
+  default     = false
+}
+
+variable "force_destroy" {
+  type        = bool
+  description = "Allow terraform destroy to delete non-empty buckets. Keep false outside throwaway environments."
+  default     = false
+}
+
+# ---------------------------------------------------------------------------
+# Destination (account B)
+# ---------------------------------------------------------------------------
+
+variable "mode" {
+  type        = string
+  description = "How the shipper authenticates to the archive: \"direct\" (its own role, allowed by the archive bucket policy) or \"assume-role\" (assumes writer_role_arn with external_id)."
+  default     = "direct"
+
+  validation {
+    condition     = contains(["direct", "assume-role"], var.mode)
+    error_message = "mode must be \"direct\" or \"assume-role\"."
+  }
+}
+
+variable "archive_bucket_name" {
+  type        = string
+  description = "Name of the archive bucket in account B. Its ARN is derived from the name, so account A can be applied before B exists."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name))
+    error_message = "archive_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "archive_prefix" {
+  type        = string
+  description = "Key prefix in the archive bucket, without leading or trailing slash. Must equal the prefix the archive bucket policy allows."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix))
+    error_message = "archive_prefix must be non-empty, without leading/trailing slash or empty path segments."
+  }
+}
+
+variable "archive_kms_key_arns" {
+  type        = list(string)
+  description = "Direct mode only: KMS key ARNs (or a key/* pattern in account B) that encrypt the archive bucket. Grants kms:GenerateDataKey/Decrypt via S3 for the archive prefix only. Leave empty when the archive uses SSE-S3."
+  default     = []
+
+  validation {
+    condition = alltrue([
+      for arn in var.archive_kms_key_arns :
+      can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", arn))
+    ])
+    error_message = "archive_kms_key_arns entries must be KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID or key/*)."
+  }
+}
+
+variable "writer_role_arn" {
+  type        = string
+  description = "Assume-role mode only: ARN of the writer role in account B. Build it from the role name so A does not depend on B's state."
+  default     = null
+
+  validation {
+    condition     = var.writer_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.writer_role_arn))
+    error_message = "writer_role_arn must be an IAM role ARN."
+  }
+}
+
+variable "external_id" {
+  type        = string
+  description = "Assume-role mode only: sts:ExternalId required by the writer role's trust policy."
+  default     = null
+
+  validation {
+    condition     = var.external_id == null || can(regex("^[A-Za-z0-9+=,.@:/_-]{2,1224}$", var.external_id))
+    error_message = "external_id must be 2-1224 characters from [A-Za-z0-9+=,.@:/_-]."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Shipper Lambda
+# ---------------------------------------------------------------------------
+
+variable "shipper_role_name" {
+  type        = string
+  description = "Name of the shipper's IAM role (path /). Defaults to \"<name_prefix>-shipper\". The archive side needs arn:aws:iam::<source_account_id>:role/<this name>."
+  default     = null
+
+  validation {
+    condition     = var.shipper_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.shipper_role_name))
+    error_message = "shipper_role_name must be 1-64 characters from [A-Za-z0-9+=,.@_-]."
+  }
+}
+
+variable "shipping_enabled" {
+  type        = bool
+  description = "Whether the event source mapping delivers queued events to the shipper. Set false to let events queue up (for queue_message_retention_seconds) while the archive account is not applied yet."
+  default     = true
+}
+
+variable "lambda_zip_path" {
+  type        = string
+  description = "Path to the shipper deployment zip, as built by `cargo lambda build --release --arm64 --output-format zip`. Relative paths resolve from the directory terraform runs in."
+  default     = "target/lambda/shipper/bootstrap.zip"
+}
+
+variable "function_timeout_seconds" {
+  type        = number
+  description = "Shipper function timeout. The queue's visibility timeout is derived from it (6x plus the batching window)."
+  default     = 120
+
+  validation {
+    condition     = var.function_timeout_seconds >= 10 && var.function_timeout_seconds <= 900
+    error_message = "function_timeout_seconds must be between 10 and 900."
+  }
+}
+
+variable "memory_size_mb" {
+  type        = number
+  description = "Shipper memory in MB (also scales its CPU and network share)."
+  default     = 512
+
+  validation {
+    condition     = var.memory_size_mb >= 128 && var.memory_size_mb <= 10240
+    error_message = "memory_size_mb must be between 128 and 10240."
+  }
+}
+
+variable "reserved_concurrency" {
+  type        = number
+  description = "Reserved concurrent executions for the shipper; -1 (default) reserves none and relies on maximum_concurrency. When set, it must be at least maximum_concurrency so the event source mapping is never throttled."
+  default     = -1
+
+  validation {
+    condition     = var.reserved_concurrency == -1 || var.reserved_concurrency >= 2
+    error_message = "reserved_concurrency must be -1 (unreserved) or at least 2."
+  }
+}
+
+variable "maximum_concurrency" {
+  type        = number
+  description = "Maximum concurrent shipper invocations the SQS event source mapping may start."
+  default     = 5
+
+  validation {
+    condition     = var.maximum_concurrency >= 2 && var.maximum_concurrency <= 1000
+    error_message = "maximum_concurrency must be between 2 and 1000 (SQS event source mapping limits)."
+  }
+}
+
+variable "batch_size" {
+  type        = number
+  description = "Messages per shipper invocation."
+  default     = 10
+
+  validation {
+    condition     = var.batch_size >= 1 && var.batch_size <= 10
+    error_message = "batch_size must be between 1 and 10."
+  }
+}
+
+variable "maximum_batching_window_in_seconds" {
+  type        = number
+  description = "How long the event source mapping waits to fill a batch."
+  default     = 5
+
+  validation {
+    condition     = var.maximum_batching_window_in_seconds >= 0 && var.maximum_batching_window_in_seconds <= 300
+    error_message = "maximum_batching_window_in_seconds must be between 0 and 300."
+  }
+}
+
+variable "max_receive_count" {
+  type        = number
+  description = "Deliveries of a message before SQS moves it to the dead-letter queue."
+  default     = 5
+
+  validation {
+    condition     = var.max_receive_count >= 1 && var.max_receive_count <= 1000
+    error_message = "max_receive_count must be between 1 and 1000."
+  }
+}
+
+variable "queue_message_retention_seconds" {
+  type        = number
+  description = "How long undelivered notifications stay on the main queue."
+  default     = 345600
+
+  validation {
+    condition     = var.queue_message_retention_seconds >= 60 && var.queue_message_retention_seconds <= 1209600
+    error_message = "queue_message_retention_seconds must be between 60 and 1209600."
+  }
+}
+
+variable "key_template" {
+  type        = string
+  description = "Optional LOGFERRY_KEY_TEMPLATE for destination keys; null keeps the shipper's default."
+  default     = null
+}
+
+variable "shipper_concurrency" {
+  type        = number
+  description = "Optional LOGFERRY_CONCURRENCY: objects copied in parallel inside one invocation; null keeps the shipper's default."
+  default     = null
+
+  validation {
+    condition     = var.shipper_concurrency == null || try(var.shipper_concurrency >= 1, false)
+    error_message = "shipper_concurrency must be at least 1."
+  }
+}
+
+variable "application_log_level" {
+  type        = string
+  description = "Lambda application log level filter (JSON log format)."
+  default     = "INFO"
+
+  validation {
+    condition     = contains(["TRACE", "DEBUG", "INFO", "WARN", "ERROR", "FATAL"], var.application_log_level)
+    error_message = "application_log_level must be one of TRACE, DEBUG, INFO, WARN, ERROR, FATAL."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the shipper's CloudWatch log group."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention value CloudWatch Logs accepts (e.g. 30, 90, 365)."
+  }
+}
+
+variable "tracing_mode" {
+  type        = string
+  description = "X-Ray tracing mode for the shipper: \"PassThrough\" or \"Active\"."
+  default     = "PassThrough"
+
+  validation {
+    condition     = contains(["PassThrough", "Active"], var.tracing_mode)
+    error_message = "tracing_mode must be \"PassThrough\" or \"Active\"."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Alarms
+# ---------------------------------------------------------------------------
+
+variable "alarm_sns_topic_arns" {
+  type        = list(string)
+  description = "SNS topic ARNs notified when an alarm fires or recovers. Empty: alarms exist but notify nobody."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "alarm_sns_topic_arns entries must be SNS topic ARNs."
+  }
+}
+
+variable "oldest_message_alarm_seconds" {
+  type        = number
+  description = "Alarm when the oldest message on the main queue is older than this (shipping has stalled)."
+  default     = 3600
+
+  validation {
+    condition     = var.oldest_message_alarm_seconds >= 60
+    error_message = "oldest_message_alarm_seconds must be at least 60."
+  }
+}

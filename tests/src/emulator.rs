@@ -1,0 +1,140 @@
+//! Starting (or finding) the AWS endpoint the suite talks to.
+//!
+//! By default the suite starts fakecloud twice on free loopback ports:
+//! `--iam strict` for everything, and `--iam soft` for the external-id trust
+//! probes that strict mode cannot evaluate (see [`crate::gaps`]). Set
+//! `LOGFERRY_TEST_ENDPOINT` (and optionally `LOGFERRY_TEST_TRUST_ENDPOINT`)
+//! to run against an emulator you started yourself, e.g. LocalStack.
+
+use std::net::TcpListener;
+use std::path::PathBuf;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+
+pub const FAKECLOUD_VERSION: &str = "0.51.0";
+
+/// How the emulator enforces IAM.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum IamMode {
+    /// Identity and resource policies, conditions included, decide every call.
+    Strict,
+    /// Only STS's own trust-policy check (external id included) is enforced.
+    Soft,
+}
+
+/// A running endpoint; a fakecloud started here is stopped on drop.
+#[derive(Debug)]
+pub struct Endpoint {
+    pub url: String,
+    pub mode: IamMode,
+    child: Option<Child>,
+}
+
+impl Drop for Endpoint {
+    fn drop(&mut self) {
+        if let Some(child) = &mut self.child {
+            let _ = child.kill();
+            let _ = child.wait();
+        }
+    }
+}
+
+impl Endpoint {
+    /// The endpoint for `mode`: from the environment, or a fakecloud started now.
+    pub fn start(mode: IamMode) -> Result<Endpoint> {
+        let var = match mode {
+            IamMode::Strict => "LOGFERRY_TEST_ENDPOINT",
+            IamMode::Soft => "LOGFERRY_TEST_TRUST_ENDPOINT",
+        };
+        if let Ok(url) = std::env::var(var) {
+            return Ok(Endpoint { url, mode, child: None });
+        }
+        let binary = fakecloud_binary()?;
+        let port = free_port()?;
+        let log_dir = std::env::temp_dir().join("logferry-emulator");
+        std::fs::create_dir_all(&log_dir)?;
+        let log = std::fs::File::create(log_dir.join(format!("fakecloud-{port}.log")))?;
+        let iam = match mode {
+            IamMode::Strict => "strict",
+            IamMode::Soft => "soft",
+        };
+        // A watchdog shell stops fakecloud when this process exits, since a
+        // shared endpoint lives in a static that is never dropped.
+        let script = format!(
+            "\"$0\" --addr 127.0.0.1:{port} --iam {iam} --log-level warn & fc=$!; \
+             while kill -0 {parent} 2>/dev/null && kill -0 $fc 2>/dev/null; do sleep 1; done; kill $fc 2>/dev/null",
+            parent = std::process::id()
+        );
+        let child = Command::new("sh")
+            .args(["-c", &script])
+            .arg(&binary)
+            .stdin(Stdio::null())
+            .stdout(log.try_clone()?)
+            .stderr(log)
+            .spawn()
+            .with_context(|| format!("starting {}", binary.display()))?;
+        let endpoint = Endpoint {
+            url: format!("http://127.0.0.1:{port}"),
+            mode,
+            child: Some(child),
+        };
+        endpoint.wait_healthy()?;
+        Ok(endpoint)
+    }
+
+    fn wait_healthy(&self) -> Result<()> {
+        let deadline = Instant::now() + Duration::from_secs(60);
+        let client = reqwest::blocking_free_probe();
+        while Instant::now() < deadline {
+            if client(&format!("{}/_fakecloud/health", self.url)) {
+                return Ok(());
+            }
+            std::thread::sleep(Duration::from_millis(100));
+        }
+        bail!("fakecloud at {} did not become healthy within 60 s; see its log under {}", self.url, std::env::temp_dir().join("logferry-emulator").display())
+    }
+}
+
+/// `FAKECLOUD_BIN`, or the copy `scripts/install-fakecloud.sh` puts in the cache.
+pub fn fakecloud_binary() -> Result<PathBuf> {
+    if let Ok(bin) = std::env::var("FAKECLOUD_BIN") {
+        return Ok(PathBuf::from(bin));
+    }
+    let cache = std::env::var("LOGFERRY_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/logferry"));
+    let bin = cache.join(format!("fakecloud-{FAKECLOUD_VERSION}/bin/fakecloud"));
+    if !bin.exists() {
+        bail!("fakecloud {FAKECLOUD_VERSION} is not installed at {}; run `make emulator` (or set FAKECLOUD_BIN / LOGFERRY_TEST_ENDPOINT)", bin.display());
+    }
+    Ok(bin)
+}
+
+fn free_port() -> Result<u16> {
+    Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
+}
+
+/// A tiny blocking HTTP GET for the health probe, so no second HTTP stack is needed.
+mod reqwest {
+    use std::io::{Read, Write};
+    use std::net::TcpStream;
+
+    pub fn blocking_free_probe() -> impl Fn(&str) -> bool {
+        |url: &str| {
+            let rest = url.trim_start_matches("http://");
+            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
+            let Ok(mut stream) = TcpStream::connect(host) else {
+                return false;
+            };
+            let request = format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n");
+            if stream.write_all(request.as_bytes()).is_err() {
+                return false;
+            }
+            let mut response = String::new();
+            let _ = stream.read_to_string(&mut response);
+            response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200")
+        }
+    }
+}

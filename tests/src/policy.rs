@@ -1,0 +1,166 @@
+//! The policy files under `infra/policies/` rendered exactly as Terraform's
+//! `templatefile` would, and adapted to the emulator's known gaps in one
+//! named place ([`for_emulator`], [`trust_for_strict_emulator`]).
+
+use std::path::PathBuf;
+
+use anyhow::{bail, Context, Result};
+use serde_json::{json, Map, Value};
+
+/// `infra/policies`, next to this crate.
+pub fn policy_dir() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../infra/policies")
+}
+
+/// Render `infra/policies/<name>` with `${var}` (string) and
+/// `${jsonencode(var)}` (any JSON) — the only two forms the templates use —
+/// failing on any placeholder without a value.
+pub fn render(name: &str, vars: &Value) -> Result<Value> {
+    let path = policy_dir().join(name);
+    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let vars = vars.as_object().context("template variables must be a JSON object")?;
+    let rendered = render_text(&text, vars).with_context(|| format!("rendering {name}"))?;
+    serde_json::from_str(&rendered).with_context(|| format!("{name} does not render to JSON"))
+}
+
+fn render_text(text: &str, vars: &Map<String, Value>) -> Result<String> {
+    let mut out = String::with_capacity(text.len());
+    let mut rest = text;
+    while let Some(start) = rest.find("${") {
+        out.push_str(&rest[..start]);
+        let end = rest[start..].find('}').context("unclosed ${")? + start;
+        let expr = rest[start + 2..end].trim();
+        let value = |name: &str| vars.get(name).with_context(|| format!("no value for `{name}`"));
+        if let Some(name) = expr.strip_prefix("jsonencode(").and_then(|e| e.strip_suffix(')')) {
+            out.push_str(&serde_json::to_string(value(name.trim())?)?);
+        } else if expr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+            match value(expr)? {
+                Value::String(s) => out.push_str(s),
+                other => bail!("`{expr}` must be a string, got {other}"),
+            }
+        } else {
+            bail!("unsupported template expression `${{{expr}}}`");
+        }
+        rest = &rest[end + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+/// How fakecloud names what AWS authorizes as one IAM action.
+///
+/// Gap [`crate::gaps::OPERATION_NAMES`]: fakecloud checks several S3
+/// operations under their operation names. Each AWS action in a policy is
+/// expanded to the emulator's names with the same resources and conditions,
+/// so the policy grants on the emulator exactly what it grants on AWS.
+pub const ACTION_ALIASES: &[(&str, &[&str])] = &[
+    ("s3:GetObject", &["s3:GetObject", "s3:HeadObject"]),
+    ("s3:ListBucket", &["s3:ListBucket", "s3:ListObjectsV2", "s3:ListObjects"]),
+    ("s3:ListMultipartUploadParts", &["s3:ListParts"]),
+    (
+        "s3:PutObject",
+        &["s3:PutObject", "s3:CreateMultipartUpload", "s3:UploadPart", "s3:CompleteMultipartUpload"],
+    ),
+];
+
+/// Operations that never carry an `x-amz-acl` header: on AWS a statement
+/// requiring that header can never allow them, so the expansion drops them
+/// from such statements rather than widening the policy.
+const NO_ACL_HEADER: &[&str] = &["s3:UploadPart", "s3:CompleteMultipartUpload"];
+
+/// Expand every statement's AWS actions into the emulator's names.
+pub fn for_emulator(mut policy: Value) -> Value {
+    let Some(statements) = policy.get_mut("Statement").and_then(Value::as_array_mut) else {
+        return policy;
+    };
+    for statement in statements {
+        let requires_acl = statement
+            .pointer("/Condition/StringEquals/s3:x-amz-acl")
+            .is_some();
+        let Some(actions) = statement.get("Action").cloned() else {
+            continue;
+        };
+        let listed: Vec<String> = match actions {
+            Value::String(a) => vec![a],
+            Value::Array(a) => a.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            _ => continue,
+        };
+        let mut expanded: Vec<String> = Vec::new();
+        for action in listed {
+            let names = ACTION_ALIASES
+                .iter()
+                .find(|(aws, _)| *aws == action)
+                .map(|(_, names)| names.iter().map(|n| n.to_string()).collect())
+                .unwrap_or_else(|| vec![action.clone()]);
+            for name in names {
+                if requires_acl && NO_ACL_HEADER.contains(&name.as_str()) {
+                    continue;
+                }
+                if !expanded.contains(&name) {
+                    expanded.push(name);
+                }
+            }
+        }
+        statement["Action"] = json!(expanded);
+    }
+    policy
+}
+
+/// Gap [`crate::gaps::EXTERNAL_ID_IN_STRICT`]: with `--iam strict`, fakecloud
+/// denies every cross-account AssumeRole whose trust policy tests
+/// `sts:ExternalId`. The strict instance gets the trust policy without that
+/// condition; the external-id cases run against the soft instance, which
+/// evaluates the unmodified policy inside STS.
+pub fn trust_for_strict_emulator(mut trust: Value) -> Value {
+    if let Some(statements) = trust.get_mut("Statement").and_then(Value::as_array_mut) {
+        for statement in statements {
+            if let Some(condition) = statement.get_mut("Condition").and_then(Value::as_object_mut) {
+                for (_, keys) in condition.iter_mut() {
+                    if let Some(keys) = keys.as_object_mut() {
+                        keys.remove("sts:ExternalId");
+                    }
+                }
+                condition.retain(|_, keys| keys.as_object().is_none_or(|k| !k.is_empty()));
+                if condition.is_empty() {
+                    statement.as_object_mut().map(|s| s.remove("Condition"));
+                }
+            }
+        }
+    }
+    trust
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn renders_like_templatefile_and_rejects_missing_values() {
+        let vars = json!({"archive_bucket_arn": "arn:aws:s3:::b", "archive_prefix": "p", "writer_principal_arns": ["arn:aws:iam::111111111111:user/s"]});
+        let policy = render("archive-bucket-policy.json.tpl", &vars).unwrap();
+        assert_eq!(policy["Statement"][1]["Resource"], "arn:aws:s3:::b/p/*");
+        assert_eq!(policy["Statement"][1]["Principal"]["AWS"][0], "arn:aws:iam::111111111111:user/s");
+        let err = render("archive-bucket-policy.json.tpl", &json!({"archive_prefix": "p"})).unwrap_err();
+        assert!(format!("{err:#}").contains("no value for"), "{err:#}");
+    }
+
+    #[test]
+    fn acl_conditioned_put_does_not_gain_part_uploads() {
+        let policy = json!({"Statement": [
+            {"Action": "s3:PutObject", "Condition": {"StringEquals": {"s3:x-amz-acl": "bucket-owner-full-control"}}},
+            {"Action": ["s3:PutObject", "s3:GetObject"]}
+        ]});
+        let out = for_emulator(policy);
+        assert_eq!(out["Statement"][0]["Action"], json!(["s3:PutObject", "s3:CreateMultipartUpload"]));
+        assert_eq!(
+            out["Statement"][1]["Action"],
+            json!(["s3:PutObject", "s3:CreateMultipartUpload", "s3:UploadPart", "s3:CompleteMultipartUpload", "s3:GetObject", "s3:HeadObject"])
+        );
+    }
+
+    #[test]
+    fn strict_trust_loses_only_the_external_id() {
+        let trust = json!({"Statement": [{"Principal": {"AWS": "x"}, "Condition": {"StringEquals": {"sts:ExternalId": "e"}}}]});
+        assert_eq!(trust_for_strict_emulator(trust), json!({"Statement": [{"Principal": {"AWS": "x"}}]}));
+    }
+}

@@ -1,0 +1,335 @@
+//! Accounts A (source), B (archive) and C (outsider), created on the emulator
+//! with the policy files from `infra/policies/`.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Context, Result};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use aws_sdk_s3::types::{
+    BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
+    PublicAccessBlockConfiguration, QueueConfiguration,
+};
+use serde_json::{json, Value};
+
+use crate::emulator::{Endpoint, IamMode};
+use crate::policy::{for_emulator, render, trust_for_strict_emulator};
+use crate::ForwardedHttps;
+
+pub const ACCOUNT_A: &str = "111111111111";
+pub const ACCOUNT_B: &str = "222222222222";
+pub const ACCOUNT_C: &str = "333333333333";
+pub const REGION: &str = "us-east-1";
+pub const PREFIX: &str = "logferry/access-logs";
+pub const EXTERNAL_ID: &str = "logferry-test-external-id";
+
+/// Which way the shipper is let into account B.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Mode {
+    Direct,
+    AssumeRole,
+}
+
+/// Credentials of one identity, and clients made from them.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: &'static str,
+    pub arn: String,
+    pub sdk: SdkConfig,
+}
+
+impl Account {
+    /// An S3 client that looks like it came over TLS.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            logferry::clients::s3_config(&self.sdk).interceptor(ForwardedHttps).build(),
+        )
+    }
+
+    /// An S3 client without the TLS marker: what plain HTTP looks like.
+    pub fn s3_plain_http(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&self.sdk).build())
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk)
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.sdk)
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk)
+    }
+}
+
+/// One isolated scenario: its own buckets, queue, shipper identity and writer role.
+#[derive(Debug)]
+pub struct World {
+    pub endpoint: String,
+    pub admin_a: Account,
+    pub admin_b: Account,
+    pub outsider: Account,
+    /// The shipper's identity in account A (an IAM user: gap `role-principal`).
+    pub shipper: Account,
+    pub source_bucket: String,
+    pub archive_bucket: String,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub writer_role_arn: String,
+}
+
+static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+
+/// A short name unique in this process and, through the pid, across runs on one emulator.
+pub fn unique(stem: &str) -> String {
+    format!("{stem}-{}-{}", std::process::id(), SEQUENCE.fetch_add(1, Ordering::Relaxed))
+}
+
+pub async fn sdk_config(endpoint: &str, credentials: Credentials) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new(REGION))
+        .credentials_provider(credentials)
+        .load()
+        .await
+}
+
+/// An admin in `account` (fakecloud's `create-admin`), never used to ship.
+pub async fn admin(endpoint: &str, account: &'static str, user: &str) -> Result<Account> {
+    let response: Value = reqwest::Client::new()
+        .post(format!("{endpoint}/_fakecloud/iam/create-admin"))
+        .json(&json!({"accountId": account, "userName": user}))
+        .send()
+        .await
+        .context("calling /_fakecloud/iam/create-admin")?
+        .error_for_status()?
+        .json()
+        .await?;
+    let field = |name: &str| response[name].as_str().map(str::to_string).with_context(|| format!("create-admin returned no {name}"));
+    let credentials = Credentials::new(field("accessKeyId")?, field("secretAccessKey")?, None, None, "fakecloud-admin");
+    Ok(Account {
+        id: account,
+        arn: field("arn")?,
+        sdk: sdk_config(endpoint, credentials).await,
+    })
+}
+
+impl World {
+    /// Build both accounts on `endpoint`. On a strict emulator the writer
+    /// role's trust policy loses its external-id condition (gap
+    /// `external-id-in-strict`); on a soft one it is applied as written.
+    pub async fn create(endpoint: &Endpoint) -> Result<World> {
+        let url = endpoint.url.as_str();
+        let tag = unique("w");
+        let admin_a = admin(url, ACCOUNT_A, &format!("admin-{tag}")).await?;
+        let admin_b = admin(url, ACCOUNT_B, &format!("admin-{tag}")).await?;
+        let outsider = admin(url, ACCOUNT_C, &format!("admin-{tag}")).await?;
+        let source_bucket = format!("src-{tag}");
+        let archive_bucket = format!("archive-{tag}");
+        let source_arn = format!("arn:aws:s3:::{source_bucket}");
+        let archive_arn = format!("arn:aws:s3:::{archive_bucket}");
+
+        // Account A: the shipper identity.
+        let shipper_name = format!("shipper-{tag}");
+        let iam_a = admin_a.iam();
+        let user = iam_a.create_user().user_name(&shipper_name).send().await?;
+        let shipper_arn = user.user().map(|u| u.arn().to_string()).context("CreateUser returned no user")?;
+        let key = iam_a.create_access_key().user_name(&shipper_name).send().await?;
+        let key = key.access_key().context("CreateAccessKey returned no key")?;
+        let shipper = Account {
+            id: ACCOUNT_A,
+            arn: shipper_arn.clone(),
+            sdk: sdk_config(url, Credentials::new(key.access_key_id(), key.secret_access_key(), None, None, "shipper")).await,
+        };
+
+        // Account A: the source bucket and its notification queue.
+        let s3_a = admin_a.s3();
+        s3_a.create_bucket().bucket(&source_bucket).send().await?;
+        let sqs_a = admin_a.sqs();
+        let queue_url = sqs_a
+            .create_queue()
+            .queue_name(format!("q-{tag}"))
+            .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "30")
+            .send()
+            .await?
+            .queue_url
+            .context("CreateQueue returned no url")?;
+        let queue_arn = sqs_a
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+            .send()
+            .await?
+            .attributes
+            .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
+            .context("queue has no ARN")?;
+        s3_a.put_bucket_notification_configuration()
+            .bucket(&source_bucket)
+            .notification_configuration(
+                NotificationConfiguration::builder()
+                    .queue_configurations(
+                        QueueConfiguration::builder()
+                            .queue_arn(&queue_arn)
+                            .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))
+                            .build()?,
+                    )
+                    .build(),
+            )
+            .send()
+            .await?;
+
+        // Account B: the archive bucket, owned by B whatever the writer.
+        let s3_b = admin_b.s3();
+        s3_b.create_bucket().bucket(&archive_bucket).acl(BucketCannedAcl::Private).send().await?;
+        s3_b.put_bucket_ownership_controls()
+            .bucket(&archive_bucket)
+            .ownership_controls(
+                OwnershipControls::builder()
+                    .rules(OwnershipControlsRule::builder().object_ownership(ObjectOwnership::BucketOwnerEnforced).build()?)
+                    .build()?,
+            )
+            .send()
+            .await?;
+        s3_b.put_public_access_block()
+            .bucket(&archive_bucket)
+            .public_access_block_configuration(
+                PublicAccessBlockConfiguration::builder()
+                    .block_public_acls(true)
+                    .ignore_public_acls(true)
+                    .block_public_policy(true)
+                    .restrict_public_buckets(true)
+                    .build(),
+            )
+            .send()
+            .await?;
+        let bucket_policy = render(
+            "archive-bucket-policy.json.tpl",
+            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "writer_principal_arns": [shipper_arn]}),
+        )?;
+        s3_b.put_bucket_policy()
+            .bucket(&archive_bucket)
+            .policy(for_emulator(bucket_policy).to_string())
+            .send()
+            .await?;
+
+        // Account B: the writer role for assume-role mode.
+        let trust = render(
+            "writer-role-trust.json.tpl",
+            &json!({"shipper_principal_arns": [shipper_arn], "external_id": EXTERNAL_ID}),
+        )?;
+        let trust = match endpoint.mode {
+            IamMode::Strict => trust_for_strict_emulator(trust),
+            IamMode::Soft => trust,
+        };
+        let role_name = format!("writer-{tag}");
+        let iam_b = admin_b.iam();
+        let role = iam_b
+            .create_role()
+            .role_name(&role_name)
+            .assume_role_policy_document(trust.to_string())
+            .send()
+            .await?;
+        let writer_role_arn = role.role().map(|r| r.arn().to_string()).context("CreateRole returned no role")?;
+        let writer_policy = render(
+            "writer-role-permissions.json.tpl",
+            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
+        )?;
+        iam_b
+            .put_role_policy()
+            .role_name(&role_name)
+            .policy_name("archive-write")
+            .policy_document(for_emulator(writer_policy).to_string())
+            .send()
+            .await?;
+
+        // Account A: the shipper's identity policies, per the infra's choice of mode.
+        let identity = [
+            ("source-read", render("shipper-source-read.json.tpl", &json!({"source_object_arns": [format!("{source_arn}/*")]}))?),
+            ("queue-consume", render("shipper-queue-consume.json.tpl", &json!({"queue_arn": queue_arn}))?),
+            ("archive-write", render("archive-write.json.tpl", &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}))?),
+            ("assume-writer", render("shipper-assume-writer.json.tpl", &json!({"writer_role_arn": writer_role_arn}))?),
+        ];
+        for (name, document) in identity {
+            iam_a
+                .put_user_policy()
+                .user_name(&shipper_name)
+                .policy_name(name)
+                .policy_document(for_emulator(document).to_string())
+                .send()
+                .await?;
+        }
+
+        Ok(World {
+            endpoint: url.to_string(),
+            admin_a,
+            admin_b,
+            outsider,
+            shipper,
+            source_bucket,
+            archive_bucket,
+            queue_url,
+            queue_arn,
+            writer_role_arn,
+        })
+    }
+
+    /// The writer configuration a deployment in `mode` would have.
+    pub fn config(&self, mode: Mode) -> logferry::RawConfig {
+        let mut raw = logferry::RawConfig {
+            dest_bucket: Some(self.archive_bucket.clone()),
+            dest_prefix: Some(PREFIX.to_string()),
+            source_account: Some(ACCOUNT_A.to_string()),
+            ..Default::default()
+        };
+        if mode == Mode::AssumeRole {
+            raw.auth_mode = Some("assume-role".into());
+            raw.role_arn = Some(self.writer_role_arn.clone());
+            raw.external_id = Some(EXTERNAL_ID.into());
+        }
+        raw
+    }
+
+    /// The writer as the Lambda builds it, running with the shipper's credentials.
+    pub async fn shipper(&self, raw: logferry::RawConfig) -> Result<logferry::Shipper> {
+        let config = raw.validate().map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
+        let clients = logferry::build_clients(&config, &self.shipper.sdk, |b| b.interceptor(ForwardedHttps)).await?;
+        Ok(logferry::Shipper::new(config, clients, ACCOUNT_A.to_string(), REGION.to_string()))
+    }
+
+    /// Wait for the emulator's notifications and hand them over as Lambda's
+    /// SQS event source mapping would: an `SqsEvent` JSON payload.
+    pub async fn receive_sqs_event(&self, expected: usize) -> Result<Value> {
+        let sqs = self.shipper.sqs();
+        let mut records = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        while records.len() < expected {
+            if Instant::now() > deadline {
+                bail!("only {} of {expected} notifications arrived on {}", records.len(), self.queue_url);
+            }
+            let out = sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(10)
+                .wait_time_seconds(1)
+                .send()
+                .await?;
+            for message in out.messages.unwrap_or_default() {
+                records.push(json!({
+                    "messageId": message.message_id,
+                    "receiptHandle": message.receipt_handle,
+                    "body": message.body,
+                    "attributes": {},
+                    "messageAttributes": {},
+                    "md5OfBody": message.md5_of_body,
+                    "eventSource": "aws:sqs",
+                    "eventSourceARN": self.queue_arn,
+                    "awsRegion": REGION,
+                }));
+            }
+        }
+        Ok(json!({ "Records": records }))
+    }
+}

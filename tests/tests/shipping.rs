@@ -1,0 +1,237 @@
+//! The data path end to end, for both auth modes, through the real
+//! notification path: object put in A → emulator notification → SQS →
+//! the Lambda handler → archive in B.
+
+use std::collections::HashMap;
+
+use anyhow::Result;
+use aws_sdk_s3::primitives::ByteStream;
+use lambda_runtime::{Context, LambdaEvent};
+use logferry::plan::Method;
+use logferry::ObjectRef;
+use logferry_tests::world::{ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
+use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
+use serde_json::{json, Value};
+
+async fn world() -> Result<World> {
+    init_tracing();
+    World::create(shared_endpoint(IamMode::Strict).await).await
+}
+
+async fn put(world: &World, key: &str, body: Vec<u8>) -> Result<()> {
+    world
+        .admin_a
+        .s3()
+        .put_object()
+        .bucket(&world.source_bucket)
+        .key(key)
+        .body(ByteStream::from(body))
+        .send()
+        .await?;
+    Ok(())
+}
+
+/// Run the Lambda handler on an SQS payload; the failed message ids.
+async fn invoke(world: &World, mode: Mode, raw: Option<logferry::RawConfig>, payload: Value) -> Result<Vec<String>> {
+    let shipper = world.shipper(raw.unwrap_or_else(|| world.config(mode))).await?;
+    let response = shipper::handle(LambdaEvent::new(payload, Context::default()), &shipper)
+        .await
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    Ok(response["batchItemFailures"]
+        .as_array()
+        .expect("an SqsBatchResponse")
+        .iter()
+        .map(|f| f["itemIdentifier"].as_str().unwrap_or_default().to_string())
+        .collect())
+}
+
+fn expected_key(world: &World, key: &str) -> String {
+    let today = chrono::Utc::now().format("%Y/%m/%d");
+    format!("{PREFIX}/{ACCOUNT_A}/{REGION}/{}/{today}/{key}", world.source_bucket)
+}
+
+async fn archived(world: &World, dest_key: &str) -> Result<(Vec<u8>, HashMap<String, String>)> {
+    let out = world
+        .admin_b
+        .s3()
+        .get_object()
+        .bucket(&world.archive_bucket)
+        .key(dest_key)
+        .send()
+        .await?;
+    let metadata = out.metadata.clone().unwrap_or_default();
+    Ok((out.body.collect().await?.to_vec(), metadata))
+}
+
+async fn archive_keys(world: &World) -> Result<Vec<String>> {
+    let out = world
+        .admin_b
+        .s3()
+        .list_objects_v2()
+        .bucket(&world.archive_bucket)
+        .send()
+        .await?;
+    Ok(out.contents().iter().filter_map(|o| o.key().map(str::to_string)).collect())
+}
+
+fn access_log_lines(n: usize) -> Vec<u8> {
+    (0..n)
+        .map(|i| {
+            format!(
+                "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be acme-app [06/Feb/2026:00:00:{:02} +0000] 192.0.2.3 \
+                 79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be 3E57427F3EXAMPLE REST.GET.OBJECT photos/{i}.jpg \
+                 \"GET /acme-app/photos/{i}.jpg HTTP/1.1\" 200 - 113 113 7 - \"-\" \"S3Console/0.4\" - \
+                 s9lzHYrFp76ZVxRcpX9+5cjAnEH2ROuNkd2BHfIa6UkFVdtjf5mKR3/eTPFvsiP/XV/VLi31234= SigV4 ECDHE-RSA-AES128-GCM-SHA256 \
+                 AuthHeader acme-app.s3.us-west-1.amazonaws.com TLSV1.2 - -\n",
+                i % 60
+            )
+        })
+        .collect::<String>()
+        .into_bytes()
+}
+
+async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
+    let world = world().await?;
+    let objects: Vec<(&str, Vec<u8>)> = vec![
+        ("s3-access/2026-02-06-00-00-00-EXAMPLE1", access_log_lines(50)),
+        ("app/with space.log", b"spaces\n".to_vec()),
+        ("app/plus+sign.log", b"plus\n".to_vec()),
+        ("app/100%.log", b"percent\n".to_vec()),
+        ("app/ünïcode/日本語 ログ.log", "unicode ✓\n".as_bytes().to_vec()),
+        ("app/empty.log", Vec::new()),
+    ];
+    for (key, body) in &objects {
+        put(&world, key, body.clone()).await?;
+    }
+    let event = world.receive_sqs_event(objects.len()).await?;
+    assert_eq!(invoke(&world, mode, None, event.clone()).await?, Vec::<String>::new());
+
+    for (key, body) in &objects {
+        let dest = expected_key(&world, key);
+        let (bytes, metadata) = archived(&world, &dest).await?;
+        assert_eq!(&bytes, body, "{dest}: bytes differ");
+        assert_eq!(metadata["logferry-source-bucket"], world.source_bucket);
+        assert_eq!(
+            percent_decode(&metadata["logferry-source-key"]),
+            *key,
+            "{dest}: metadata names the source key"
+        );
+        assert_eq!(metadata["logferry-source-account"], ACCOUNT_A);
+        let acl = world.admin_b.s3().get_object_acl().bucket(&world.archive_bucket).key(&dest).send().await?;
+        assert_eq!(acl.owner().and_then(|o| o.id()), Some(ACCOUNT_B), "{dest} must be owned by B");
+    }
+    // A re-delivered event overwrites: still one copy per source object.
+    assert_eq!(invoke(&world, mode, None, event).await?, Vec::<String>::new());
+    assert_eq!(archive_keys(&world).await?.len(), objects.len());
+    Ok(())
+}
+
+fn percent_decode(s: &str) -> String {
+    let bytes = s.as_bytes();
+    let mut out = Vec::new();
+    let mut i = 0;
+    while i < bytes.len() {
+        if bytes[i] == b'%' && i + 2 < bytes.len() + 0 && i + 2 <= bytes.len() - 1 {
+            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).expect("hex"));
+            i += 3;
+        } else {
+            out.push(bytes[i]);
+            i += 1;
+        }
+    }
+    String::from_utf8(out).expect("utf-8")
+}
+
+async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
+    let world = world().await?;
+    put(&world, "gone.log", b"bye".to_vec()).await?;
+    let event = world.receive_sqs_event(1).await?;
+    world.admin_a.s3().delete_object().bucket(&world.source_bucket).key("gone.log").send().await?;
+    assert_eq!(invoke(&world, mode, None, event).await?, Vec::<String>::new());
+    assert_eq!(archive_keys(&world).await?, Vec::<String>::new());
+    Ok(())
+}
+
+async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()> {
+    let world = world().await?;
+    let body: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    put(&world, "big/app.log", body.clone()).await?;
+    let mut raw = world.config(mode);
+    raw.part_size_mib = Some("5".into());
+    raw.part_concurrency = Some("2".into());
+    let event = world.receive_sqs_event(1).await?;
+    assert_eq!(invoke(&world, mode, Some(raw.clone()), event).await?, Vec::<String>::new());
+    let (bytes, _) = archived(&world, &expected_key(&world, "big/app.log")).await?;
+    assert!(bytes == body, "12 MiB copy differs from its source");
+    let shipped = world
+        .shipper(raw)
+        .await?
+        .ship_object(&ObjectRef::new(&world.source_bucket, "big/app.log"))
+        .await?;
+    assert_eq!(shipped.method, expected);
+    Ok(())
+}
+
+async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
+    let world = world().await?;
+    put(&world, "ok-1.log", b"one".to_vec()).await?;
+    put(&world, "ok-2.log", b"two".to_vec()).await?;
+    let mut event = world.receive_sqs_event(2).await?;
+    // A bucket the shipper has no right to read, and a body that is no event.
+    let denied = json!({"Records": [{"eventSource": "aws:s3", "awsRegion": REGION, "eventTime": "2026-11-21T00:00:00Z",
+        "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": world.archive_bucket}, "object": {"key": "secret.log", "size": 1}}}]});
+    let records = event["Records"].as_array_mut().expect("records");
+    for (id, body) in [("denied-message", denied.to_string()), ("garbage-message", "{not json".to_string())] {
+        let mut record = records[0].clone();
+        record["messageId"] = json!(id);
+        record["body"] = json!(body);
+        records.push(record);
+    }
+    let mut failures = invoke(&world, mode, None, event).await?;
+    failures.sort();
+    assert_eq!(failures, vec!["denied-message", "garbage-message"]);
+    assert_eq!(archive_keys(&world).await?.len(), 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn direct_ships_every_key_byte_for_byte() -> Result<()> {
+    ships_every_key_byte_for_byte(Mode::Direct).await
+}
+
+#[tokio::test]
+async fn assume_role_ships_every_key_byte_for_byte() -> Result<()> {
+    ships_every_key_byte_for_byte(Mode::AssumeRole).await
+}
+
+#[tokio::test]
+async fn direct_skips_a_source_deleted_before_shipping() -> Result<()> {
+    deleted_source_is_skipped_not_failed(Mode::Direct).await
+}
+
+#[tokio::test]
+async fn assume_role_skips_a_source_deleted_before_shipping() -> Result<()> {
+    deleted_source_is_skipped_not_failed(Mode::AssumeRole).await
+}
+
+#[tokio::test]
+async fn direct_ships_a_multipart_sized_object_with_one_copy() -> Result<()> {
+    // Above 5 MiB but within CopyObject's 5 GiB: one server-side copy that
+    // carries the ACL (see README, "Large objects").
+    multipart_sized_object_ships(Mode::Direct, Method::Copy).await
+}
+
+#[tokio::test]
+async fn assume_role_streams_a_multipart_object_in_parts() -> Result<()> {
+    multipart_sized_object_ships(Mode::AssumeRole, Method::MultipartPut { part_size: 5 * 1024 * 1024 }).await
+}
+
+#[tokio::test]
+async fn direct_reports_only_the_failed_message_ids() -> Result<()> {
+    only_the_bad_messages_fail(Mode::Direct).await
+}
+
+#[tokio::test]
+async fn assume_role_reports_only_the_failed_message_ids() -> Result<()> {
+    only_the_bad_messages_fail(Mode::AssumeRole).await
+}
