@@ -1,0 +1,44 @@
+# logferry — ship S3 logs from account A to a locked-down archive in account B.
+# `make help` lists the targets. Everything installs what it needs itself.
+
+SHELL := /usr/bin/env bash
+CACHE ?= $(HOME)/.cache/logferry
+export LOGFERRY_CACHE := $(CACHE)
+
+.DEFAULT_GOAL := help
+
+.PHONY: help
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "} {printf "  make %-10s %s\n", $$1, $$2}'
+
+.PHONY: emulator
+emulator: ## Install the pinned fakecloud emulator into the cache (once)
+	@scripts/install-fakecloud.sh
+
+.PHONY: build
+build: ## Build every crate (debug)
+	cargo build --workspace --all-targets
+
+.PHONY: test
+test: emulator ## Unit tests, emulator integration suite, and the infra checks
+	cargo test --workspace
+	infra/checks/run.sh
+
+.PHONY: infra-check
+infra-check: ## Static checks of infra/: HCL parse, conventions, checkov, parliament, Athena regex
+	infra/checks/run.sh
+
+.PHONY: lint
+lint: ## rustfmt and clippy, warnings are errors
+	cargo fmt --all -- --check
+	cargo clippy --workspace --all-targets -- -D warnings
+
+.PHONY: demo
+demo: emulator ## Run the shipper end to end on the local emulator, both auth modes
+	cargo run --quiet -p logferry-tests --bin demo
+
+.PHONY: package
+package: ## Build the Lambda zip (arm64, provided.al2023) with cargo lambda
+	@tools=$$(scripts/install-tools.sh | tail -1) && \
+	  PATH="$$tools:$$PATH" cargo lambda build --release --arm64 --output-format zip -p shipper && \
+	  ls -l target/lambda/shipper/bootstrap.zip

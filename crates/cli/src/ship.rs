@@ -1,0 +1,132 @@
+//! `logferry ship`: named objects and listed prefixes, with a JSON summary.
+
+use std::io::IsTerminal;
+
+use anyhow::{bail, Result};
+use clap::Args;
+use logferry::{ObjectRef, Shipper};
+use serde::Serialize;
+
+#[derive(Args)]
+pub struct ShipArgs {
+    /// s3://bucket/key for one object, s3://bucket/prefix/ (or s3://bucket) for everything under it.
+    #[arg(required = true)]
+    uris: Vec<String>,
+    /// Print a JSON summary on stdout instead of one line per object.
+    #[arg(long)]
+    json: bool,
+}
+
+#[derive(Serialize)]
+struct Summary {
+    shipped: Vec<logferry::Shipped>,
+    skipped: Vec<String>,
+    failed: Vec<Failure>,
+}
+
+#[derive(Serialize)]
+struct Failure {
+    source: String,
+    error: String,
+    retryable: bool,
+}
+
+/// Split `s3://bucket/rest` into bucket and key (or prefix).
+pub fn parse_uri(uri: &str) -> Result<(String, String)> {
+    let Some(rest) = uri.strip_prefix("s3://") else {
+        bail!("`{uri}` is not an s3:// URI; write s3://bucket/key or s3://bucket/prefix/");
+    };
+    let (bucket, key) = rest.split_once('/').unwrap_or((rest, ""));
+    if bucket.is_empty() {
+        bail!("`{uri}` names no bucket; write s3://bucket/key");
+    }
+    Ok((bucket.to_string(), key.to_string()))
+}
+
+async fn expand(source: &aws_sdk_s3::Client, uris: &[String]) -> Result<Vec<ObjectRef>> {
+    let mut objects = Vec::new();
+    for uri in uris {
+        let (bucket, key) = parse_uri(uri)?;
+        if !key.is_empty() && !key.ends_with('/') {
+            objects.push(ObjectRef::new(bucket, key));
+            continue;
+        }
+        let mut pages = source
+            .list_objects_v2()
+            .bucket(&bucket)
+            .prefix(&key)
+            .into_paginator()
+            .send();
+        while let Some(page) = pages.next().await {
+            let page = page.map_err(|e| {
+                anyhow::anyhow!(
+                    "listing {uri} failed ({}); listing needs s3:ListBucket on arn:aws:s3:::{bucket} (infra/policies/source-list.json.tpl)",
+                    aws_sdk_s3::error::DisplayErrorContext(&e)
+                )
+            })?;
+            objects.extend(page.contents().iter().filter_map(|o| o.key()).map(|k| ObjectRef::new(&bucket, k)));
+        }
+    }
+    Ok(objects)
+}
+
+pub async fn run(args: ShipArgs, shipper: &Shipper, source: &aws_sdk_s3::Client) -> Result<std::process::ExitCode> {
+    let objects = expand(source, &args.uris).await?;
+    let total = objects.len();
+    let progress = std::io::stderr().is_terminal() && !args.json;
+    let mut summary = Summary {
+        shipped: vec![],
+        skipped: vec![],
+        failed: vec![],
+    };
+    for (done, (object, result)) in shipper.ship_many(objects).await.into_iter().enumerate() {
+        let name = format!("s3://{}/{}", object.bucket, object.key);
+        if progress {
+            eprint!("\r[{}/{total}] {name}\x1b[K", done + 1);
+        }
+        match result {
+            Ok(shipped) => summary.shipped.push(shipped),
+            Err(e) if e.is_skip() => summary.skipped.push(name),
+            Err(e) => summary.failed.push(Failure {
+                source: name,
+                retryable: e.is_retryable(),
+                error: e.to_string(),
+            }),
+        }
+    }
+    if progress {
+        eprintln!();
+    }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&summary)?);
+    } else {
+        for s in &summary.shipped {
+            println!("shipped s3://{}/{} -> s3://{}/{} ({} bytes)", s.source_bucket, s.source_key, s.dest_bucket, s.dest_key, s.size);
+        }
+        for s in &summary.skipped {
+            println!("skipped {s}: no longer exists");
+        }
+        for f in &summary.failed {
+            eprintln!("failed {}: {}", f.source, f.error);
+        }
+        println!("{} shipped, {} failed, {} skipped", summary.shipped.len(), summary.failed.len(), summary.skipped.len());
+    }
+    Ok(if summary.failed.is_empty() {
+        std::process::ExitCode::SUCCESS
+    } else {
+        std::process::ExitCode::FAILURE
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn uris_split_into_bucket_and_key() {
+        assert_eq!(parse_uri("s3://b/k/x.log").unwrap(), ("b".into(), "k/x.log".into()));
+        assert_eq!(parse_uri("s3://b").unwrap(), ("b".into(), "".into()));
+        assert!(parse_uri("b/k").unwrap_err().to_string().contains("s3://bucket/key"));
+        assert!(parse_uri("s3:///k").is_err());
+    }
+}
