@@ -49,7 +49,11 @@ impl Endpoint {
             IamMode::Soft => "LOGFERRY_TEST_TRUST_ENDPOINT",
         };
         if let Ok(url) = std::env::var(var) {
-            return Ok(Endpoint { url, mode, child: None });
+            return Ok(Endpoint {
+                url,
+                mode,
+                child: None,
+            });
         }
         let binary = fakecloud_binary()?;
         let port = free_port()?;
@@ -93,7 +97,11 @@ impl Endpoint {
             }
             std::thread::sleep(Duration::from_millis(100));
         }
-        bail!("fakecloud at {} did not become healthy within 60 s; see its log under {}", self.url, std::env::temp_dir().join("logferry-emulator").display())
+        bail!(
+            "fakecloud at {} did not become healthy within 60 s; see its log under {}",
+            self.url,
+            std::env::temp_dir().join("logferry-emulator").display()
+        )
     }
 }
 
@@ -104,7 +112,9 @@ pub fn fakecloud_binary() -> Result<PathBuf> {
     }
     let cache = std::env::var("LOGFERRY_CACHE")
         .map(PathBuf::from)
-        .unwrap_or_else(|_| PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/logferry"));
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/logferry")
+        });
     let bin = cache.join(format!("fakecloud-{FAKECLOUD_VERSION}/bin/fakecloud"));
     if !bin.exists() {
         bail!("fakecloud {FAKECLOUD_VERSION} is not installed at {}; run `make emulator` (or set FAKECLOUD_BIN / LOGFERRY_TEST_ENDPOINT)", bin.display());

@@ -34,7 +34,10 @@ impl Intercept for ForwardedHttps {
         _components: &RuntimeComponents,
         _cfg: &mut ConfigBag,
     ) -> Result<(), BoxError> {
-        context.request_mut().headers_mut().insert("x-forwarded-proto", "https");
+        context
+            .request_mut()
+            .headers_mut()
+            .insert("x-forwarded-proto", "https");
         Ok(())
     }
 }

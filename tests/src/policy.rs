@@ -17,8 +17,11 @@ pub fn policy_dir() -> PathBuf {
 /// failing on any placeholder without a value.
 pub fn render(name: &str, vars: &Value) -> Result<Value> {
     let path = policy_dir().join(name);
-    let text = std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
-    let vars = vars.as_object().context("template variables must be a JSON object")?;
+    let text =
+        std::fs::read_to_string(&path).with_context(|| format!("reading {}", path.display()))?;
+    let vars = vars
+        .as_object()
+        .context("template variables must be a JSON object")?;
     let rendered = render_text(&text, vars).with_context(|| format!("rendering {name}"))?;
     serde_json::from_str(&rendered).with_context(|| format!("{name} does not render to JSON"))
 }
@@ -30,8 +33,14 @@ fn render_text(text: &str, vars: &Map<String, Value>) -> Result<String> {
         out.push_str(&rest[..start]);
         let end = rest[start..].find('}').context("unclosed ${")? + start;
         let expr = rest[start + 2..end].trim();
-        let value = |name: &str| vars.get(name).with_context(|| format!("no value for `{name}`"));
-        if let Some(name) = expr.strip_prefix("jsonencode(").and_then(|e| e.strip_suffix(')')) {
+        let value = |name: &str| {
+            vars.get(name)
+                .with_context(|| format!("no value for `{name}`"))
+        };
+        if let Some(name) = expr
+            .strip_prefix("jsonencode(")
+            .and_then(|e| e.strip_suffix(')'))
+        {
             out.push_str(&serde_json::to_string(value(name.trim())?)?);
         } else if expr.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
             match value(expr)? {
@@ -55,11 +64,19 @@ fn render_text(text: &str, vars: &Map<String, Value>) -> Result<String> {
 /// so the policy grants on the emulator exactly what it grants on AWS.
 pub const ACTION_ALIASES: &[(&str, &[&str])] = &[
     ("s3:GetObject", &["s3:GetObject", "s3:HeadObject"]),
-    ("s3:ListBucket", &["s3:ListBucket", "s3:ListObjectsV2", "s3:ListObjects"]),
+    (
+        "s3:ListBucket",
+        &["s3:ListBucket", "s3:ListObjectsV2", "s3:ListObjects"],
+    ),
     ("s3:ListMultipartUploadParts", &["s3:ListParts"]),
     (
         "s3:PutObject",
-        &["s3:PutObject", "s3:CreateMultipartUpload", "s3:UploadPart", "s3:CompleteMultipartUpload"],
+        &[
+            "s3:PutObject",
+            "s3:CreateMultipartUpload",
+            "s3:UploadPart",
+            "s3:CompleteMultipartUpload",
+        ],
     ),
 ];
 
@@ -82,7 +99,10 @@ pub fn for_emulator(mut policy: Value) -> Value {
         };
         let listed: Vec<String> = match actions {
             Value::String(a) => vec![a],
-            Value::Array(a) => a.into_iter().filter_map(|v| v.as_str().map(str::to_string)).collect(),
+            Value::Array(a) => a
+                .into_iter()
+                .filter_map(|v| v.as_str().map(str::to_string))
+                .collect(),
             _ => continue,
         };
         let mut expanded: Vec<String> = Vec::new();
@@ -114,7 +134,10 @@ pub fn for_emulator(mut policy: Value) -> Value {
 pub fn trust_for_strict_emulator(mut trust: Value) -> Value {
     if let Some(statements) = trust.get_mut("Statement").and_then(Value::as_array_mut) {
         for statement in statements {
-            if let Some(condition) = statement.get_mut("Condition").and_then(Value::as_object_mut) {
+            if let Some(condition) = statement
+                .get_mut("Condition")
+                .and_then(Value::as_object_mut)
+            {
                 for (_, keys) in condition.iter_mut() {
                     if let Some(keys) = keys.as_object_mut() {
                         keys.remove("sts:ExternalId");
@@ -139,8 +162,15 @@ mod tests {
         let vars = json!({"archive_bucket_arn": "arn:aws:s3:::b", "archive_prefix": "p", "writer_principal_arns": ["arn:aws:iam::111111111111:user/s"]});
         let policy = render("archive-bucket-policy.json.tpl", &vars).unwrap();
         assert_eq!(policy["Statement"][1]["Resource"], "arn:aws:s3:::b/p/*");
-        assert_eq!(policy["Statement"][1]["Principal"]["AWS"][0], "arn:aws:iam::111111111111:user/s");
-        let err = render("archive-bucket-policy.json.tpl", &json!({"archive_prefix": "p"})).unwrap_err();
+        assert_eq!(
+            policy["Statement"][1]["Principal"]["AWS"][0],
+            "arn:aws:iam::111111111111:user/s"
+        );
+        let err = render(
+            "archive-bucket-policy.json.tpl",
+            &json!({"archive_prefix": "p"}),
+        )
+        .unwrap_err();
         assert!(format!("{err:#}").contains("no value for"), "{err:#}");
     }
 
@@ -151,16 +181,29 @@ mod tests {
             {"Action": ["s3:PutObject", "s3:GetObject"]}
         ]});
         let out = for_emulator(policy);
-        assert_eq!(out["Statement"][0]["Action"], json!(["s3:PutObject", "s3:CreateMultipartUpload"]));
+        assert_eq!(
+            out["Statement"][0]["Action"],
+            json!(["s3:PutObject", "s3:CreateMultipartUpload"])
+        );
         assert_eq!(
             out["Statement"][1]["Action"],
-            json!(["s3:PutObject", "s3:CreateMultipartUpload", "s3:UploadPart", "s3:CompleteMultipartUpload", "s3:GetObject", "s3:HeadObject"])
+            json!([
+                "s3:PutObject",
+                "s3:CreateMultipartUpload",
+                "s3:UploadPart",
+                "s3:CompleteMultipartUpload",
+                "s3:GetObject",
+                "s3:HeadObject"
+            ])
         );
     }
 
     #[test]
     fn strict_trust_loses_only_the_external_id() {
         let trust = json!({"Statement": [{"Principal": {"AWS": "x"}, "Condition": {"StringEquals": {"sts:ExternalId": "e"}}}]});
-        assert_eq!(trust_for_strict_emulator(trust), json!({"Statement": [{"Principal": {"AWS": "x"}}]}));
+        assert_eq!(
+            trust_for_strict_emulator(trust),
+            json!({"Statement": [{"Principal": {"AWS": "x"}}]})
+        );
     }
 }

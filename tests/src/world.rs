@@ -8,8 +8,8 @@ use anyhow::{bail, Context, Result};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_sdk_s3::types::{
-    BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls, OwnershipControlsRule,
-    PublicAccessBlockConfiguration, QueueConfiguration,
+    BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls,
+    OwnershipControlsRule, PublicAccessBlockConfiguration, QueueConfiguration,
 };
 use serde_json::{json, Value};
 
@@ -43,7 +43,9 @@ impl Account {
     /// An S3 client that looks like it came over TLS.
     pub fn s3(&self) -> aws_sdk_s3::Client {
         aws_sdk_s3::Client::from_conf(
-            logferry::clients::s3_config(&self.sdk).interceptor(ForwardedHttps).build(),
+            logferry::clients::s3_config(&self.sdk)
+                .interceptor(ForwardedHttps)
+                .build(),
         )
     }
 
@@ -85,7 +87,11 @@ static SEQUENCE: AtomicU32 = AtomicU32::new(0);
 
 /// A short name unique in this process and, through the pid, across runs on one emulator.
 pub fn unique(stem: &str) -> String {
-    format!("{stem}-{}-{}", std::process::id(), SEQUENCE.fetch_add(1, Ordering::Relaxed))
+    format!(
+        "{stem}-{}-{}",
+        std::process::id(),
+        SEQUENCE.fetch_add(1, Ordering::Relaxed)
+    )
 }
 
 pub async fn sdk_config(endpoint: &str, credentials: Credentials) -> SdkConfig {
@@ -108,8 +114,19 @@ pub async fn admin(endpoint: &str, account: &'static str, user: &str) -> Result<
         .error_for_status()?
         .json()
         .await?;
-    let field = |name: &str| response[name].as_str().map(str::to_string).with_context(|| format!("create-admin returned no {name}"));
-    let credentials = Credentials::new(field("accessKeyId")?, field("secretAccessKey")?, None, None, "fakecloud-admin");
+    let field = |name: &str| {
+        response[name]
+            .as_str()
+            .map(str::to_string)
+            .with_context(|| format!("create-admin returned no {name}"))
+    };
+    let credentials = Credentials::new(
+        field("accessKeyId")?,
+        field("secretAccessKey")?,
+        None,
+        None,
+        "fakecloud-admin",
+    );
     Ok(Account {
         id: account,
         arn: field("arn")?,
@@ -136,13 +153,32 @@ impl World {
         let shipper_name = format!("shipper-{tag}");
         let iam_a = admin_a.iam();
         let user = iam_a.create_user().user_name(&shipper_name).send().await?;
-        let shipper_arn = user.user().map(|u| u.arn().to_string()).context("CreateUser returned no user")?;
-        let key = iam_a.create_access_key().user_name(&shipper_name).send().await?;
-        let key = key.access_key().context("CreateAccessKey returned no key")?;
+        let shipper_arn = user
+            .user()
+            .map(|u| u.arn().to_string())
+            .context("CreateUser returned no user")?;
+        let key = iam_a
+            .create_access_key()
+            .user_name(&shipper_name)
+            .send()
+            .await?;
+        let key = key
+            .access_key()
+            .context("CreateAccessKey returned no key")?;
         let shipper = Account {
             id: ACCOUNT_A,
             arn: shipper_arn.clone(),
-            sdk: sdk_config(url, Credentials::new(key.access_key_id(), key.secret_access_key(), None, None, "shipper")).await,
+            sdk: sdk_config(
+                url,
+                Credentials::new(
+                    key.access_key_id(),
+                    key.secret_access_key(),
+                    None,
+                    None,
+                    "shipper",
+                ),
+            )
+            .await,
         };
 
         // Account A: the source bucket and its notification queue.
@@ -152,7 +188,10 @@ impl World {
         let queue_url = sqs_a
             .create_queue()
             .queue_name(format!("q-{tag}"))
-            .attributes(aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout, "30")
+            .attributes(
+                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
+                "30",
+            )
             .send()
             .await?
             .queue_url
@@ -183,12 +222,20 @@ impl World {
 
         // Account B: the archive bucket, owned by B whatever the writer.
         let s3_b = admin_b.s3();
-        s3_b.create_bucket().bucket(&archive_bucket).acl(BucketCannedAcl::Private).send().await?;
+        s3_b.create_bucket()
+            .bucket(&archive_bucket)
+            .acl(BucketCannedAcl::Private)
+            .send()
+            .await?;
         s3_b.put_bucket_ownership_controls()
             .bucket(&archive_bucket)
             .ownership_controls(
                 OwnershipControls::builder()
-                    .rules(OwnershipControlsRule::builder().object_ownership(ObjectOwnership::BucketOwnerEnforced).build()?)
+                    .rules(
+                        OwnershipControlsRule::builder()
+                            .object_ownership(ObjectOwnership::BucketOwnerEnforced)
+                            .build()?,
+                    )
                     .build()?,
             )
             .send()
@@ -232,7 +279,10 @@ impl World {
             .assume_role_policy_document(trust.to_string())
             .send()
             .await?;
-        let writer_role_arn = role.role().map(|r| r.arn().to_string()).context("CreateRole returned no role")?;
+        let writer_role_arn = role
+            .role()
+            .map(|r| r.arn().to_string())
+            .context("CreateRole returned no role")?;
         let writer_policy = render(
             "writer-role-permissions.json.tpl",
             &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
@@ -247,10 +297,34 @@ impl World {
 
         // Account A: the shipper's identity policies, per the infra's choice of mode.
         let identity = [
-            ("source-read", render("shipper-source-read.json.tpl", &json!({"source_object_arns": [format!("{source_arn}/*")]}))?),
-            ("queue-consume", render("shipper-queue-consume.json.tpl", &json!({"queue_arn": queue_arn}))?),
-            ("archive-write", render("archive-write.json.tpl", &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}))?),
-            ("assume-writer", render("shipper-assume-writer.json.tpl", &json!({"writer_role_arn": writer_role_arn}))?),
+            (
+                "source-read",
+                render(
+                    "shipper-source-read.json.tpl",
+                    &json!({"source_object_arns": [format!("{source_arn}/*")]}),
+                )?,
+            ),
+            (
+                "queue-consume",
+                render(
+                    "shipper-queue-consume.json.tpl",
+                    &json!({"queue_arn": queue_arn}),
+                )?,
+            ),
+            (
+                "archive-write",
+                render(
+                    "archive-write.json.tpl",
+                    &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
+                )?,
+            ),
+            (
+                "assume-writer",
+                render(
+                    "shipper-assume-writer.json.tpl",
+                    &json!({"writer_role_arn": writer_role_arn}),
+                )?,
+            ),
         ];
         for (name, document) in identity {
             iam_a
@@ -294,9 +368,19 @@ impl World {
 
     /// The writer as the Lambda builds it, running with the shipper's credentials.
     pub async fn shipper(&self, raw: logferry::RawConfig) -> Result<logferry::Shipper> {
-        let config = raw.validate().map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
-        let clients = logferry::build_clients(&config, &self.shipper.sdk, |b| b.interceptor(ForwardedHttps)).await?;
-        Ok(logferry::Shipper::new(config, clients, ACCOUNT_A.to_string(), REGION.to_string()))
+        let config = raw
+            .validate()
+            .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
+        let clients = logferry::build_clients(&config, &self.shipper.sdk, |b| {
+            b.interceptor(ForwardedHttps)
+        })
+        .await?;
+        Ok(logferry::Shipper::new(
+            config,
+            clients,
+            ACCOUNT_A.to_string(),
+            REGION.to_string(),
+        ))
     }
 
     /// Wait for the emulator's notifications and hand them over as Lambda's
@@ -307,7 +391,11 @@ impl World {
         let deadline = Instant::now() + Duration::from_secs(30);
         while records.len() < expected {
             if Instant::now() > deadline {
-                bail!("only {} of {expected} notifications arrived on {}", records.len(), self.queue_url);
+                bail!(
+                    "only {} of {expected} notifications arrived on {}",
+                    records.len(),
+                    self.queue_url
+                );
             }
             let out = sqs
                 .receive_message()

@@ -29,17 +29,32 @@ where
     match result {
         Ok(_) => Outcome::Allowed,
         Err(SdkError::ServiceError(e))
-            if e.err().code().is_some_and(|c| c.starts_with("AccessDenied")) =>
+            if e.err()
+                .code()
+                .is_some_and(|c| c.starts_with("AccessDenied")) =>
         {
             Outcome::Denied
         }
-        Err(e) => Outcome::Other(format!("{:?}", e.code().map(str::to_string).unwrap_or_else(|| format!("{e:?}")))),
+        Err(e) => Outcome::Other(format!(
+            "{:?}",
+            e.code()
+                .map(str::to_string)
+                .unwrap_or_else(|| format!("{e:?}"))
+        )),
     }
 }
 
-type Probe<'a> = (&'static str, Outcome, Pin<Box<dyn Future<Output = Outcome> + 'a>>);
+type Probe<'a> = (
+    &'static str,
+    Outcome,
+    Pin<Box<dyn Future<Output = Outcome> + 'a>>,
+);
 
-async fn assume(world: &World, caller: &Account, external_id: Option<&str>) -> Result<Account, Outcome> {
+async fn assume(
+    world: &World,
+    caller: &Account,
+    external_id: Option<&str>,
+) -> Result<Account, Outcome> {
     let out = caller
         .sts()
         .assume_role()
@@ -57,14 +72,33 @@ async fn assume(world: &World, caller: &Account, external_id: Option<&str>) -> R
         arn: world.writer_role_arn.clone(),
         sdk: sdk_config(
             &world.endpoint,
-            Credentials::new(creds.access_key_id(), creds.secret_access_key(), Some(creds.session_token().to_string()), None, "writer"),
+            Credentials::new(
+                creds.access_key_id(),
+                creds.secret_access_key(),
+                Some(creds.session_token().to_string()),
+                None,
+                "writer",
+            ),
         )
         .await,
     })
 }
 
-async fn put(s3: aws_sdk_s3::Client, bucket: String, key: String, acl: Option<ObjectCannedAcl>) -> Outcome {
-    outcome(s3.put_object().bucket(bucket).key(key).set_acl(acl).body(ByteStream::from_static(b"probe")).send().await)
+async fn put(
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+    key: String,
+    acl: Option<ObjectCannedAcl>,
+) -> Outcome {
+    outcome(
+        s3.put_object()
+            .bucket(bucket)
+            .key(key)
+            .set_acl(acl)
+            .body(ByteStream::from_static(b"probe"))
+            .send()
+            .await,
+    )
 }
 
 async fn multipart(s3: aws_sdk_s3::Client, bucket: String, key: String) -> Outcome {
@@ -99,7 +133,12 @@ async fn multipart(s3: aws_sdk_s3::Client, bucket: String, key: String) -> Outco
             .upload_id(&upload_id)
             .multipart_upload(
                 CompletedMultipartUpload::builder()
-                    .parts(CompletedPart::builder().part_number(1).set_e_tag(etag).build())
+                    .parts(
+                        CompletedPart::builder()
+                            .part_number(1)
+                            .set_e_tag(etag)
+                            .build(),
+                    )
                     .build(),
             )
             .send()
@@ -112,9 +151,20 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
     init_tracing();
     let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
     let (src, arc) = (world.source_bucket.clone(), world.archive_bucket.clone());
-    world.admin_a.s3().put_object().bucket(&src).key("in.log").body(ByteStream::from_static(b"x")).send().await?;
+    world
+        .admin_a
+        .s3()
+        .put_object()
+        .bucket(&src)
+        .key("in.log")
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await?;
     let shipper = world.shipper.s3();
-    let writer = assume(&world, &world.shipper, Some(EXTERNAL_ID)).await.map_err(|o| anyhow::anyhow!("{o:?}")).context("assume writer (strict, trust without external id)")?;
+    let writer = assume(&world, &world.shipper, Some(EXTERNAL_ID))
+        .await
+        .map_err(|o| anyhow::anyhow!("{o:?}"))
+        .context("assume writer (strict, trust without external id)")?;
     let w = writer.s3();
     let outsider = world.outsider.s3();
     let bfc = || Some(ObjectCannedAcl::BucketOwnerFullControl);
@@ -122,45 +172,258 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
     use Outcome::{Allowed, Denied};
 
     let probes: Vec<Probe> = vec![
-        ("shipper: PutObject with ACL under the prefix", Allowed, Box::pin(put(shipper.clone(), arc.clone(), under("a"), bfc()))),
-        ("shipper: PutObject without the ACL", Denied, Box::pin(put(shipper.clone(), arc.clone(), under("b"), None))),
-        ("shipper: PutObject outside the prefix", Denied, Box::pin(put(shipper.clone(), arc.clone(), "elsewhere/c".into(), bfc()))),
-        ("shipper: PutObject over plain HTTP", Denied, Box::pin(put(world.shipper.s3_plain_http(), arc.clone(), under("d"), bfc()))),
-        ("shipper: CopyObject A→B with ACL", Allowed, Box::pin(async { outcome(shipper.copy_object().bucket(&arc).key(under("e")).copy_source(format!("{src}/in.log")).acl(ObjectCannedAcl::BucketOwnerFullControl).send().await) })),
-        ("shipper: GetObject in B", Denied, Box::pin(async { outcome(shipper.get_object().bucket(&arc).key(under("a")).send().await) })),
-        ("shipper: ListObjectsV2 in B", Denied, Box::pin(async { outcome(shipper.list_objects_v2().bucket(&arc).send().await) })),
-        ("shipper: DeleteObject in B", Denied, Box::pin(async { outcome(shipper.delete_object().bucket(&arc).key(under("a")).send().await) })),
-        ("shipper: GetObject on the source", Allowed, Box::pin(async { outcome(shipper.get_object().bucket(&src).key("in.log").send().await) })),
-        ("shipper: HeadObject on the source", Allowed, Box::pin(async { outcome(shipper.head_object().bucket(&src).key("in.log").send().await) })),
-        ("shipper: PutObject on the source", Denied, Box::pin(put(shipper.clone(), src.clone(), "new.log".into(), None))),
-        ("shipper: DeleteObject on the source", Denied, Box::pin(async { outcome(shipper.delete_object().bucket(&src).key("in.log").send().await) })),
-        ("shipper: ListObjectsV2 on the source", Denied, Box::pin(async { outcome(shipper.list_objects_v2().bucket(&src).send().await) })),
-        ("shipper: ReceiveMessage on its queue", Allowed, Box::pin(async { outcome(world.shipper.sqs().receive_message().queue_url(&world.queue_url).send().await) })),
-        ("shipper: SendMessage to its queue", Denied, Box::pin(async { outcome(world.shipper.sqs().send_message().queue_url(&world.queue_url).message_body("x").send().await) })),
-        ("writer role: PutObject with ACL under the prefix", Allowed, Box::pin(put(w.clone(), arc.clone(), under("f"), bfc()))),
-        ("writer role: multipart upload under the prefix", Allowed, Box::pin(multipart(w.clone(), arc.clone(), under("g")))),
-        ("writer role: PutObject outside the prefix", Denied, Box::pin(put(w.clone(), arc.clone(), "elsewhere/h".into(), bfc()))),
-        ("writer role: PutObject with a public ACL", Denied, Box::pin(put(w.clone(), arc.clone(), under("i"), Some(ObjectCannedAcl::PublicRead)))),
-        ("writer role: GetObject in B", Denied, Box::pin(async { outcome(w.get_object().bucket(&arc).key(under("f")).send().await) })),
-        ("writer role: ListObjectsV2 in B", Denied, Box::pin(async { outcome(w.list_objects_v2().bucket(&arc).send().await) })),
-        ("writer role: DeleteObject in B", Denied, Box::pin(async { outcome(w.delete_object().bucket(&arc).key(under("f")).send().await) })),
-        ("writer role: GetObject on the source", Denied, Box::pin(async { outcome(w.get_object().bucket(&src).key("in.log").send().await) })),
-        ("third account: PutObject with ACL under the prefix", Denied, Box::pin(put(outsider.clone(), arc.clone(), under("j"), bfc()))),
-        ("third account: AssumeRole into the writer role", Denied, Box::pin(async { assume(&world, &world.outsider, Some(EXTERNAL_ID)).await.err().unwrap_or(Allowed) })),
-        ("archive admin: PutObject over plain HTTP", Denied, Box::pin(put(world.admin_b.s3_plain_http(), arc.clone(), under("k"), bfc()))),
+        (
+            "shipper: PutObject with ACL under the prefix",
+            Allowed,
+            Box::pin(put(shipper.clone(), arc.clone(), under("a"), bfc())),
+        ),
+        (
+            "shipper: PutObject without the ACL",
+            Denied,
+            Box::pin(put(shipper.clone(), arc.clone(), under("b"), None)),
+        ),
+        (
+            "shipper: PutObject outside the prefix",
+            Denied,
+            Box::pin(put(
+                shipper.clone(),
+                arc.clone(),
+                "elsewhere/c".into(),
+                bfc(),
+            )),
+        ),
+        (
+            "shipper: PutObject over plain HTTP",
+            Denied,
+            Box::pin(put(
+                world.shipper.s3_plain_http(),
+                arc.clone(),
+                under("d"),
+                bfc(),
+            )),
+        ),
+        (
+            "shipper: CopyObject A→B with ACL",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    shipper
+                        .copy_object()
+                        .bucket(&arc)
+                        .key(under("e"))
+                        .copy_source(format!("{src}/in.log"))
+                        .acl(ObjectCannedAcl::BucketOwnerFullControl)
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "shipper: GetObject in B",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    shipper
+                        .get_object()
+                        .bucket(&arc)
+                        .key(under("a"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "shipper: ListObjectsV2 in B",
+            Denied,
+            Box::pin(async { outcome(shipper.list_objects_v2().bucket(&arc).send().await) }),
+        ),
+        (
+            "shipper: DeleteObject in B",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    shipper
+                        .delete_object()
+                        .bucket(&arc)
+                        .key(under("a"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "shipper: GetObject on the source",
+            Allowed,
+            Box::pin(async {
+                outcome(shipper.get_object().bucket(&src).key("in.log").send().await)
+            }),
+        ),
+        (
+            "shipper: HeadObject on the source",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    shipper
+                        .head_object()
+                        .bucket(&src)
+                        .key("in.log")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "shipper: PutObject on the source",
+            Denied,
+            Box::pin(put(shipper.clone(), src.clone(), "new.log".into(), None)),
+        ),
+        (
+            "shipper: DeleteObject on the source",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    shipper
+                        .delete_object()
+                        .bucket(&src)
+                        .key("in.log")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "shipper: ListObjectsV2 on the source",
+            Denied,
+            Box::pin(async { outcome(shipper.list_objects_v2().bucket(&src).send().await) }),
+        ),
+        (
+            "shipper: ReceiveMessage on its queue",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    world
+                        .shipper
+                        .sqs()
+                        .receive_message()
+                        .queue_url(&world.queue_url)
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "shipper: SendMessage to its queue",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    world
+                        .shipper
+                        .sqs()
+                        .send_message()
+                        .queue_url(&world.queue_url)
+                        .message_body("x")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "writer role: PutObject with ACL under the prefix",
+            Allowed,
+            Box::pin(put(w.clone(), arc.clone(), under("f"), bfc())),
+        ),
+        (
+            "writer role: multipart upload under the prefix",
+            Allowed,
+            Box::pin(multipart(w.clone(), arc.clone(), under("g"))),
+        ),
+        (
+            "writer role: PutObject outside the prefix",
+            Denied,
+            Box::pin(put(w.clone(), arc.clone(), "elsewhere/h".into(), bfc())),
+        ),
+        (
+            "writer role: PutObject with a public ACL",
+            Denied,
+            Box::pin(put(
+                w.clone(),
+                arc.clone(),
+                under("i"),
+                Some(ObjectCannedAcl::PublicRead),
+            )),
+        ),
+        (
+            "writer role: GetObject in B",
+            Denied,
+            Box::pin(async { outcome(w.get_object().bucket(&arc).key(under("f")).send().await) }),
+        ),
+        (
+            "writer role: ListObjectsV2 in B",
+            Denied,
+            Box::pin(async { outcome(w.list_objects_v2().bucket(&arc).send().await) }),
+        ),
+        (
+            "writer role: DeleteObject in B",
+            Denied,
+            Box::pin(async {
+                outcome(w.delete_object().bucket(&arc).key(under("f")).send().await)
+            }),
+        ),
+        (
+            "writer role: GetObject on the source",
+            Denied,
+            Box::pin(async { outcome(w.get_object().bucket(&src).key("in.log").send().await) }),
+        ),
+        (
+            "third account: PutObject with ACL under the prefix",
+            Denied,
+            Box::pin(put(outsider.clone(), arc.clone(), under("j"), bfc())),
+        ),
+        (
+            "third account: AssumeRole into the writer role",
+            Denied,
+            Box::pin(async {
+                assume(&world, &world.outsider, Some(EXTERNAL_ID))
+                    .await
+                    .err()
+                    .unwrap_or(Allowed)
+            }),
+        ),
+        (
+            "archive admin: PutObject over plain HTTP",
+            Denied,
+            Box::pin(put(
+                world.admin_b.s3_plain_http(),
+                arc.clone(),
+                under("k"),
+                bfc(),
+            )),
+        ),
     ];
     let mut report = Vec::new();
     let mut wrong = Vec::new();
     for (name, expected, probe) in probes {
         let got = probe.await;
-        report.push(format!("{:<55} expected {:<8} got {:?}", name, format!("{expected:?}"), got));
+        report.push(format!(
+            "{:<55} expected {:<8} got {:?}",
+            name,
+            format!("{expected:?}"),
+            got
+        ));
         if got != expected {
             wrong.push(name);
         }
     }
     println!("{}", report.join("\n"));
-    assert!(report.len() >= 25, "the matrix must keep at least 25 probes");
-    assert!(wrong.is_empty(), "probes with the wrong outcome: {wrong:?}\n{}", report.join("\n"));
+    assert!(
+        report.len() >= 25,
+        "the matrix must keep at least 25 probes"
+    );
+    assert!(
+        wrong.is_empty(),
+        "probes with the wrong outcome: {wrong:?}\n{}",
+        report.join("\n")
+    );
     Ok(())
 }
 
@@ -170,17 +433,38 @@ async fn external_id_is_enforced_by_the_trust_policy() -> Result<()> {
     // Gap `external-id-in-strict`: only the soft instance evaluates sts:ExternalId.
     let world = World::create(shared_endpoint(IamMode::Soft).await).await?;
     let ok = assume(&world, &world.shipper, Some(EXTERNAL_ID)).await;
-    assert!(ok.is_ok(), "the shipper with the right external id must get in: {:?}", ok.err());
-    assert_eq!(assume(&world, &world.shipper, Some("wrong-id")).await.err(), Some(Outcome::Denied));
-    assert_eq!(assume(&world, &world.shipper, None).await.err(), Some(Outcome::Denied));
-    assert_eq!(assume(&world, &world.outsider, Some(EXTERNAL_ID)).await.err(), Some(Outcome::Denied));
+    assert!(
+        ok.is_ok(),
+        "the shipper with the right external id must get in: {:?}",
+        ok.err()
+    );
+    assert_eq!(
+        assume(&world, &world.shipper, Some("wrong-id")).await.err(),
+        Some(Outcome::Denied)
+    );
+    assert_eq!(
+        assume(&world, &world.shipper, None).await.err(),
+        Some(Outcome::Denied)
+    );
+    assert_eq!(
+        assume(&world, &world.outsider, Some(EXTERNAL_ID))
+            .await
+            .err(),
+        Some(Outcome::Denied)
+    );
 
     // The writer refuses to start with a wrong external id: one line, naming the fix.
     let mut raw = world.config(logferry_tests::Mode::AssumeRole);
     raw.external_id = Some("wrong-id".into());
-    let err = world.shipper(raw).await.expect_err("a wrong external id must fail start-up");
+    let err = world
+        .shipper(raw)
+        .await
+        .expect_err("a wrong external id must fail start-up");
     let text = format!("{err:#}");
-    assert!(text.contains("LOGFERRY_EXTERNAL_ID") && text.contains(&world.writer_role_arn), "{text}");
+    assert!(
+        text.contains("LOGFERRY_EXTERNAL_ID") && text.contains(&world.writer_role_arn),
+        "{text}"
+    );
     Ok(())
 }
 
@@ -188,7 +472,15 @@ async fn external_id_is_enforced_by_the_trust_policy() -> Result<()> {
 async fn access_denied_names_the_missing_policy() -> Result<()> {
     init_tracing();
     let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
-    world.admin_a.s3().put_object().bucket(&world.source_bucket).key("x.log").body(ByteStream::from_static(b"x")).send().await?;
+    world
+        .admin_a
+        .s3()
+        .put_object()
+        .bucket(&world.source_bucket)
+        .key("x.log")
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await?;
     // A prefix that B's bucket policy does not cover.
     let mut raw = world.config(logferry_tests::Mode::Direct);
     raw.dest_prefix = Some("not-allowed".into());
@@ -200,6 +492,10 @@ async fn access_denied_names_the_missing_policy() -> Result<()> {
         .expect_err("writing outside the allowed prefix must fail");
     assert!(!err.is_retryable());
     let text = err.to_string();
-    assert!(text.contains("archive-bucket-policy.json.tpl") && text.contains("bucket-owner-full-control"), "{text}");
+    assert!(
+        text.contains("archive-bucket-policy.json.tpl")
+            && text.contains("bucket-owner-full-control"),
+        "{text}"
+    );
     Ok(())
 }

@@ -32,8 +32,15 @@ async fn put(world: &World, key: &str, body: Vec<u8>) -> Result<()> {
 }
 
 /// Run the Lambda handler on an SQS payload; the failed message ids.
-async fn invoke(world: &World, mode: Mode, raw: Option<logferry::RawConfig>, payload: Value) -> Result<Vec<String>> {
-    let shipper = world.shipper(raw.unwrap_or_else(|| world.config(mode))).await?;
+async fn invoke(
+    world: &World,
+    mode: Mode,
+    raw: Option<logferry::RawConfig>,
+    payload: Value,
+) -> Result<Vec<String>> {
+    let shipper = world
+        .shipper(raw.unwrap_or_else(|| world.config(mode)))
+        .await?;
     let response = shipper::handle(LambdaEvent::new(payload, Context::default()), &shipper)
         .await
         .map_err(|e| anyhow::anyhow!("{e}"))?;
@@ -47,10 +54,22 @@ async fn invoke(world: &World, mode: Mode, raw: Option<logferry::RawConfig>, pay
 
 /// The key the default template gives: partitioned by the source's Last-Modified date.
 async fn expected_key(world: &World, key: &str) -> Result<String> {
-    let head = world.admin_a.s3().head_object().bucket(&world.source_bucket).key(key).send().await?;
+    let head = world
+        .admin_a
+        .s3()
+        .head_object()
+        .bucket(&world.source_bucket)
+        .key(key)
+        .send()
+        .await?;
     let modified = head.last_modified().expect("Last-Modified");
-    let date = chrono::DateTime::from_timestamp(modified.secs(), 0).expect("a valid date").format("%Y/%m/%d");
-    Ok(format!("{PREFIX}/{ACCOUNT_A}/{REGION}/{}/{date}/{key}", world.source_bucket))
+    let date = chrono::DateTime::from_timestamp(modified.secs(), 0)
+        .expect("a valid date")
+        .format("%Y/%m/%d");
+    Ok(format!(
+        "{PREFIX}/{ACCOUNT_A}/{REGION}/{}/{date}/{key}",
+        world.source_bucket
+    ))
 }
 
 async fn archived(world: &World, dest_key: &str) -> Result<(Vec<u8>, HashMap<String, String>)> {
@@ -74,7 +93,11 @@ async fn archive_keys(world: &World) -> Result<Vec<String>> {
         .bucket(&world.archive_bucket)
         .send()
         .await?;
-    Ok(out.contents().iter().filter_map(|o| o.key().map(str::to_string)).collect())
+    Ok(out
+        .contents()
+        .iter()
+        .filter_map(|o| o.key().map(str::to_string))
+        .collect())
 }
 
 fn access_log_lines(n: usize) -> Vec<u8> {
@@ -96,18 +119,27 @@ fn access_log_lines(n: usize) -> Vec<u8> {
 async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
     let world = world().await?;
     let objects: Vec<(&str, Vec<u8>)> = vec![
-        ("s3-access/2026-02-06-00-00-00-EXAMPLE1", access_log_lines(50)),
+        (
+            "s3-access/2026-02-06-00-00-00-EXAMPLE1",
+            access_log_lines(50),
+        ),
         ("app/with space.log", b"spaces\n".to_vec()),
         ("app/plus+sign.log", b"plus\n".to_vec()),
         ("app/100%.log", b"percent\n".to_vec()),
-        ("app/ünïcode/日本語 ログ.log", "unicode ✓\n".as_bytes().to_vec()),
+        (
+            "app/ünïcode/日本語 ログ.log",
+            "unicode ✓\n".as_bytes().to_vec(),
+        ),
         ("app/empty.log", Vec::new()),
     ];
     for (key, body) in &objects {
         put(&world, key, body.clone()).await?;
     }
     let event = world.receive_sqs_event(objects.len()).await?;
-    assert_eq!(invoke(&world, mode, None, event.clone()).await?, Vec::<String>::new());
+    assert_eq!(
+        invoke(&world, mode, None, event.clone()).await?,
+        Vec::<String>::new()
+    );
 
     for (key, body) in &objects {
         let dest = expected_key(&world, key).await?;
@@ -120,11 +152,25 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
             "{dest}: metadata names the source key"
         );
         assert_eq!(metadata["logferry-source-account"], ACCOUNT_A);
-        let acl = world.admin_b.s3().get_object_acl().bucket(&world.archive_bucket).key(&dest).send().await?;
-        assert_eq!(acl.owner().and_then(|o| o.id()), Some(ACCOUNT_B), "{dest} must be owned by B");
+        let acl = world
+            .admin_b
+            .s3()
+            .get_object_acl()
+            .bucket(&world.archive_bucket)
+            .key(&dest)
+            .send()
+            .await?;
+        assert_eq!(
+            acl.owner().and_then(|o| o.id()),
+            Some(ACCOUNT_B),
+            "{dest} must be owned by B"
+        );
     }
     // A re-delivered event overwrites: still one copy per source object.
-    assert_eq!(invoke(&world, mode, None, event).await?, Vec::<String>::new());
+    assert_eq!(
+        invoke(&world, mode, None, event).await?,
+        Vec::<String>::new()
+    );
     assert_eq!(archive_keys(&world).await?.len(), objects.len());
     Ok(())
 }
@@ -149,21 +195,36 @@ async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
     let world = world().await?;
     put(&world, "gone.log", b"bye".to_vec()).await?;
     let event = world.receive_sqs_event(1).await?;
-    world.admin_a.s3().delete_object().bucket(&world.source_bucket).key("gone.log").send().await?;
-    assert_eq!(invoke(&world, mode, None, event).await?, Vec::<String>::new());
+    world
+        .admin_a
+        .s3()
+        .delete_object()
+        .bucket(&world.source_bucket)
+        .key("gone.log")
+        .send()
+        .await?;
+    assert_eq!(
+        invoke(&world, mode, None, event).await?,
+        Vec::<String>::new()
+    );
     assert_eq!(archive_keys(&world).await?, Vec::<String>::new());
     Ok(())
 }
 
 async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()> {
     let world = world().await?;
-    let body: Vec<u8> = (0..12 * 1024 * 1024u32).map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8).collect();
+    let body: Vec<u8> = (0..12 * 1024 * 1024u32)
+        .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
+        .collect();
     put(&world, "big/app.log", body.clone()).await?;
     let mut raw = world.config(mode);
     raw.part_size_mib = Some("5".into());
     raw.part_concurrency = Some("2".into());
     let event = world.receive_sqs_event(1).await?;
-    assert_eq!(invoke(&world, mode, Some(raw.clone()), event).await?, Vec::<String>::new());
+    assert_eq!(
+        invoke(&world, mode, Some(raw.clone()), event).await?,
+        Vec::<String>::new()
+    );
     let (bytes, _) = archived(&world, &expected_key(&world, "big/app.log").await?).await?;
     assert!(bytes == body, "12 MiB copy differs from its source");
     let shipped = world
@@ -184,7 +245,10 @@ async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
     let denied = json!({"Records": [{"eventSource": "aws:s3", "awsRegion": REGION, "eventTime": "2026-11-21T00:00:00Z",
         "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": world.archive_bucket}, "object": {"key": "secret.log", "size": 1}}}]});
     let records = event["Records"].as_array_mut().expect("records");
-    for (id, body) in [("denied-message", denied.to_string()), ("garbage-message", "{not json".to_string())] {
+    for (id, body) in [
+        ("denied-message", denied.to_string()),
+        ("garbage-message", "{not json".to_string()),
+    ] {
         let mut record = records[0].clone();
         record["messageId"] = json!(id);
         record["body"] = json!(body);
@@ -226,7 +290,13 @@ async fn direct_ships_a_multipart_sized_object_with_one_copy() -> Result<()> {
 
 #[tokio::test]
 async fn assume_role_streams_a_multipart_object_in_parts() -> Result<()> {
-    multipart_sized_object_ships(Mode::AssumeRole, Method::MultipartPut { part_size: 5 * 1024 * 1024 }).await
+    multipart_sized_object_ships(
+        Mode::AssumeRole,
+        Method::MultipartPut {
+            part_size: 5 * 1024 * 1024,
+        },
+    )
+    .await
 }
 
 #[tokio::test]

@@ -13,7 +13,11 @@ use clap::{Args, Parser, Subcommand};
 use logferry::{build_clients, caller_account, load_sdk_config, RawConfig, Shipper};
 
 #[derive(Parser)]
-#[command(name = "logferry", version, about = "Ship S3 log objects into the archive account")]
+#[command(
+    name = "logferry",
+    version,
+    about = "Ship S3 log objects into the archive account"
+)]
 struct Cli {
     #[command(subcommand)]
     command: Command,
@@ -40,7 +44,12 @@ struct Settings {
     auth_mode: Option<String>,
     #[arg(long, global = true, env = "LOGFERRY_ROLE_ARN")]
     role_arn: Option<String>,
-    #[arg(long, global = true, env = "LOGFERRY_EXTERNAL_ID", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "LOGFERRY_EXTERNAL_ID",
+        hide_env_values = true
+    )]
     external_id: Option<String>,
     #[arg(long, global = true, env = "LOGFERRY_KEY_TEMPLATE")]
     key_template: Option<String>,
@@ -99,11 +108,16 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Some(a) => a.clone(),
         None => caller_account(&sdk_config).await?,
     };
-    let region = sdk_config.region().map(|r| r.to_string()).unwrap_or_else(|| "us-east-1".into());
+    let region = sdk_config
+        .region()
+        .map(|r| r.to_string())
+        .unwrap_or_else(|| "us-east-1".into());
     let source = clients.source.clone();
     let shipper = Shipper::new(config, clients, account, region);
     match cli.command {
         Command::Ship(args) => ship::run(args, &shipper, &source).await,
-        Command::Worker(args) => worker::run(args, &shipper, aws_sdk_sqs::Client::new(&sdk_config)).await,
+        Command::Worker(args) => {
+            worker::run(args, &shipper, aws_sdk_sqs::Client::new(&sdk_config)).await
+        }
     }
 }

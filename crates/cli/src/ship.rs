@@ -64,13 +64,22 @@ async fn expand(source: &aws_sdk_s3::Client, uris: &[String]) -> Result<Vec<Obje
                     aws_sdk_s3::error::DisplayErrorContext(&e)
                 )
             })?;
-            objects.extend(page.contents().iter().filter_map(|o| o.key()).map(|k| ObjectRef::new(&bucket, k)));
+            objects.extend(
+                page.contents()
+                    .iter()
+                    .filter_map(|o| o.key())
+                    .map(|k| ObjectRef::new(&bucket, k)),
+            );
         }
     }
     Ok(objects)
 }
 
-pub async fn run(args: ShipArgs, shipper: &Shipper, source: &aws_sdk_s3::Client) -> Result<std::process::ExitCode> {
+pub async fn run(
+    args: ShipArgs,
+    shipper: &Shipper,
+    source: &aws_sdk_s3::Client,
+) -> Result<std::process::ExitCode> {
     let objects = expand(source, &args.uris).await?;
     let total = objects.len();
     let progress = std::io::stderr().is_terminal() && !args.json;
@@ -101,7 +110,10 @@ pub async fn run(args: ShipArgs, shipper: &Shipper, source: &aws_sdk_s3::Client)
         println!("{}", serde_json::to_string_pretty(&summary)?);
     } else {
         for s in &summary.shipped {
-            println!("shipped s3://{}/{} -> s3://{}/{} ({} bytes)", s.source_bucket, s.source_key, s.dest_bucket, s.dest_key, s.size);
+            println!(
+                "shipped s3://{}/{} -> s3://{}/{} ({} bytes)",
+                s.source_bucket, s.source_key, s.dest_bucket, s.dest_key, s.size
+            );
         }
         for s in &summary.skipped {
             println!("skipped {s}: no longer exists");
@@ -109,7 +121,12 @@ pub async fn run(args: ShipArgs, shipper: &Shipper, source: &aws_sdk_s3::Client)
         for f in &summary.failed {
             eprintln!("failed {}: {}", f.source, f.error);
         }
-        println!("{} shipped, {} failed, {} skipped", summary.shipped.len(), summary.failed.len(), summary.skipped.len());
+        println!(
+            "{} shipped, {} failed, {} skipped",
+            summary.shipped.len(),
+            summary.failed.len(),
+            summary.skipped.len()
+        );
     }
     Ok(if summary.failed.is_empty() {
         std::process::ExitCode::SUCCESS
@@ -124,9 +141,15 @@ mod tests {
 
     #[test]
     fn uris_split_into_bucket_and_key() {
-        assert_eq!(parse_uri("s3://b/k/x.log").unwrap(), ("b".into(), "k/x.log".into()));
+        assert_eq!(
+            parse_uri("s3://b/k/x.log").unwrap(),
+            ("b".into(), "k/x.log".into())
+        );
         assert_eq!(parse_uri("s3://b").unwrap(), ("b".into(), "".into()));
-        assert!(parse_uri("b/k").unwrap_err().to_string().contains("s3://bucket/key"));
+        assert!(parse_uri("b/k")
+            .unwrap_err()
+            .to_string()
+            .contains("s3://bucket/key"));
         assert!(parse_uri("s3:///k").is_err());
     }
 }

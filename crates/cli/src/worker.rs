@@ -23,10 +23,15 @@ pub struct WorkerArgs {
     visibility_timeout: i32,
 }
 
-pub async fn run(args: WorkerArgs, shipper: &Shipper, sqs: aws_sdk_sqs::Client) -> Result<std::process::ExitCode> {
+pub async fn run(
+    args: WorkerArgs,
+    shipper: &Shipper,
+    sqs: aws_sdk_sqs::Client,
+) -> Result<std::process::ExitCode> {
     let (stop_tx, mut stop) = watch::channel(false);
     tokio::spawn(async move {
-        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()).expect("SIGTERM handler");
+        let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
+            .expect("SIGTERM handler");
         tokio::select! {
             _ = term.recv() => {}
             _ = tokio::signal::ctrl_c() => {}
@@ -49,17 +54,30 @@ pub async fn run(args: WorkerArgs, shipper: &Shipper, sqs: aws_sdk_sqs::Client) 
             }
         };
         // In-flight work always finishes: the stop signal is only checked between batches.
-        futures::future::join_all(messages.into_iter().map(|m| handle(&args, shipper, &sqs, m))).await;
+        futures::future::join_all(
+            messages
+                .into_iter()
+                .map(|m| handle(&args, shipper, &sqs, m)),
+        )
+        .await;
     }
     Ok(std::process::ExitCode::SUCCESS)
 }
 
 async fn handle(args: &WorkerArgs, shipper: &Shipper, sqs: &aws_sdk_sqs::Client, message: Message) {
-    let span = tracing::info_span!("message", message_id = %message.message_id().unwrap_or_default());
-    ship_message(args, shipper, sqs, message).instrument(span).await
+    let span =
+        tracing::info_span!("message", message_id = %message.message_id().unwrap_or_default());
+    ship_message(args, shipper, sqs, message)
+        .instrument(span)
+        .await
 }
 
-async fn ship_message(args: &WorkerArgs, shipper: &Shipper, sqs: &aws_sdk_sqs::Client, message: Message) {
+async fn ship_message(
+    args: &WorkerArgs,
+    shipper: &Shipper,
+    sqs: &aws_sdk_sqs::Client,
+    message: Message,
+) {
     let receipt = message.receipt_handle().unwrap_or_default().to_string();
     let parsed = match parse_text(message.body().unwrap_or_default()) {
         Ok(parsed) => parsed,
@@ -68,18 +86,37 @@ async fn ship_message(args: &WorkerArgs, shipper: &Shipper, sqs: &aws_sdk_sqs::C
             return;
         }
     };
-    let heartbeat = keep_invisible(sqs.clone(), args.queue_url.clone(), receipt.clone(), args.visibility_timeout);
+    let heartbeat = keep_invisible(
+        sqs.clone(),
+        args.queue_url.clone(),
+        receipt.clone(),
+        args.visibility_timeout,
+    );
     let results = shipper.ship_many(parsed.objects).await;
     heartbeat.abort();
-    if results.iter().all(|(_, r)| r.as_ref().map_or_else(|e| e.is_skip(), |_| true)) {
-        if let Err(e) = sqs.delete_message().queue_url(&args.queue_url).receipt_handle(&receipt).send().await {
+    if results
+        .iter()
+        .all(|(_, r)| r.as_ref().map_or_else(|e| e.is_skip(), |_| true))
+    {
+        if let Err(e) = sqs
+            .delete_message()
+            .queue_url(&args.queue_url)
+            .receipt_handle(&receipt)
+            .send()
+            .await
+        {
             tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "DeleteMessage failed; the message will be shipped again (idempotent)");
         }
     }
 }
 
 /// Extend the message's visibility at half the timeout until aborted.
-fn keep_invisible(sqs: aws_sdk_sqs::Client, queue_url: String, receipt: String, timeout: i32) -> tokio::task::JoinHandle<()> {
+fn keep_invisible(
+    sqs: aws_sdk_sqs::Client,
+    queue_url: String,
+    receipt: String,
+    timeout: i32,
+) -> tokio::task::JoinHandle<()> {
     tokio::spawn(async move {
         let every = Duration::from_secs((timeout.max(2) / 2) as u64);
         loop {

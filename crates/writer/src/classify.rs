@@ -51,7 +51,15 @@ impl Attempt<'_> {
             }
         }
         match (status, code.as_deref()) {
-            (_, Some("AccessDenied" | "AllAccessDisabled" | "InvalidAccessKeyId" | "SignatureDoesNotMatch"))
+            (
+                _,
+                Some(
+                    "AccessDenied"
+                    | "AllAccessDisabled"
+                    | "InvalidAccessKeyId"
+                    | "SignatureDoesNotMatch",
+                ),
+            )
             | (Some(403), _) => ShipError::AccessDenied {
                 side: self.side,
                 operation: self.operation,
@@ -59,7 +67,9 @@ impl Attempt<'_> {
                 key,
                 hint: self.access_hint(),
             },
-            (_, Some("NoSuchKey" | "NotFound")) | (Some(404), None) if self.side == Side::Source => {
+            (_, Some("NoSuchKey" | "NotFound")) | (Some(404), None)
+                if self.side == Side::Source =>
+            {
                 ShipError::SourceGone { bucket, key }
             }
             (Some(s), _) if s >= 500 || s == 429 => self.transient(bucket, key, message),

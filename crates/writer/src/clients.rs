@@ -75,7 +75,9 @@ pub async fn build_clients(
                         aws_smithy_types::error::display::DisplayErrorContext(&e)
                     ),
                 })?;
-            aws_sdk_s3::Client::from_conf(tune(s3_config(base).credentials_provider(provider)).build())
+            aws_sdk_s3::Client::from_conf(
+                tune(s3_config(base).credentials_provider(provider)).build(),
+            )
         }
     };
     Ok(Clients { source, archive })
@@ -90,7 +92,9 @@ pub async fn caller_account(base: &SdkConfig) -> Result<String, ShipError> {
             aws_smithy_types::error::display::DisplayErrorContext(&e)
         ))
     })?;
-    identity
-        .account
-        .ok_or_else(|| ShipError::Invalid("sts:GetCallerIdentity returned no account; set LOGFERRY_SOURCE_ACCOUNT".into()))
+    identity.account.ok_or_else(|| {
+        ShipError::Invalid(
+            "sts:GetCallerIdentity returned no account; set LOGFERRY_SOURCE_ACCOUNT".into(),
+        )
+    })
 }

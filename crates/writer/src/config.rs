@@ -78,7 +78,10 @@ pub const ENV_VARS: &[(&str, &str)] = &[
     ("concurrency", "LOGFERRY_CONCURRENCY"),
     ("part_size_mib", "LOGFERRY_PART_SIZE_MIB"),
     ("part_concurrency", "LOGFERRY_PART_CONCURRENCY"),
-    ("copy_part_threshold_mib", "LOGFERRY_COPY_PART_THRESHOLD_MIB"),
+    (
+        "copy_part_threshold_mib",
+        "LOGFERRY_COPY_PART_THRESHOLD_MIB",
+    ),
 ];
 
 impl RawConfig {
@@ -87,12 +90,16 @@ impl RawConfig {
         let map: serde_json::Map<String, serde_json::Value> = ENV_VARS
             .iter()
             .filter_map(|(field, var)| {
-                lookup(var)
-                    .filter(|v| !v.trim().is_empty())
-                    .map(|v| (field.to_string(), serde_json::Value::String(v.trim().to_string())))
+                lookup(var).filter(|v| !v.trim().is_empty()).map(|v| {
+                    (
+                        field.to_string(),
+                        serde_json::Value::String(v.trim().to_string()),
+                    )
+                })
             })
             .collect();
-        serde_json::from_value(serde_json::Value::Object(map)).expect("every field is an optional string")
+        serde_json::from_value(serde_json::Value::Object(map))
+            .expect("every field is an optional string")
     }
 
     pub fn from_env() -> Self {
@@ -116,8 +123,12 @@ impl RawConfig {
             }
         };
         let prefix = self.dest_prefix.unwrap_or_else(|| "logferry".to_string());
-        let template = self.key_template.unwrap_or_else(|| DEFAULT_TEMPLATE.to_string());
-        let key_template = KeyTemplate::parse(&template, &prefix).map_err(|e| fail(e.0)).ok();
+        let template = self
+            .key_template
+            .unwrap_or_else(|| DEFAULT_TEMPLATE.to_string());
+        let key_template = KeyTemplate::parse(&template, &prefix)
+            .map_err(|e| fail(e.0))
+            .ok();
 
         let auth = match (self.auth_mode.as_deref(), self.role_arn, self.external_id) {
             (Some("direct") | None, None, None) => Some(AuthMode::Direct),
@@ -135,7 +146,9 @@ impl RawConfig {
                     fail("LOGFERRY_EXTERNAL_ID must be 2-1224 characters of letters, digits and +=,.@:/-; set it to the value in the writer role's trust policy".into());
                     ok = false;
                 }
-                let session_name = self.session_name.unwrap_or_else(|| "logferry-shipper".into());
+                let session_name = self
+                    .session_name
+                    .unwrap_or_else(|| "logferry-shipper".into());
                 if !is_session_name(&session_name) {
                     fail("LOGFERRY_SESSION_NAME must be 2-64 characters of letters, digits and +=,.@-".into());
                     ok = false;
@@ -155,7 +168,9 @@ impl RawConfig {
                 None
             }
             (Some(other), _, _) => {
-                fail(format!("LOGFERRY_AUTH_MODE `{other}` is unknown; set it to `direct` or `assume-role`"));
+                fail(format!(
+                    "LOGFERRY_AUTH_MODE `{other}` is unknown; set it to `direct` or `assume-role`"
+                ));
                 None
             }
         };
@@ -165,21 +180,31 @@ impl RawConfig {
                 fail(format!("LOGFERRY_SOURCE_ACCOUNT `{account}` is not a 12-digit account id; set it to account A's id or unset it"));
             }
         }
-        let mut number = |name: &str, value: Option<String>, default: u64, min: u64, max: u64| -> u64 {
-            match value {
-                None => default,
-                Some(v) => match v.parse::<u64>() {
-                    Ok(n) if (min..=max).contains(&n) => n,
-                    _ => {
-                        fail(format!("{name} `{v}` must be a whole number from {min} to {max}"));
-                        default
-                    }
-                },
-            }
-        };
+        let mut number =
+            |name: &str, value: Option<String>, default: u64, min: u64, max: u64| -> u64 {
+                match value {
+                    None => default,
+                    Some(v) => match v.parse::<u64>() {
+                        Ok(n) if (min..=max).contains(&n) => n,
+                        _ => {
+                            fail(format!(
+                                "{name} `{v}` must be a whole number from {min} to {max}"
+                            ));
+                            default
+                        }
+                    },
+                }
+            };
         let concurrency = number("LOGFERRY_CONCURRENCY", self.concurrency, 8, 1, 256) as usize;
-        let part_size = number("LOGFERRY_PART_SIZE_MIB", self.part_size_mib, 16, 5, 5 * 1024) * MIB;
-        let part_concurrency = number("LOGFERRY_PART_CONCURRENCY", self.part_concurrency, 4, 1, 64) as usize;
+        let part_size = number(
+            "LOGFERRY_PART_SIZE_MIB",
+            self.part_size_mib,
+            16,
+            5,
+            5 * 1024,
+        ) * MIB;
+        let part_concurrency =
+            number("LOGFERRY_PART_CONCURRENCY", self.part_concurrency, 4, 1, 64) as usize;
         let copy_part_threshold = number(
             "LOGFERRY_COPY_PART_THRESHOLD_MIB",
             self.copy_part_threshold_mib,
@@ -212,12 +237,17 @@ impl ShipperConfig {
 }
 
 pub fn join_errors(errors: Vec<ConfigError>) -> String {
-    errors.iter().map(|e| e.0.as_str()).collect::<Vec<_>>().join("\n")
+    errors
+        .iter()
+        .map(|e| e.0.as_str())
+        .collect::<Vec<_>>()
+        .join("\n")
 }
 
 fn is_bucket_name(b: &str) -> bool {
     (3..=63).contains(&b.len())
-        && b.bytes().all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
+        && b.bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')
         && b.starts_with(|c: char| c.is_ascii_alphanumeric())
         && b.ends_with(|c: char| c.is_ascii_alphanumeric())
 }
@@ -235,11 +265,16 @@ fn is_role_arn(arn: &str) -> bool {
 
 fn is_external_id(id: &str) -> bool {
     (2..=1224).contains(&id.len())
-        && id.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c))
+        && id
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@:/-_".contains(c))
 }
 
 fn is_session_name(name: &str) -> bool {
-    (2..=64).contains(&name.len()) && name.chars().all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c))
+    (2..=64).contains(&name.len())
+        && name
+            .chars()
+            .all(|c| c.is_ascii_alphanumeric() || "+=,.@-_".contains(c))
 }
 
 #[cfg(test)]
@@ -247,8 +282,12 @@ mod tests {
     use super::*;
 
     fn config(vars: &[(&str, &str)]) -> Result<ShipperConfig, Vec<ConfigError>> {
-        let vars: Vec<(String, String)> = vars.iter().map(|(k, v)| (k.to_string(), v.to_string())).collect();
-        RawConfig::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone())).validate()
+        let vars: Vec<(String, String)> = vars
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect();
+        RawConfig::from_lookup(|name| vars.iter().find(|(k, _)| k == name).map(|(_, v)| v.clone()))
+            .validate()
     }
 
     fn errors(vars: &[(&str, &str)]) -> String {
@@ -267,20 +306,31 @@ mod tests {
     fn assume_role_is_inferred_from_role_and_external_id() {
         let c = config(&[
             ("LOGFERRY_DEST_BUCKET", "archive-b"),
-            ("LOGFERRY_ROLE_ARN", "arn:aws:iam::222233334444:role/logferry-writer"),
+            (
+                "LOGFERRY_ROLE_ARN",
+                "arn:aws:iam::222233334444:role/logferry-writer",
+            ),
             ("LOGFERRY_EXTERNAL_ID", "ext-123"),
         ])
         .unwrap();
-        assert!(matches!(c.auth, AuthMode::AssumeRole { ref session_name, .. } if session_name == "logferry-shipper"));
+        assert!(
+            matches!(c.auth, AuthMode::AssumeRole { ref session_name, .. } if session_name == "logferry-shipper")
+        );
     }
 
     #[test]
     fn each_problem_gets_its_own_line_naming_the_fix() {
         let e = errors(&[]);
         assert!(e.contains("LOGFERRY_DEST_BUCKET is not set"), "{e}");
-        let e = errors(&[("LOGFERRY_DEST_BUCKET", "b-ok"), ("LOGFERRY_ROLE_ARN", "arn:aws:iam::222233334444:role/w")]);
+        let e = errors(&[
+            ("LOGFERRY_DEST_BUCKET", "b-ok"),
+            ("LOGFERRY_ROLE_ARN", "arn:aws:iam::222233334444:role/w"),
+        ]);
         assert!(e.contains("without LOGFERRY_EXTERNAL_ID"), "{e}");
-        let e = errors(&[("LOGFERRY_DEST_BUCKET", "b-ok"), ("LOGFERRY_EXTERNAL_ID", "x1")]);
+        let e = errors(&[
+            ("LOGFERRY_DEST_BUCKET", "b-ok"),
+            ("LOGFERRY_EXTERNAL_ID", "x1"),
+        ]);
         assert!(e.contains("without LOGFERRY_ROLE_ARN"), "{e}");
         let e = errors(&[
             ("LOGFERRY_DEST_BUCKET", "s3://Bad"),
@@ -294,7 +344,10 @@ mod tests {
         assert!(e.contains("not an IAM role ARN"), "{e}");
         assert!(e.contains("could escape the prefix"), "{e}");
         assert!(e.contains("LOGFERRY_PART_SIZE_MIB `1`"), "{e}");
-        let e = errors(&[("LOGFERRY_DEST_BUCKET", "b-ok"), ("LOGFERRY_AUTH_MODE", "magic")]);
+        let e = errors(&[
+            ("LOGFERRY_DEST_BUCKET", "b-ok"),
+            ("LOGFERRY_AUTH_MODE", "magic"),
+        ]);
         assert!(e.contains("`direct` or `assume-role`"), "{e}");
     }
 }

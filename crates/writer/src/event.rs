@@ -99,7 +99,8 @@ pub fn parse_event(value: &Value) -> Result<Parsed, EventError> {
 
 /// Parse a message body that is JSON text (SQS bodies, SNS `Message`).
 pub fn parse_text(body: &str) -> Result<Parsed, EventError> {
-    let value: Value = serde_json::from_str(body).map_err(|e| EventError::NotJson(e.to_string()))?;
+    let value: Value =
+        serde_json::from_str(body).map_err(|e| EventError::NotJson(e.to_string()))?;
     parse_event(&value)
 }
 
@@ -136,15 +137,16 @@ fn parse_s3_event(value: &Value) -> Result<Parsed, EventError> {
     if let Some(records) = value.get_mut("Records").and_then(Value::as_array_mut) {
         for record in records.iter_mut().filter_map(Value::as_object_mut) {
             for block in ["userIdentity", "requestParameters", "responseElements"] {
-                record.entry(block).or_insert_with(|| Value::Object(Default::default()));
+                record
+                    .entry(block)
+                    .or_insert_with(|| Value::Object(Default::default()));
             }
         }
     }
-    let event: S3Event =
-        serde_json::from_value(value).map_err(|e| EventError::Malformed {
-            kind: "S3",
-            detail: e.to_string(),
-        })?;
+    let event: S3Event = serde_json::from_value(value).map_err(|e| EventError::Malformed {
+        kind: "S3",
+        detail: e.to_string(),
+    })?;
     let mut parsed = Parsed::default();
     for record in &event.records {
         let name = record.event_name.clone().unwrap_or_default();
@@ -186,7 +188,12 @@ fn object_from_s3_record(record: &S3EventRecord) -> Result<ObjectRef, EventError
         key: decode_key(raw_key).map_err(|e| malformed(&e))?,
         size: record.s3.object.size.and_then(|s| u64::try_from(s).ok()),
         etag: record.s3.object.e_tag.clone().filter(|e| !e.is_empty()),
-        version_id: record.s3.object.version_id.clone().filter(|v| !v.is_empty()),
+        version_id: record
+            .s3
+            .object
+            .version_id
+            .clone()
+            .filter(|v| !v.is_empty()),
         region: record.aws_region.clone().filter(|r| !r.is_empty()),
         account: None,
         event_time: Some(record.event_time),
@@ -277,8 +284,14 @@ mod tests {
         assert_eq!(object.bucket, "acme-access-logs");
         assert_eq!(object.key, "logs/2026-11-21-10-15-02-ABC DEF+1 100%.log");
         assert_eq!(object.size, Some(1024));
-        assert_eq!(object.etag.as_deref(), Some("0123456789abcdef0123456789abcdef"));
-        assert_eq!(object.version_id.as_deref(), Some("3HL4kqtJlcpXroDTDmjVBH40Nrjfkd"));
+        assert_eq!(
+            object.etag.as_deref(),
+            Some("0123456789abcdef0123456789abcdef")
+        );
+        assert_eq!(
+            object.version_id.as_deref(),
+            Some("3HL4kqtJlcpXroDTDmjVBH40Nrjfkd")
+        );
         assert_eq!(object.region.as_deref(), Some("eu-west-1"));
     }
 
@@ -318,11 +331,17 @@ mod tests {
 
     #[test]
     fn garbage_is_a_clear_error_not_a_panic() {
-        assert!(matches!(parse_text("not json"), Err(EventError::NotJson(_))));
+        assert!(matches!(
+            parse_text("not json"),
+            Err(EventError::NotJson(_))
+        ));
         let err = parse_text(r#"{"hello": 1}"#).unwrap_err();
         assert!(err.to_string().contains("top-level keys [hello]"), "{err}");
         let err = parse_text(r#"{"Records": [{"eventName": "ObjectCreated:Put", "eventTime": "2026-11-21T00:00:00Z", "s3": {"bucket": {}, "object": {"key": "k"}}}]}"#).unwrap_err();
-        assert!(matches!(err, EventError::Malformed { kind: "S3", .. }), "{err}");
+        assert!(
+            matches!(err, EventError::Malformed { kind: "S3", .. }),
+            "{err}"
+        );
     }
 
     #[test]

@@ -67,7 +67,9 @@ impl KeyTemplate {
                 parts.push(Part::Literal(rest[..open].to_string()));
             }
             let close = rest[open..].find('}').ok_or_else(|| {
-                ConfigError(format!("key template `{template}` has an unclosed `{{`; {fix}"))
+                ConfigError(format!(
+                    "key template `{template}` has an unclosed `{{`; {fix}"
+                ))
             })? + open;
             let name = &rest[open + 1..close];
             let known = PLACEHOLDERS.iter().find(|p| **p == name).ok_or_else(|| {
@@ -82,7 +84,10 @@ impl KeyTemplate {
         if !rest.is_empty() {
             parts.push(Part::Literal(rest.to_string()));
         }
-        if parts.iter().any(|p| matches!(p, Part::Literal(l) if l.contains('}'))) {
+        if parts
+            .iter()
+            .any(|p| matches!(p, Part::Literal(l) if l.contains('}')))
+        {
             return Err(ConfigError(format!(
                 "key template `{template}` has a `}}` without `{{`; {fix}"
             )));
@@ -108,7 +113,10 @@ impl KeyTemplate {
                 Part::Placeholder(_) => "x".to_string(),
             })
             .collect();
-        if shape.split('/').any(|s| s.is_empty() || s == "." || s == "..") {
+        if shape
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
+        {
             return Err(ConfigError(format!(
                 "key template `{template}` has an empty, `.` or `..` path segment that could escape the prefix; {fix}"
             )));
@@ -144,7 +152,10 @@ impl KeyTemplate {
                         "HH" => format!("{:02}", created.hour()),
                         other => unreachable!("placeholder {other} was validated at parse"),
                     };
-                    if *name != "key" && *name != "prefix" && (value.is_empty() || value.contains('/')) {
+                    if *name != "key"
+                        && *name != "prefix"
+                        && (value.is_empty() || value.contains('/'))
+                    {
                         return Err(format!(
                             "destination key placeholder {{{name}}} would be `{value}`, which is empty or contains `/`"
                         ));
@@ -173,7 +184,9 @@ fn check_prefix(prefix: &str) -> Result<(), ConfigError> {
     let bad = prefix.is_empty()
         || prefix.starts_with('/')
         || prefix.ends_with('/')
-        || prefix.split('/').any(|s| s.is_empty() || s == "." || s == "..")
+        || prefix
+            .split('/')
+            .any(|s| s.is_empty() || s == "." || s == "..")
         || prefix.contains(['{', '}', '*', '?']);
     if bad {
         return Err(ConfigError(format!(
@@ -245,7 +258,10 @@ mod tests {
     #[test]
     fn custom_hourly_layout() {
         let t = KeyTemplate::parse("{prefix}/{bucket}/{yyyy}{MM}{dd}/{HH}/{key}", "p").unwrap();
-        assert_eq!(t.render(&inputs("k")).unwrap().0, "p/acme-access-logs/20260307/23/k");
+        assert_eq!(
+            t.render(&inputs("k")).unwrap().0,
+            "p/acme-access-logs/20260307/23/k"
+        );
     }
 
     #[test]

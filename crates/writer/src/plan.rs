@@ -16,7 +16,12 @@ const MAX_PARTS: u64 = 10_000;
 const MAX_METADATA_VALUE: usize = 1536;
 
 /// Keep `/` and the unreserved characters readable; encode everything else.
-const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC.remove(b'/').remove(b'-').remove(b'_').remove(b'.').remove(b'~');
+const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
 
 /// How the bytes reach account B.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -92,13 +97,19 @@ fn source_metadata(source: &SourceObject, account: &str, region: &str) -> HashMa
         ("logferry-source-bucket".to_string(), source.bucket.clone()),
         ("logferry-source-account".to_string(), account.to_string()),
         ("logferry-source-region".to_string(), region.to_string()),
-        ("logferry-source-etag".to_string(), source.etag.trim_matches('"').to_string()),
+        (
+            "logferry-source-etag".to_string(),
+            source.etag.trim_matches('"').to_string(),
+        ),
     ]);
     let key = utf8_percent_encode(&source.key, KEY_ENCODE).to_string();
     if key.len() <= MAX_METADATA_VALUE {
         meta.insert("logferry-source-key".to_string(), key);
     } else {
-        meta.insert("logferry-source-key-omitted".to_string(), "too-long-for-metadata".to_string());
+        meta.insert(
+            "logferry-source-key-omitted".to_string(),
+            "too-long-for-metadata".to_string(),
+        );
     }
     if let Some(version) = &source.version_id {
         meta.insert("logferry-source-version-id".to_string(), version.clone());
@@ -110,7 +121,12 @@ fn source_metadata(source: &SourceObject, account: &str, region: &str) -> HashMa
 pub(crate) fn copy_source(source: &SourceObject) -> String {
     let key = utf8_percent_encode(&source.key, KEY_ENCODE);
     match &source.version_id {
-        Some(v) => format!("{}/{}?versionId={}", source.bucket, key, utf8_percent_encode(v, NON_ALPHANUMERIC)),
+        Some(v) => format!(
+            "{}/{}?versionId={}",
+            source.bucket,
+            key,
+            utf8_percent_encode(v, NON_ALPHANUMERIC)
+        ),
         None => format!("{}/{}", source.bucket, key),
     }
 }
@@ -151,32 +167,58 @@ mod tests {
     #[test]
     fn direct_mode_copies_server_side_until_five_gib() {
         let c = config(false);
-        assert_eq!(plan(&c, source(0), "111122223333", "eu-west-1").unwrap().method, Method::Copy);
+        assert_eq!(
+            plan(&c, source(0), "111122223333", "eu-west-1")
+                .unwrap()
+                .method,
+            Method::Copy
+        );
         let big = plan(&c, source(6 * 1024 * MIB), "111122223333", "eu-west-1").unwrap();
-        assert_eq!(big.method, Method::MultipartCopy { part_size: 16 * MIB });
+        assert_eq!(
+            big.method,
+            Method::MultipartCopy {
+                part_size: 16 * MIB
+            }
+        );
     }
 
     #[test]
     fn assume_role_streams_and_goes_multipart_above_one_part() {
         let c = config(true);
-        assert_eq!(plan(&c, source(16 * MIB), "a", "r").unwrap().method, Method::Put);
+        assert_eq!(
+            plan(&c, source(16 * MIB), "a", "r").unwrap().method,
+            Method::Put
+        );
         assert_eq!(
             plan(&c, source(16 * MIB + 1), "a", "r").unwrap().method,
-            Method::MultipartPut { part_size: 16 * MIB }
+            Method::MultipartPut {
+                part_size: 16 * MIB
+            }
         );
         // A 1 TiB object cannot use 16 MiB parts (10,000 part limit).
         let huge = plan(&c, source(1024 * 1024 * MIB), "a", "r").unwrap();
-        assert_eq!(huge.method, Method::MultipartPut { part_size: 105 * MIB });
+        assert_eq!(
+            huge.method,
+            Method::MultipartPut {
+                part_size: 105 * MIB
+            }
+        );
     }
 
     #[test]
     fn metadata_names_the_source_in_ascii() {
         let p = plan(&config(false), source(1), "111122223333", "eu-west-1").unwrap();
-        assert_eq!(p.dest_key.0, "logs/111122223333/eu-west-1/acme-logs/2026/11/21/dir/ä b+c.log");
+        assert_eq!(
+            p.dest_key.0,
+            "logs/111122223333/eu-west-1/acme-logs/2026/11/21/dir/ä b+c.log"
+        );
         assert_eq!(p.metadata["logferry-source-key"], "dir/%C3%A4%20b%2Bc.log");
         assert_eq!(p.metadata["logferry-source-etag"], "abc");
         assert_eq!(p.metadata["logferry-source-version-id"], "v1");
         assert!(p.metadata.values().all(|v| v.is_ascii()));
-        assert_eq!(copy_source(&p.source), "acme-logs/dir/%C3%A4%20b%2Bc.log?versionId=v1");
+        assert_eq!(
+            copy_source(&p.source),
+            "acme-logs/dir/%C3%A4%20b%2Bc.log?versionId=v1"
+        );
     }
 }

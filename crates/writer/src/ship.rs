@@ -38,7 +38,12 @@ pub struct Shipper {
 }
 
 impl Shipper {
-    pub fn new(config: ShipperConfig, clients: Clients, source_account: String, default_region: String) -> Self {
+    pub fn new(
+        config: ShipperConfig,
+        clients: Clients,
+        source_account: String,
+        default_region: String,
+    ) -> Self {
         Shipper {
             config,
             clients,
@@ -96,15 +101,29 @@ impl Shipper {
                 };
                 match plan.method {
                     Method::MultipartCopy { part_size } => {
-                        write::multipart_copy(&self.clients.archive, plan, part_size, c.part_concurrency, expected, read)
-                            .await
+                        write::multipart_copy(
+                            &self.clients.archive,
+                            plan,
+                            part_size,
+                            c.part_concurrency,
+                            expected,
+                            read,
+                        )
+                        .await
                     }
                     _ => write::copy(&self.clients.archive, plan, expected, read).await,
                 }
             }
             (Method::MultipartPut { part_size }, _) => {
-                write::multipart_put(&self.clients.source, &self.clients.archive, plan, part_size, c.part_concurrency, read)
-                    .await
+                write::multipart_put(
+                    &self.clients.source,
+                    &self.clients.archive,
+                    plan,
+                    part_size,
+                    c.part_concurrency,
+                    read,
+                )
+                .await
             }
             _ => write::put(&self.clients.source, &self.clients.archive, plan, read).await,
         }
@@ -112,7 +131,10 @@ impl Shipper {
 
     /// Ship many objects with at most `concurrency` at once, each under its own
     /// span. Results come back in input order.
-    pub async fn ship_many(&self, objects: Vec<ObjectRef>) -> Vec<(ObjectRef, Result<Shipped, ShipError>)> {
+    pub async fn ship_many(
+        &self,
+        objects: Vec<ObjectRef>,
+    ) -> Vec<(ObjectRef, Result<Shipped, ShipError>)> {
         futures::stream::iter(objects)
             .map(|object| async move {
                 let span = tracing::info_span!("ship", bucket = %object.bucket, key = %object.key);
@@ -129,7 +151,9 @@ impl Shipper {
 /// One line per object: what landed, what was skipped, what failed and why.
 pub fn log_result(result: &Result<Shipped, ShipError>) {
     match result {
-        Ok(s) => tracing::info!(dest_key = %s.dest_key, size = s.size, crc32c = %s.crc32c, "shipped"),
+        Ok(s) => {
+            tracing::info!(dest_key = %s.dest_key, size = s.size, crc32c = %s.crc32c, "shipped")
+        }
         Err(e) if e.is_skip() => tracing::warn!(error = %e, "skipped"),
         Err(e) => tracing::error!(error = %e, retryable = e.is_retryable(), "failed"),
     }

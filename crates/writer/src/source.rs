@@ -58,8 +58,14 @@ pub(crate) async fn head(
     Ok(SourceObject {
         bucket: object.bucket.clone(),
         key: object.key.clone(),
-        version_id: head.version_id().map(str::to_string).or_else(|| object.version_id.clone()),
-        etag: head.e_tag().map(str::to_string).ok_or_else(|| invalid("ETag"))?,
+        version_id: head
+            .version_id()
+            .map(str::to_string)
+            .or_else(|| object.version_id.clone()),
+        etag: head
+            .e_tag()
+            .map(str::to_string)
+            .ok_or_else(|| invalid("ETag"))?,
         size: head
             .content_length()
             .and_then(|l| u64::try_from(l).ok())
@@ -156,7 +162,10 @@ pub(crate) async fn crc32c_of(
         return Err(ShipError::VerifyMismatch {
             bucket: source.bucket.clone(),
             key: source.key.clone(),
-            detail: format!("read {} bytes from the source, HeadObject said {}", reader.read, source.size),
+            detail: format!(
+                "read {} bytes from the source, HeadObject said {}",
+                reader.read, source.size
+            ),
         });
     }
     Ok(crc)
@@ -167,7 +176,9 @@ pub fn encode_crc32c(crc: u32) -> String {
 }
 
 pub fn decode_crc32c(text: &str) -> Option<u32> {
-    let bytes = base64::engine::general_purpose::STANDARD.decode(text).ok()?;
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(text)
+        .ok()?;
     Some(u32::from_be_bytes(bytes.try_into().ok()?))
 }
 

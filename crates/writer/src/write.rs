@@ -27,7 +27,11 @@ pub struct Written {
 }
 
 /// The attempt context for calls against account B.
-pub(crate) fn archive_attempt<'a>(base: Attempt<'a>, plan: &'a ShipPlan, operation: &'static str) -> Attempt<'a> {
+pub(crate) fn archive_attempt<'a>(
+    base: Attempt<'a>,
+    plan: &'a ShipPlan,
+    operation: &'static str,
+) -> Attempt<'a> {
     Attempt {
         side: Side::Archive,
         operation,
@@ -82,7 +86,13 @@ pub(crate) async fn multipart_copy(
     let result = async {
         let size = plan.source.size;
         let ranges: Vec<(i32, u64, u64)> = (0..size.div_ceil(part_size))
-            .map(|i| (i as i32 + 1, i * part_size, ((i + 1) * part_size).min(size) - 1))
+            .map(|i| {
+                (
+                    i as i32 + 1,
+                    i * part_size,
+                    ((i + 1) * part_size).min(size) - 1,
+                )
+            })
             .collect();
         let attempt = archive_attempt(base, plan, "UploadPartCopy");
         let mut parts: Vec<CompletedPart> = futures::stream::iter(ranges)
@@ -106,7 +116,11 @@ pub(crate) async fn multipart_copy(
                         CompletedPart::builder()
                             .part_number(number)
                             .set_e_tag(result.and_then(|r| r.e_tag()).map(str::to_string))
-                            .set_checksum_crc32_c(result.and_then(|r| r.checksum_crc32_c()).map(str::to_string))
+                            .set_checksum_crc32_c(
+                                result
+                                    .and_then(|r| r.checksum_crc32_c())
+                                    .map(str::to_string),
+                            )
                             .build(),
                     )
                 }
@@ -184,7 +198,9 @@ pub(crate) async fn multipart_put(
                 }
             }
             let last = (body.len() as u64) < part_size;
-            in_flight.push(upload_part(archive, plan, &upload_id, number, body, attempt));
+            in_flight.push(upload_part(
+                archive, plan, &upload_id, number, body, attempt,
+            ));
             if last {
                 break;
             }
@@ -193,7 +209,8 @@ pub(crate) async fn multipart_put(
             parts.push(part?);
         }
         parts.sort_by_key(|p: &CompletedPart| p.part_number());
-        let mut written = complete_multipart(archive, plan, &upload_id, parts, whole_crc, base).await?;
+        let mut written =
+            complete_multipart(archive, plan, &upload_id, parts, whole_crc, base).await?;
         written.bytes = reader.read;
         Ok(written)
     }
@@ -240,7 +257,11 @@ async fn upload_part(
 }
 
 /// `CreateMultipartUpload` carries the ACL and metadata for the whole object.
-async fn create_multipart(archive: &aws_sdk_s3::Client, plan: &ShipPlan, base: Attempt<'_>) -> Result<String, ShipError> {
+async fn create_multipart(
+    archive: &aws_sdk_s3::Client,
+    plan: &ShipPlan,
+    base: Attempt<'_>,
+) -> Result<String, ShipError> {
     let out = archive
         .create_multipart_upload()
         .bucket(&plan.dest_bucket)
@@ -255,7 +276,10 @@ async fn create_multipart(archive: &aws_sdk_s3::Client, plan: &ShipPlan, base: A
         .await
         .map_err(|e| archive_attempt(base, plan, "CreateMultipartUpload").classify(e))?;
     out.upload_id().map(str::to_string).ok_or_else(|| {
-        ShipError::Invalid(format!("CreateMultipartUpload for {} returned no upload id", plan.dest_key))
+        ShipError::Invalid(format!(
+            "CreateMultipartUpload for {} returned no upload id",
+            plan.dest_key
+        ))
     })
 }
 
@@ -273,7 +297,11 @@ async fn complete_multipart(
         .bucket(&plan.dest_bucket)
         .key(&plan.dest_key.0)
         .upload_id(upload_id)
-        .multipart_upload(CompletedMultipartUpload::builder().set_parts(Some(parts)).build())
+        .multipart_upload(
+            CompletedMultipartUpload::builder()
+                .set_parts(Some(parts))
+                .build(),
+        )
         .checksum_crc32_c(encode_crc32c(expected_crc32c))
         .checksum_type(ChecksumType::FullObject)
         .send()

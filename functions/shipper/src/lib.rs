@@ -25,8 +25,8 @@ pub struct Summary {
 pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Value, Error> {
     let payload = event.payload;
     if is_sqs(&payload) {
-        let sqs: SqsEvent = serde_json::from_value(payload)
-            .map_err(|e| format!("malformed SQS event: {e}"))?;
+        let sqs: SqsEvent =
+            serde_json::from_value(payload).map_err(|e| format!("malformed SQS event: {e}"))?;
         return Ok(serde_json::to_value(handle_sqs(sqs, shipper).await)?);
     }
     let parsed = parse_event(&payload)?;
@@ -45,7 +45,12 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
         }
     }
     if !failures.is_empty() {
-        return Err(format!("{} object(s) failed: {}", failures.len(), failures.join("; ")).into());
+        return Err(format!(
+            "{} object(s) failed: {}",
+            failures.len(),
+            failures.join("; ")
+        )
+        .into());
     }
     Ok(serde_json::to_value(summary)?)
 }
@@ -111,7 +116,9 @@ fn log_skips(skipped: &[Skip]) {
     for skip in skipped {
         match skip {
             Skip::TestEvent => tracing::info!("s3:TestEvent acknowledged"),
-            Skip::NotObjectCreated(name) => tracing::info!(event_name = %name, "not an ObjectCreated event; skipped"),
+            Skip::NotObjectCreated(name) => {
+                tracing::info!(event_name = %name, "not an ObjectCreated event; skipped")
+            }
         }
     }
 }

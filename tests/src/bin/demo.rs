@@ -9,14 +9,27 @@ use lambda_runtime::LambdaEvent;
 use logferry_tests::{Endpoint, IamMode, Mode, World};
 
 const LOG_FILES: &[(&str, &str)] = &[
-    ("s3-access/111111111111/us-east-1/acme-web/2026/11/21/2026-11-21-10-15-02-7C5E3A1B2D4F6A8C", "REST.GET.OBJECT index.html 200"),
-    ("s3-access/111111111111/us-east-1/acme-web/2026/11/21/2026-11-21-10-16-44-0A9B8C7D6E5F4A3B", "REST.PUT.OBJECT uploads/report q3.pdf 200"),
-    ("s3-access/111111111111/us-east-1/acme-web/2026/11/21/2026-11-21-10-17-09-1F2E3D4C5B6A7988", "REST.DELETE.OBJECT tmp/old.csv 403 AccessDenied"),
+    (
+        "s3-access/111111111111/us-east-1/acme-web/2026/11/21/2026-11-21-10-15-02-7C5E3A1B2D4F6A8C",
+        "REST.GET.OBJECT index.html 200",
+    ),
+    (
+        "s3-access/111111111111/us-east-1/acme-web/2026/11/21/2026-11-21-10-16-44-0A9B8C7D6E5F4A3B",
+        "REST.PUT.OBJECT uploads/report q3.pdf 200",
+    ),
+    (
+        "s3-access/111111111111/us-east-1/acme-web/2026/11/21/2026-11-21-10-17-09-1F2E3D4C5B6A7988",
+        "REST.DELETE.OBJECT tmp/old.csv 403 AccessDenied",
+    ),
 ];
 
 fn log_line(operation: &str, i: usize) -> String {
     let mut parts = operation.splitn(3, ' ');
-    let (op, key, rest) = (parts.next().unwrap_or("-"), parts.next().unwrap_or("-"), parts.next().unwrap_or("200"));
+    let (op, key, rest) = (
+        parts.next().unwrap_or("-"),
+        parts.next().unwrap_or("-"),
+        parts.next().unwrap_or("200"),
+    );
     let (status, error) = rest.split_once(' ').unwrap_or((rest, "-"));
     format!(
         "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be acme-web [21/Nov/2026:10:15:{:02} +0000] 192.0.2.{} \
@@ -34,7 +47,9 @@ async fn main() -> Result<()> {
     let endpoint = tokio::task::spawn_blocking(|| Endpoint::start(IamMode::Strict)).await??;
     println!("emulator: {} (IAM strict)\n", endpoint.url);
     for mode in [Mode::Direct, Mode::AssumeRole] {
-        run(&endpoint, mode).await.with_context(|| format!("{mode:?} mode"))?;
+        run(&endpoint, mode)
+            .await
+            .with_context(|| format!("{mode:?} mode"))?;
     }
     Ok(())
 }
@@ -42,34 +57,74 @@ async fn main() -> Result<()> {
 async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
     let world = World::create(endpoint).await?;
     println!("== {mode:?} mode ==");
-    println!("account A {}: source bucket s3://{}, shipper identity {}", world.admin_a.id, world.source_bucket, world.shipper.arn);
-    println!("account B {}: archive bucket s3://{} (BucketOwnerEnforced, policy from infra/policies/)", world.admin_b.id, world.archive_bucket);
+    println!(
+        "account A {}: source bucket s3://{}, shipper identity {}",
+        world.admin_a.id, world.source_bucket, world.shipper.arn
+    );
+    println!(
+        "account B {}: archive bucket s3://{} (BucketOwnerEnforced, policy from infra/policies/)",
+        world.admin_b.id, world.archive_bucket
+    );
     if mode == Mode::AssumeRole {
-        println!("writer role {} (external id required)", world.writer_role_arn);
+        println!(
+            "writer role {} (external id required)",
+            world.writer_role_arn
+        );
     }
     for (key, op) in LOG_FILES {
         let body: String = (0..40).map(|i| log_line(op, i)).collect();
-        world.admin_a.s3().put_object().bucket(&world.source_bucket).key(*key).body(ByteStream::from(body.into_bytes())).send().await?;
+        world
+            .admin_a
+            .s3()
+            .put_object()
+            .bucket(&world.source_bucket)
+            .key(*key)
+            .body(ByteStream::from(body.into_bytes()))
+            .send()
+            .await?;
     }
     let event = world.receive_sqs_event(LOG_FILES.len()).await?;
     let shipper = world.shipper(world.config(mode)).await?;
-    let response = shipper::handle(LambdaEvent::new(event, lambda_runtime::Context::default()), &shipper)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let response = shipper::handle(
+        LambdaEvent::new(event, lambda_runtime::Context::default()),
+        &shipper,
+    )
+    .await
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("handler response: {response}");
     let s3_b = world.admin_b.s3();
-    let listed = s3_b.list_objects_v2().bucket(&world.archive_bucket).send().await?;
+    let listed = s3_b
+        .list_objects_v2()
+        .bucket(&world.archive_bucket)
+        .send()
+        .await?;
     for object in listed.contents() {
         let key = object.key().unwrap_or_default();
-        let head = s3_b.head_object().bucket(&world.archive_bucket).key(key).send().await?;
-        let owner = s3_b.get_object_acl().bucket(&world.archive_bucket).key(key).send().await?;
+        let head = s3_b
+            .head_object()
+            .bucket(&world.archive_bucket)
+            .key(key)
+            .send()
+            .await?;
+        let owner = s3_b
+            .get_object_acl()
+            .bucket(&world.archive_bucket)
+            .key(key)
+            .send()
+            .await?;
         println!("  s3://{}/{key}", world.archive_bucket);
         println!(
             "      {} bytes, owner {}, from s3://{}/{}",
             object.size().unwrap_or_default(),
             owner.owner().and_then(|o| o.id()).unwrap_or("?"),
-            head.metadata().and_then(|m| m.get("logferry-source-bucket")).map(String::as_str).unwrap_or("?"),
-            head.metadata().and_then(|m| m.get("logferry-source-key")).map(String::as_str).unwrap_or("?"),
+            head.metadata()
+                .and_then(|m| m.get("logferry-source-bucket"))
+                .map(String::as_str)
+                .unwrap_or("?"),
+            head.metadata()
+                .and_then(|m| m.get("logferry-source-key"))
+                .map(String::as_str)
+                .unwrap_or("?"),
         );
     }
     println!();
