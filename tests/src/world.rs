@@ -371,16 +371,12 @@ impl World {
         let config = raw
             .validate()
             .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
-        let clients = logferry::build_clients(&config, &self.shipper.sdk, |b| {
-            b.interceptor(ForwardedHttps)
-        })
-        .await?;
-        Ok(logferry::Shipper::new(
-            config,
-            clients,
-            ACCOUNT_A.to_string(),
-            REGION.to_string(),
-        ))
+        Ok(
+            logferry::Shipper::connect(config, &self.shipper.sdk, |b| {
+                b.interceptor(ForwardedHttps)
+            })
+            .await?,
+        )
     }
 
     /// Wait for the emulator's notifications and hand them over as Lambda's

@@ -10,7 +10,7 @@ mod ship;
 mod worker;
 
 use clap::{Args, Parser, Subcommand};
-use logferry::{build_clients, caller_account, load_sdk_config, RawConfig, Shipper};
+use logferry::{load_sdk_config, RawConfig, Shipper};
 
 #[derive(Parser)]
 #[command(
@@ -103,17 +103,8 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         .validate()
         .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
     let sdk_config = load_sdk_config().await;
-    let clients = build_clients(&config, &sdk_config, std::convert::identity).await?;
-    let account = match &config.source_account {
-        Some(a) => a.clone(),
-        None => caller_account(&sdk_config).await?,
-    };
-    let region = sdk_config
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "us-east-1".into());
-    let source = clients.source.clone();
-    let shipper = Shipper::new(config, clients, account, region);
+    let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
+    let source = shipper.clients().source.clone();
     match cli.command {
         Command::Ship(args) => ship::run(args, &shipper, &source).await,
         Command::Worker(args) => {

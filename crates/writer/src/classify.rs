@@ -106,11 +106,12 @@ impl Attempt<'_> {
                 "account A: the shipper's role needs s3:GetObject (and s3:GetObjectVersion for versioned events) on {object_arn} \
                  (infra/policies/shipper-source-read.json.tpl), and the bucket's KMS key policy must allow it kms:Decrypt if the logs are SSE-KMS"
             ),
-            (Side::Archive, AuthMode::Direct) if matches!(self.operation, "UploadPartCopy" | "CompleteMultipartUpload") => format!(
+            (Side::Archive, AuthMode::Direct) if matches!(self.operation, "UploadPartCopy" | "CompleteMultipartUpload") => (
                 "account B: objects above LOGFERRY_COPY_PART_THRESHOLD_MIB are copied in parts, and UploadPartCopy / \
                  CompleteMultipartUpload carry no x-amz-acl header, so a bucket policy that requires bucket-owner-full-control \
                  refuses them; ship objects over 5 GiB in assume-role mode (README, \"Large objects\")"
-            ),
+            )
+            .to_string(),
             (Side::Archive, AuthMode::Direct) => format!(
                 "account B: the archive bucket policy must allow this role s3:PutObject on arn:aws:s3:::{}/{}/* \
                  with s3:x-amz-acl = bucket-owner-full-control (infra/policies/archive-bucket-policy.json.tpl), \

@@ -52,6 +52,30 @@ impl Shipper {
         }
     }
 
+    /// Build the clients for `config.auth` on top of the ambient SDK config and
+    /// learn account A's id and region: what every front-end does once at start-up.
+    pub async fn connect(
+        config: ShipperConfig,
+        sdk_config: &aws_config::SdkConfig,
+        tune: impl Fn(aws_sdk_s3::config::Builder) -> aws_sdk_s3::config::Builder,
+    ) -> Result<Self, ShipError> {
+        let clients = crate::clients::build_clients(&config, sdk_config, tune).await?;
+        let account = match &config.source_account {
+            Some(account) => account.clone(),
+            None => crate::clients::caller_account(sdk_config).await?,
+        };
+        let region = sdk_config
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_else(|| "us-east-1".to_string());
+        Ok(Shipper::new(config, clients, account, region))
+    }
+
+    /// The clients, for front-ends that also list or poll (the CLI).
+    pub fn clients(&self) -> &Clients {
+        &self.clients
+    }
+
     pub fn config(&self) -> &ShipperConfig {
         &self.config
     }

@@ -2,7 +2,7 @@
 //! start, then the handler for every event.
 
 use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use logferry::{build_clients, caller_account, load_sdk_config, Shipper, ShipperConfig};
+use logferry::{load_sdk_config, Shipper, ShipperConfig};
 use serde_json::Value;
 
 #[tokio::main]
@@ -21,17 +21,8 @@ async fn main() -> Result<(), Error> {
         tracing::error!("{e}");
         e
     })?;
-    let sdk_config = load_sdk_config().await;
-    let clients = build_clients(&config, &sdk_config, std::convert::identity).await?;
-    let account = match &config.source_account {
-        Some(account) => account.clone(),
-        None => caller_account(&sdk_config).await?,
-    };
-    let region = sdk_config
-        .region()
-        .map(|r| r.to_string())
-        .unwrap_or_else(|| "us-east-1".to_string());
-    let shipper = Shipper::new(config, clients, account, region);
+    let shipper =
+        Shipper::connect(config, &load_sdk_config().await, std::convert::identity).await?;
     let shipper = &shipper;
     run(service_fn(move |event: LambdaEvent<Value>| async move {
         shipper::handle(event, shipper).await
