@@ -43,7 +43,7 @@ impl Drop for Endpoint {
 
 impl Endpoint {
     /// The endpoint for `mode`: from the environment, or a fakecloud started now.
-    pub fn start(mode: IamMode) -> Result<Endpoint> {
+    pub async fn start(mode: IamMode) -> Result<Endpoint> {
         let var = match mode {
             IamMode::Strict => "LOGFERRY_TEST_ENDPOINT",
             IamMode::Soft => "LOGFERRY_TEST_TRUST_ENDPOINT",
@@ -84,18 +84,21 @@ impl Endpoint {
             mode,
             child: Some(child),
         };
-        endpoint.wait_healthy()?;
+        endpoint.wait_healthy().await?;
         Ok(endpoint)
     }
 
-    fn wait_healthy(&self) -> Result<()> {
+    async fn wait_healthy(&self) -> Result<()> {
+        let health = format!("{}/_fakecloud/health", self.url);
         let deadline = Instant::now() + Duration::from_secs(60);
-        let client = reqwest::blocking_free_probe();
         while Instant::now() < deadline {
-            if client(&format!("{}/_fakecloud/health", self.url)) {
+            let ok = reqwest::get(&health)
+                .await
+                .is_ok_and(|r| r.status().is_success());
+            if ok {
                 return Ok(());
             }
-            std::thread::sleep(Duration::from_millis(100));
+            tokio::time::sleep(Duration::from_millis(100)).await;
         }
         bail!(
             "fakecloud at {} did not become healthy within 60 s; see its log under {}",
@@ -124,27 +127,4 @@ pub fn fakecloud_binary() -> Result<PathBuf> {
 
 fn free_port() -> Result<u16> {
     Ok(TcpListener::bind("127.0.0.1:0")?.local_addr()?.port())
-}
-
-/// A tiny blocking HTTP GET for the health probe, so no second HTTP stack is needed.
-mod reqwest {
-    use std::io::{Read, Write};
-    use std::net::TcpStream;
-
-    pub fn blocking_free_probe() -> impl Fn(&str) -> bool {
-        |url: &str| {
-            let rest = url.trim_start_matches("http://");
-            let (host, path) = rest.split_once('/').unwrap_or((rest, ""));
-            let Ok(mut stream) = TcpStream::connect(host) else {
-                return false;
-            };
-            let request = format!("GET /{path} HTTP/1.0\r\nHost: {host}\r\n\r\n");
-            if stream.write_all(request.as_bytes()).is_err() {
-                return false;
-            }
-            let mut response = String::new();
-            let _ = stream.read_to_string(&mut response);
-            response.starts_with("HTTP/1.1 200") || response.starts_with("HTTP/1.0 200")
-        }
-    }
 }

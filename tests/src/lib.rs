@@ -61,9 +61,8 @@ pub async fn shared_endpoint(mode: IamMode) -> &'static Endpoint {
         IamMode::Soft => &SOFT,
     };
     cell.get_or_init(|| async move {
-        tokio::task::spawn_blocking(move || Endpoint::start(mode))
+        Endpoint::start(mode)
             .await
-            .expect("emulator start task")
             .unwrap_or_else(|e| panic!("cannot start the emulator: {e:#}"))
     })
     .await

@@ -147,7 +147,7 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
         assert_eq!(&bytes, body, "{dest}: bytes differ");
         assert_eq!(metadata["logferry-source-bucket"], world.source_bucket);
         assert_eq!(
-            percent_decode(&metadata["logferry-source-key"]),
+            percent_encoding::percent_decode_str(&metadata["logferry-source-key"]).decode_utf8()?,
             *key,
             "{dest}: metadata names the source key"
         );
@@ -173,22 +173,6 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
     );
     assert_eq!(archive_keys(&world).await?.len(), objects.len());
     Ok(())
-}
-
-fn percent_decode(s: &str) -> String {
-    let bytes = s.as_bytes();
-    let mut out = Vec::new();
-    let mut i = 0;
-    while i < bytes.len() {
-        if bytes[i] == b'%' && i + 2 < bytes.len() {
-            out.push(u8::from_str_radix(&s[i + 1..i + 3], 16).expect("hex"));
-            i += 3;
-        } else {
-            out.push(bytes[i]);
-            i += 1;
-        }
-    }
-    String::from_utf8(out).expect("utf-8")
 }
 
 async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {

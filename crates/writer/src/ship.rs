@@ -7,7 +7,7 @@ use tracing::Instrument;
 
 use crate::classify::Attempt;
 use crate::clients::Clients;
-use crate::config::{AuthMode, ShipperConfig};
+use crate::config::ShipperConfig;
 use crate::error::{ShipError, Side};
 use crate::event::ObjectRef;
 use crate::plan::{plan, Method, ShipPlan};
@@ -114,42 +114,29 @@ impl Shipper {
     }
 
     async fn write(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<Written, ShipError> {
-        let c = &self.config;
-        match (plan.method, &c.auth) {
-            (Method::Copy | Method::MultipartCopy { .. }, AuthMode::Direct) => {
-                // S3 copies server-side; the CRC to check it against is the one
-                // S3 stores for the source, or one computed by reading it once.
-                let expected = match plan.source.crc32c {
-                    Some(crc) => crc,
-                    None => source::crc32c_of(&self.clients.source, &plan.source, read).await?,
-                };
-                match plan.method {
-                    Method::MultipartCopy { part_size } => {
-                        write::multipart_copy(
-                            &self.clients.archive,
-                            plan,
-                            part_size,
-                            c.part_concurrency,
-                            expected,
-                            read,
-                        )
-                        .await
-                    }
-                    _ => write::copy(&self.clients.archive, plan, expected, read).await,
-                }
+        let (source, archive) = (&self.clients.source, &self.clients.archive);
+        let parts = self.config.part_concurrency;
+        match plan.method {
+            Method::Copy => {
+                write::copy(archive, plan, self.source_crc32c(plan, read).await?, read).await
             }
-            (Method::MultipartPut { part_size }, _) => {
-                write::multipart_put(
-                    &self.clients.source,
-                    &self.clients.archive,
-                    plan,
-                    part_size,
-                    c.part_concurrency,
-                    read,
-                )
-                .await
+            Method::MultipartCopy { part_size } => {
+                let expected = self.source_crc32c(plan, read).await?;
+                write::multipart_copy(archive, plan, part_size, parts, expected, read).await
             }
-            _ => write::put(&self.clients.source, &self.clients.archive, plan, read).await,
+            Method::Put => write::put(source, archive, plan, read).await,
+            Method::MultipartPut { part_size } => {
+                write::multipart_put(source, archive, plan, part_size, parts, read).await
+            }
+        }
+    }
+
+    /// What a server-side copy is checked against: the CRC32C S3 stores for
+    /// the source, or one computed by reading the source once.
+    async fn source_crc32c(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<u32, ShipError> {
+        match plan.source.crc32c {
+            Some(crc) => Ok(crc),
+            None => source::crc32c_of(&self.clients.source, &plan.source, read).await,
         }
     }
 

@@ -44,7 +44,7 @@ fn log_line(operation: &str, i: usize) -> String {
 #[tokio::main]
 async fn main() -> Result<()> {
     logferry_tests::init_tracing();
-    let endpoint = tokio::task::spawn_blocking(|| Endpoint::start(IamMode::Strict)).await??;
+    let endpoint = Endpoint::start(IamMode::Strict).await?;
     println!("emulator: {} (IAM strict)\n", endpoint.url);
     for mode in [Mode::Direct, Mode::AssumeRole] {
         run(&endpoint, mode)
