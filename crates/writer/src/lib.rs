@@ -4,9 +4,10 @@
 //! The data path, one module each:
 //! [`event`] (events → [`ObjectRef`]s) → [`source`] (what the object is) →
 //! [`plan`] (destination key, method) → [`write`] (copy or stream) →
-//! [`verify`] → [`ship`] (the report). [`config`] and [`clients`] are read and
+//! [`verify`] ([`checksum`]) → [`ship`] (the report). [`config`] and [`clients`] are read and
 //! built once by the front-end; nothing here knows about Lambda.
 
+pub mod checksum;
 mod classify;
 pub mod clients;
 pub mod config;

@@ -145,7 +145,7 @@ mod tests {
             etag: "\"abc\"".into(),
             size,
             last_modified: chrono::Utc.with_ymd_and_hms(2026, 11, 21, 1, 2, 3).unwrap(),
-            crc32c: None,
+            stored_checksum: None,
             content_type: None,
             content_encoding: None,
         }

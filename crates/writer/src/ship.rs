@@ -5,13 +5,14 @@ use futures::stream::StreamExt;
 use serde::Serialize;
 use tracing::Instrument;
 
+use crate::checksum::Checksum;
 use crate::classify::Attempt;
 use crate::clients::Clients;
 use crate::config::ShipperConfig;
 use crate::error::{ShipError, Side};
 use crate::event::ObjectRef;
 use crate::plan::{plan, Method, ShipPlan};
-use crate::source::{self, encode_crc32c};
+use crate::source;
 use crate::verify::verify;
 use crate::write::{self, Written};
 
@@ -24,7 +25,8 @@ pub struct Shipped {
     pub dest_bucket: String,
     pub dest_key: String,
     pub size: u64,
-    pub crc32c: String,
+    /// `ALGORITHM:base64`, e.g. `CRC32C:yZRlqg==`.
+    pub checksum: String,
     pub method: Method,
 }
 
@@ -108,7 +110,7 @@ impl Shipper {
             dest_bucket: plan.dest_bucket.clone(),
             dest_key: plan.dest_key.0.clone(),
             size: plan.source.size,
-            crc32c: encode_crc32c(written.expected_crc32c),
+            checksum: written.expected.to_string(),
             method: plan.method,
         })
     }
@@ -118,10 +120,10 @@ impl Shipper {
         let parts = self.config.part_concurrency;
         match plan.method {
             Method::Copy => {
-                write::copy(archive, plan, self.source_crc32c(plan, read).await?, read).await
+                write::copy(archive, plan, self.source_checksum(plan, read).await?, read).await
             }
             Method::MultipartCopy { part_size } => {
-                let expected = self.source_crc32c(plan, read).await?;
+                let expected = self.source_checksum(plan, read).await?;
                 write::multipart_copy(archive, plan, part_size, parts, expected, read).await
             }
             Method::Put => write::put(source, archive, plan, read).await,
@@ -131,11 +133,15 @@ impl Shipper {
         }
     }
 
-    /// What a server-side copy is checked against: the CRC32C S3 stores for
-    /// the source, or one computed by reading the source once.
-    async fn source_crc32c(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<u32, ShipError> {
-        match plan.source.crc32c {
-            Some(crc) => Ok(crc),
+    /// What a server-side copy is checked against: the full-object checksum
+    /// S3 stores for the source, or a CRC32C computed by reading it once.
+    async fn source_checksum(
+        &self,
+        plan: &ShipPlan,
+        read: Attempt<'_>,
+    ) -> Result<Checksum, ShipError> {
+        match &plan.source.stored_checksum {
+            Some(stored) => Ok(stored.clone()),
             None => source::crc32c_of(&self.clients.source, &plan.source, read).await,
         }
     }
@@ -163,9 +169,113 @@ impl Shipper {
 pub fn log_result(result: &Result<Shipped, ShipError>) {
     match result {
         Ok(s) => {
-            tracing::info!(dest_key = %s.dest_key, size = s.size, crc32c = %s.crc32c, "shipped")
+            tracing::info!(dest_key = %s.dest_key, size = s.size, checksum = %s.checksum, "shipped")
         }
         Err(e) if e.is_skip() => tracing::warn!(error = %e, "skipped"),
         Err(e) => tracing::error!(error = %e, retryable = e.is_retryable(), "failed"),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::RawConfig;
+    use aws_sdk_s3::operation::copy_object::CopyObjectOutput;
+    use aws_sdk_s3::operation::get_object::GetObjectOutput;
+    use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+    use aws_sdk_s3::primitives::{ByteStream, DateTime};
+    use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumType, CopyObjectResult, ObjectCannedAcl};
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+
+    fn direct_shipper(client: aws_sdk_s3::Client) -> Shipper {
+        let config = RawConfig {
+            dest_bucket: Some("archive-b".into()),
+            dest_prefix: Some("logs".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let clients = Clients {
+            source: client.clone(),
+            archive: client,
+        };
+        Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+    }
+
+    fn head(checksum_crc32: Option<&str>) -> HeadObjectOutput {
+        HeadObjectOutput::builder()
+            .content_length(11)
+            .e_tag("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"")
+            .last_modified(DateTime::from_secs(1_763_700_000))
+            .set_checksum_crc32(checksum_crc32.map(str::to_string))
+            .set_checksum_type(checksum_crc32.map(|_| ChecksumType::FullObject))
+            .build()
+    }
+
+    fn copied(crc32: Option<&str>, crc32c: Option<&str>) -> CopyObjectOutput {
+        CopyObjectOutput::builder()
+            .copy_object_result(
+                CopyObjectResult::builder()
+                    .set_checksum_crc32(crc32.map(str::to_string))
+                    .set_checksum_crc32_c(crc32c.map(str::to_string))
+                    .build(),
+            )
+            .build()
+    }
+
+    fn object() -> ObjectRef {
+        ObjectRef::new("acme-logs", "access/2025-11-21.log")
+    }
+
+    #[tokio::test]
+    async fn a_copy_is_checked_against_the_stored_checksum_without_reading_the_source() {
+        let head = mock!(aws_sdk_s3::Client::head_object).then_output(|| head(Some("DUoRhQ==")));
+        let copy = mock!(aws_sdk_s3::Client::copy_object)
+            .match_requests(|r| {
+                r.checksum_algorithm() == Some(&ChecksumAlgorithm::Crc32)
+                    && r.acl() == Some(&ObjectCannedAcl::BucketOwnerFullControl)
+                    && r.copy_source_if_match() == Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"")
+                    && r.key() == Some("logs/111122223333/eu-west-1/acme-logs/2025/11/21/access/2025-11-21.log")
+            })
+            .then_output(|| copied(Some("DUoRhQ=="), None));
+        // No GetObject rule: reading the source would fail the test.
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head, &copy]);
+        let shipped = direct_shipper(client).ship_object(&object()).await.unwrap();
+        assert_eq!(shipped.checksum, "CRC32:DUoRhQ==");
+        assert_eq!(shipped.method, Method::Copy);
+        assert_eq!(copy.num_calls(), 1);
+    }
+
+    #[tokio::test]
+    async fn a_copy_whose_checksum_differs_is_not_shipped() {
+        let head = mock!(aws_sdk_s3::Client::head_object).then_output(|| head(Some("DUoRhQ==")));
+        let copy =
+            mock!(aws_sdk_s3::Client::copy_object).then_output(|| copied(Some("AAAAAA=="), None));
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head, &copy]);
+        let err = direct_shipper(client)
+            .ship_object(&object())
+            .await
+            .unwrap_err();
+        assert!(matches!(err, ShipError::VerifyMismatch { .. }), "{err}");
+        assert!(err.is_retryable());
+    }
+
+    #[tokio::test]
+    async fn a_source_without_a_stored_checksum_is_read_once_for_a_crc32c() {
+        let head = mock!(aws_sdk_s3::Client::head_object).then_output(|| head(None));
+        let get = mock!(aws_sdk_s3::Client::get_object)
+            .match_requests(|r| r.if_match() == Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\""))
+            .then_output(|| {
+                GetObjectOutput::builder()
+                    .body(ByteStream::from_static(b"hello world"))
+                    .build()
+            });
+        let copy = mock!(aws_sdk_s3::Client::copy_object)
+            .match_requests(|r| r.checksum_algorithm() == Some(&ChecksumAlgorithm::Crc32C))
+            .then_output(|| copied(None, Some("yZRlqg==")));
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head, &get, &copy]);
+        let shipped = direct_shipper(client).ship_object(&object()).await.unwrap();
+        assert_eq!(shipped.checksum, "CRC32C:yZRlqg==");
+        assert_eq!(get.num_calls(), 1);
     }
 }

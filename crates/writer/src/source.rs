@@ -1,11 +1,11 @@
 //! Reading account A: what the object is (HeadObject) and its bytes (GetObject).
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumMode, ChecksumType};
-use base64::Engine;
+use aws_sdk_s3::types::ChecksumMode;
 use bytes::{Bytes, BytesMut};
 use chrono::{DateTime, Utc};
 
+use crate::checksum::{Checksum, ChecksumFields};
 use crate::classify::Attempt;
 use crate::error::ShipError;
 use crate::event::ObjectRef;
@@ -20,8 +20,8 @@ pub struct SourceObject {
     pub size: u64,
     /// When this version was created: the date the destination key is partitioned by.
     pub last_modified: DateTime<Utc>,
-    /// A full-object CRC32C that S3 already stores for the object, if any.
-    pub crc32c: Option<u32>,
+    /// The full-object checksum S3 already stores for the object, if any.
+    pub stored_checksum: Option<Checksum>,
     pub content_type: Option<String>,
     pub content_encoding: Option<String>,
 }
@@ -50,11 +50,14 @@ pub(crate) async fn head(
         .last_modified()
         .and_then(|t| DateTime::<Utc>::from_timestamp(t.secs(), t.subsec_nanos()))
         .ok_or_else(|| invalid("Last-Modified"))?;
-    let full_object = matches!(head.checksum_type(), Some(ChecksumType::FullObject) | None);
-    let crc32c = head
-        .checksum_crc32_c()
-        .filter(|c| full_object && !c.contains('-'))
-        .and_then(decode_crc32c);
+    let stored_checksum = Checksum::stored(
+        head.checksum_type(),
+        ChecksumFields {
+            crc32: head.checksum_crc32(),
+            crc32c: head.checksum_crc32_c(),
+            crc64nvme: head.checksum_crc64_nvme(),
+        },
+    );
     Ok(SourceObject {
         bucket: object.bucket.clone(),
         key: object.key.clone(),
@@ -71,7 +74,7 @@ pub(crate) async fn head(
             .and_then(|l| u64::try_from(l).ok())
             .ok_or_else(|| invalid("Content-Length"))?,
         last_modified,
-        crc32c,
+        stored_checksum,
         content_type: head.content_type().map(str::to_string),
         content_encoding: head.content_encoding().map(str::to_string),
     })
@@ -143,12 +146,12 @@ impl PartReader {
     }
 }
 
-/// CRC32C of the whole source, read in bounded chunks (direct mode, when S3 stores none).
+/// CRC32C of the whole source, read in bounded chunks (direct mode, when S3 stores no checksum).
 pub(crate) async fn crc32c_of(
     client: &aws_sdk_s3::Client,
     source: &SourceObject,
     attempt: Attempt<'_>,
-) -> Result<u32, ShipError> {
+) -> Result<Checksum, ShipError> {
     let mut reader = open(client, source, attempt).await?;
     let mut crc = 0u32;
     loop {
@@ -168,32 +171,12 @@ pub(crate) async fn crc32c_of(
             ),
         });
     }
-    Ok(crc)
-}
-
-pub fn encode_crc32c(crc: u32) -> String {
-    base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes())
-}
-
-pub fn decode_crc32c(text: &str) -> Option<u32> {
-    let bytes = base64::engine::general_purpose::STANDARD
-        .decode(text)
-        .ok()?;
-    Some(u32::from_be_bytes(bytes.try_into().ok()?))
+    Ok(Checksum::crc32c(crc))
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
-
-    #[test]
-    fn crc32c_round_trips_through_s3_base64() {
-        // S3 shows CRC32C as the base64 of the big-endian bytes.
-        let crc = crc32c::crc32c(b"hello world");
-        assert_eq!(decode_crc32c(&encode_crc32c(crc)), Some(crc));
-        assert_eq!(decode_crc32c("not base64!"), None);
-        assert_eq!(decode_crc32c("AAAAAAA="), None);
-    }
 
     #[tokio::test]
     async fn part_reader_cuts_exact_parts_across_chunk_boundaries() {

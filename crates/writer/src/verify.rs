@@ -1,9 +1,8 @@
-//! An object counts as shipped only when account B's S3 reports the CRC32C
-//! of the bytes the shipper knows the source has, and the sizes agree.
+//! An object counts as shipped only when account B's S3 reports the same
+//! full-object checksum the source has, and the sizes agree.
 
 use crate::error::ShipError;
 use crate::plan::ShipPlan;
-use crate::source::{decode_crc32c, encode_crc32c};
 use crate::write::Written;
 
 pub fn verify(plan: &ShipPlan, written: &Written) -> Result<(), ShipError> {
@@ -18,14 +17,18 @@ pub fn verify(plan: &ShipPlan, written: &Written) -> Result<(), ShipError> {
             plan.source.size, written.bytes
         )));
     }
-    let expected = encode_crc32c(written.expected_crc32c);
-    match written.returned_crc32c.as_deref() {
-        Some(returned) if decode_crc32c(returned) == Some(written.expected_crc32c) => Ok(()),
+    let expected = &written.expected;
+    match written.returned.as_deref() {
+        Some(returned) if expected.matches(returned) => Ok(()),
         Some(returned) => Err(mismatch(format!(
-            "account B stored CRC32C {returned}, the source's is {expected}"
+            "account B stored {} {returned}, the source's is {}",
+            expected.algorithm.name(),
+            expected.value
         ))),
         None => Err(mismatch(format!(
-            "account B returned no CRC32C for the write (expected {expected})"
+            "account B returned no {} for the write (expected {})",
+            expected.algorithm.name(),
+            expected.value
         ))),
     }
 }
@@ -33,6 +36,7 @@ pub fn verify(plan: &ShipPlan, written: &Written) -> Result<(), ShipError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::checksum::Checksum;
     use crate::key::DestinationKey;
     use crate::plan::Method;
     use crate::source::SourceObject;
@@ -46,7 +50,7 @@ mod tests {
                 etag: "e".into(),
                 size,
                 last_modified: chrono::Utc::now(),
-                crc32c: None,
+                stored_checksum: None,
                 content_type: None,
                 content_encoding: None,
             },
@@ -59,8 +63,8 @@ mod tests {
 
     fn written(bytes: u64, expected: u32, returned: Option<u32>) -> Written {
         Written {
-            expected_crc32c: expected,
-            returned_crc32c: returned.map(encode_crc32c),
+            expected: Checksum::crc32c(expected),
+            returned: returned.map(|r| Checksum::crc32c(r).value),
             bytes,
         }
     }

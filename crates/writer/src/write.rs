@@ -10,18 +10,19 @@ use aws_sdk_s3::types::{
 use bytes::Bytes;
 use futures::stream::{FuturesUnordered, StreamExt};
 
+use crate::checksum::{Algorithm, Checksum, ChecksumFields};
 use crate::classify::Attempt;
 use crate::error::{ShipError, Side};
 use crate::plan::{copy_source, ShipPlan};
-use crate::source::{self, encode_crc32c};
+use crate::source;
 
 /// What S3 said it stored, and what we know the bytes should be.
 #[derive(Debug, Clone)]
 pub struct Written {
-    /// CRC32C of the source bytes, computed by the shipper or stored by S3 in account A.
-    pub expected_crc32c: u32,
-    /// CRC32C of the new object, as account B's S3 reported it.
-    pub returned_crc32c: Option<String>,
+    /// The source's checksum: computed by the shipper, or stored by S3 in account A.
+    pub expected: Checksum,
+    /// The same algorithm's checksum of the new object, as account B's S3 reported it.
+    pub returned: Option<String>,
     /// Bytes the shipper read from the source (streamed modes) or the source size (copies).
     pub bytes: u64,
 }
@@ -45,7 +46,7 @@ pub(crate) fn archive_attempt<'a>(
 pub(crate) async fn copy(
     archive: &aws_sdk_s3::Client,
     plan: &ShipPlan,
-    expected_crc32c: u32,
+    expected: Checksum,
     base: Attempt<'_>,
 ) -> Result<Written, ShipError> {
     let out = archive
@@ -59,16 +60,20 @@ pub(crate) async fn copy(
         .set_metadata(Some(plan.metadata.clone()))
         .set_content_type(plan.source.content_type.clone())
         .set_content_encoding(plan.source.content_encoding.clone())
-        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+        .checksum_algorithm(expected.algorithm.sdk())
         .send()
         .await
         .map_err(|e| archive_attempt(base, plan, "CopyObject").classify(e))?;
+    let returned = out.copy_object_result().and_then(|r| {
+        expected.algorithm.pick(ChecksumFields {
+            crc32: r.checksum_crc32(),
+            crc32c: r.checksum_crc32_c(),
+            crc64nvme: r.checksum_crc64_nvme(),
+        })
+    });
     Ok(Written {
-        expected_crc32c,
-        returned_crc32c: out
-            .copy_object_result()
-            .and_then(|r| r.checksum_crc32_c())
-            .map(str::to_string),
+        returned: returned.map(str::to_string),
+        expected,
         bytes: plan.source.size,
     })
 }
@@ -79,10 +84,10 @@ pub(crate) async fn multipart_copy(
     plan: &ShipPlan,
     part_size: u64,
     part_concurrency: usize,
-    expected_crc32c: u32,
+    expected: Checksum,
     base: Attempt<'_>,
 ) -> Result<Written, ShipError> {
-    let upload_id = create_multipart(archive, plan, base).await?;
+    let upload_id = create_multipart(archive, plan, expected.algorithm, base).await?;
     let result = async {
         let size = plan.source.size;
         let ranges: Vec<(i32, u64, u64)> = (0..size.div_ceil(part_size))
@@ -112,17 +117,16 @@ pub(crate) async fn multipart_copy(
                         .await
                         .map_err(|e| attempt.classify(e))?;
                     let result = out.copy_part_result();
-                    Ok::<_, ShipError>(
-                        CompletedPart::builder()
-                            .part_number(number)
-                            .set_e_tag(result.and_then(|r| r.e_tag()).map(str::to_string))
-                            .set_checksum_crc32_c(
-                                result
-                                    .and_then(|r| r.checksum_crc32_c())
-                                    .map(str::to_string),
-                            )
-                            .build(),
-                    )
+                    let part_checksum = result.map(|r| ChecksumFields {
+                        crc32: r.checksum_crc32(),
+                        crc32c: r.checksum_crc32_c(),
+                        crc64nvme: r.checksum_crc64_nvme(),
+                    });
+                    Ok::<_, ShipError>(completed_part(
+                        number,
+                        result.and_then(|r| r.e_tag()),
+                        part_checksum.unwrap_or_default(),
+                    ))
                 }
             })
             .buffer_unordered(part_concurrency)
@@ -131,7 +135,7 @@ pub(crate) async fn multipart_copy(
             .into_iter()
             .collect::<Result<_, _>>()?;
         parts.sort_by_key(|p| p.part_number());
-        complete_multipart(archive, plan, &upload_id, parts, expected_crc32c, base).await
+        complete_multipart(archive, plan, &upload_id, parts, expected, base).await
     }
     .await;
     finish_or_abort(archive, plan, &upload_id, result).await
@@ -146,7 +150,7 @@ pub(crate) async fn put(
 ) -> Result<Written, ShipError> {
     let mut reader = source::open(source_client, &plan.source, base).await?;
     let body = reader.next_part(plan.source.size as usize + 1).await?;
-    let expected_crc32c = crc32c::crc32c(&body);
+    let expected = Checksum::crc32c(crc32c::crc32c(&body));
     let out = archive
         .put_object()
         .bucket(&plan.dest_bucket)
@@ -162,8 +166,8 @@ pub(crate) async fn put(
         .await
         .map_err(|e| archive_attempt(base, plan, "PutObject").classify(e))?;
     Ok(Written {
-        expected_crc32c,
-        returned_crc32c: out.checksum_crc32_c().map(str::to_string),
+        expected,
+        returned: out.checksum_crc32_c().map(str::to_string),
         bytes: reader.read,
     })
 }
@@ -179,7 +183,7 @@ pub(crate) async fn multipart_put(
     part_concurrency: usize,
     base: Attempt<'_>,
 ) -> Result<Written, ShipError> {
-    let upload_id = create_multipart(archive, plan, base).await?;
+    let upload_id = create_multipart(archive, plan, Algorithm::Crc32C, base).await?;
     let result = async {
         let mut reader = source::open(source_client, &plan.source, base).await?;
         let attempt = archive_attempt(base, plan, "UploadPart");
@@ -209,8 +213,15 @@ pub(crate) async fn multipart_put(
             parts.push(part?);
         }
         parts.sort_by_key(|p: &CompletedPart| p.part_number());
-        let mut written =
-            complete_multipart(archive, plan, &upload_id, parts, whole_crc, base).await?;
+        let mut written = complete_multipart(
+            archive,
+            plan,
+            &upload_id,
+            parts,
+            Checksum::crc32c(whole_crc),
+            base,
+        )
+        .await?;
         written.bytes = reader.read;
         Ok(written)
     }
@@ -226,7 +237,7 @@ async fn upload_part(
     body: Bytes,
     attempt: Attempt<'_>,
 ) -> Result<CompletedPart, ShipError> {
-    let part_crc = encode_crc32c(crc32c::crc32c(&body));
+    let part = Checksum::crc32c(crc32c::crc32c(&body));
     let out = archive
         .upload_part()
         .bucket(&plan.dest_bucket)
@@ -239,27 +250,24 @@ async fn upload_part(
         .send()
         .await
         .map_err(|e| attempt.classify(e))?;
-    if out.checksum_crc32_c() != Some(part_crc.as_str()) {
+    if !out.checksum_crc32_c().is_some_and(|c| part.matches(c)) {
         return Err(ShipError::VerifyMismatch {
             bucket: plan.dest_bucket.clone(),
             key: plan.dest_key.0.clone(),
             detail: format!(
-                "part {number}: S3 stored CRC32C {:?}, the shipper read {part_crc}",
+                "part {number}: S3 stored CRC32C {:?}, the shipper read {part}",
                 out.checksum_crc32_c()
             ),
         });
     }
-    Ok(CompletedPart::builder()
-        .part_number(number)
-        .set_e_tag(out.e_tag().map(str::to_string))
-        .checksum_crc32_c(part_crc)
-        .build())
+    Ok(completed_part(number, out.e_tag(), part.fields()))
 }
 
 /// `CreateMultipartUpload` carries the ACL and metadata for the whole object.
 async fn create_multipart(
     archive: &aws_sdk_s3::Client,
     plan: &ShipPlan,
+    algorithm: Algorithm,
     base: Attempt<'_>,
 ) -> Result<String, ShipError> {
     let out = archive
@@ -270,7 +278,7 @@ async fn create_multipart(
         .set_metadata(Some(plan.metadata.clone()))
         .set_content_type(plan.source.content_type.clone())
         .set_content_encoding(plan.source.content_encoding.clone())
-        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+        .checksum_algorithm(algorithm.sdk())
         .checksum_type(ChecksumType::FullObject)
         .send()
         .await
@@ -283,13 +291,13 @@ async fn create_multipart(
     })
 }
 
-/// Completing with our full-object CRC32C makes S3 itself reject a mismatch.
+/// Completing with the expected full-object checksum makes S3 itself reject a mismatch.
 async fn complete_multipart(
     archive: &aws_sdk_s3::Client,
     plan: &ShipPlan,
     upload_id: &str,
     parts: Vec<CompletedPart>,
-    expected_crc32c: u32,
+    expected: Checksum,
     base: Attempt<'_>,
 ) -> Result<Written, ShipError> {
     let out = archive
@@ -302,16 +310,34 @@ async fn complete_multipart(
                 .set_parts(Some(parts))
                 .build(),
         )
-        .checksum_crc32_c(encode_crc32c(expected_crc32c))
+        .set_checksum_crc32(expected.fields().crc32.map(str::to_string))
+        .set_checksum_crc32_c(expected.fields().crc32c.map(str::to_string))
+        .set_checksum_crc64_nvme(expected.fields().crc64nvme.map(str::to_string))
         .checksum_type(ChecksumType::FullObject)
         .send()
         .await
         .map_err(|e| archive_attempt(base, plan, "CompleteMultipartUpload").classify(e))?;
+    let returned = expected.algorithm.pick(ChecksumFields {
+        crc32: out.checksum_crc32(),
+        crc32c: out.checksum_crc32_c(),
+        crc64nvme: out.checksum_crc64_nvme(),
+    });
     Ok(Written {
-        expected_crc32c,
-        returned_crc32c: out.checksum_crc32_c().map(str::to_string),
+        returned: returned.map(str::to_string),
+        expected,
         bytes: plan.source.size,
     })
+}
+
+/// A part for `CompleteMultipartUpload`, with whichever checksum S3 gave it.
+fn completed_part(number: i32, etag: Option<&str>, checksum: ChecksumFields<'_>) -> CompletedPart {
+    CompletedPart::builder()
+        .part_number(number)
+        .set_e_tag(etag.map(str::to_string))
+        .set_checksum_crc32(checksum.crc32.map(str::to_string))
+        .set_checksum_crc32_c(checksum.crc32c.map(str::to_string))
+        .set_checksum_crc64_nvme(checksum.crc64nvme.map(str::to_string))
+        .build()
 }
 
 /// Any failure after `CreateMultipartUpload` aborts the upload, so no
