@@ -6,6 +6,10 @@
 //! SDKs add CRC32 or CRC32C), asking S3 to compute the same algorithm for the
 //! copy, so no byte passes through the shipper; only a source with no stored
 //! full-object checksum is read once to compute a CRC32C.
+//!
+//! The S3 API reference (`Checksum`, `CopyObjectResult`) on CRC64NVME: it is
+//! present "if the object was uploaded without a checksum (and Amazon S3
+//! added the default checksum, CRC64NVME, to the uploaded object)".
 
 use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumType};
 use base64::Engine;
