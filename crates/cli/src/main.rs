@@ -6,11 +6,9 @@
 //!
 //! Both read the same `LOGFERRY_*` settings as the Lambda; flags override them.
 
-mod ship;
-mod worker;
-
 use clap::{Args, Parser, Subcommand};
 use logferry::{load_sdk_config, RawConfig, Shipper};
+use logferry_cli::{ship, worker};
 
 #[derive(Parser)]
 #[command(
@@ -108,7 +106,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     match cli.command {
         Command::Ship(args) => ship::run(args, &shipper, &source).await,
         Command::Worker(args) => {
-            worker::run(args, &shipper, aws_sdk_sqs::Client::new(&sdk_config)).await
+            let sqs = aws_sdk_sqs::Client::new(&sdk_config);
+            worker::run(&args, &shipper, &sqs, worker::stop_on_signals()).await;
+            Ok(std::process::ExitCode::SUCCESS)
         }
     }
 }

@@ -4,6 +4,7 @@ use std::io::IsTerminal;
 
 use anyhow::{bail, Result};
 use clap::Args;
+use futures::StreamExt;
 use logferry::{ObjectRef, Shipper};
 use serde::Serialize;
 
@@ -17,18 +18,20 @@ pub struct ShipArgs {
     json: bool,
 }
 
-#[derive(Serialize)]
-struct Summary {
-    shipped: Vec<logferry::Shipped>,
-    skipped: Vec<String>,
-    failed: Vec<Failure>,
+/// What a `ship` run did, as `--json` prints it.
+#[derive(Debug, Default, Serialize)]
+pub struct Summary {
+    pub shipped: Vec<logferry::Shipped>,
+    /// Sources that no longer exist.
+    pub skipped: Vec<String>,
+    pub failed: Vec<Failure>,
 }
 
-#[derive(Serialize)]
-struct Failure {
-    source: String,
-    error: String,
-    retryable: bool,
+#[derive(Debug, Serialize)]
+pub struct Failure {
+    pub source: String,
+    pub error: String,
+    pub retryable: bool,
 }
 
 /// Split `s3://bucket/rest` into bucket and key (or prefix).
@@ -75,24 +78,21 @@ async fn expand(source: &aws_sdk_s3::Client, uris: &[String]) -> Result<Vec<Obje
     Ok(objects)
 }
 
-pub async fn run(
-    args: ShipArgs,
+/// Ship every object the URIs name (listing prefixes); `progress` hears of
+/// each one as it finishes.
+pub async fn ship_uris(
     shipper: &Shipper,
     source: &aws_sdk_s3::Client,
-) -> Result<std::process::ExitCode> {
-    let objects = expand(source, &args.uris).await?;
+    uris: &[String],
+    progress: impl Fn(usize, usize, &str),
+) -> Result<Summary> {
+    let objects = expand(source, uris).await?;
     let total = objects.len();
-    let progress = std::io::stderr().is_terminal() && !args.json;
-    let mut summary = Summary {
-        shipped: vec![],
-        skipped: vec![],
-        failed: vec![],
-    };
-    for (done, (object, result)) in shipper.ship_many(objects).await.into_iter().enumerate() {
+    let mut summary = Summary::default();
+    let mut results = std::pin::pin!(shipper.ship_stream(objects).enumerate());
+    while let Some((done, (object, result))) = results.next().await {
         let name = format!("s3://{}/{}", object.bucket, object.key);
-        if progress {
-            eprint!("\r[{}/{total}] {name}\x1b[K", done + 1);
-        }
+        progress(done + 1, total, &name);
         match result {
             Ok(shipped) => summary.shipped.push(shipped),
             Err(e) if e.is_skip() => summary.skipped.push(name),
@@ -103,7 +103,22 @@ pub async fn run(
             }),
         }
     }
-    if progress {
+    Ok(summary)
+}
+
+pub async fn run(
+    args: ShipArgs,
+    shipper: &Shipper,
+    source: &aws_sdk_s3::Client,
+) -> Result<std::process::ExitCode> {
+    let terminal = std::io::stderr().is_terminal() && !args.json;
+    let summary = ship_uris(shipper, source, &args.uris, |done, total, name| {
+        if terminal {
+            eprint!("\r[{done}/{total}] {name}\x1b[K");
+        }
+    })
+    .await?;
+    if terminal {
         eprintln!();
     }
     if args.json {

@@ -6,7 +6,6 @@
 
 use std::time::Duration;
 
-use anyhow::Result;
 use aws_sdk_sqs::types::Message;
 use clap::Args;
 use logferry::{parse_text, Shipper};
@@ -17,18 +16,15 @@ use tracing::Instrument;
 pub struct WorkerArgs {
     /// The queue receiving the S3 (or SNS / EventBridge) notifications.
     #[arg(long, env = "LOGFERRY_QUEUE_URL")]
-    queue_url: String,
+    pub queue_url: String,
     /// Seconds a received message stays invisible; extended while it is being shipped.
     #[arg(long, env = "LOGFERRY_VISIBILITY_TIMEOUT", default_value_t = 120)]
-    visibility_timeout: i32,
+    pub visibility_timeout: i32,
 }
 
-pub async fn run(
-    args: WorkerArgs,
-    shipper: &Shipper,
-    sqs: aws_sdk_sqs::Client,
-) -> Result<std::process::ExitCode> {
-    let (stop_tx, mut stop) = watch::channel(false);
+/// Stop on SIGTERM (what ECS sends) or Ctrl-C.
+pub fn stop_on_signals() -> watch::Receiver<bool> {
+    let (stop_tx, stop) = watch::channel(false);
     tokio::spawn(async move {
         let mut term = tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate())
             .expect("SIGTERM handler");
@@ -39,6 +35,16 @@ pub async fn run(
         tracing::info!("stopping: no new messages, finishing in-flight work");
         let _ = stop_tx.send(true);
     });
+    stop
+}
+
+/// Poll until `stop` turns true; a batch already received is always finished.
+pub async fn run(
+    args: &WorkerArgs,
+    shipper: &Shipper,
+    sqs: &aws_sdk_sqs::Client,
+    mut stop: watch::Receiver<bool>,
+) {
     while !*stop.borrow() {
         let received = tokio::select! {
             r = sqs.receive_message().queue_url(&args.queue_url).max_number_of_messages(10)
@@ -54,14 +60,9 @@ pub async fn run(
             }
         };
         // In-flight work always finishes: the stop signal is only checked between batches.
-        futures::future::join_all(
-            messages
-                .into_iter()
-                .map(|m| handle(&args, shipper, &sqs, m)),
-        )
-        .await;
+        futures::future::join_all(messages.into_iter().map(|m| handle(args, shipper, sqs, m)))
+            .await;
     }
-    Ok(std::process::ExitCode::SUCCESS)
 }
 
 async fn handle(args: &WorkerArgs, shipper: &Shipper, sqs: &aws_sdk_sqs::Client, message: Message) {
@@ -111,7 +112,7 @@ async fn ship_message(
 }
 
 /// Extend the message's visibility at half the timeout until aborted.
-fn keep_invisible(
+pub fn keep_invisible(
     sqs: aws_sdk_sqs::Client,
     queue_url: String,
     receipt: String,

@@ -152,16 +152,23 @@ impl Shipper {
         &self,
         objects: Vec<ObjectRef>,
     ) -> Vec<(ObjectRef, Result<Shipped, ShipError>)> {
+        self.ship_stream(objects).collect().await
+    }
+
+    /// [`Shipper::ship_many`] as a stream, for callers that report progress
+    /// as objects finish.
+    pub fn ship_stream(
+        &self,
+        objects: Vec<ObjectRef>,
+    ) -> impl futures::Stream<Item = (ObjectRef, Result<Shipped, ShipError>)> + '_ {
         futures::stream::iter(objects)
-            .map(|object| async move {
+            .map(move |object| async move {
                 let span = tracing::info_span!("ship", bucket = %object.bucket, key = %object.key);
                 let result = self.ship_object(&object).instrument(span.clone()).await;
                 span.in_scope(|| log_result(&result));
                 (object, result)
             })
             .buffered(self.config.concurrency)
-            .collect()
-            .await
     }
 }
 

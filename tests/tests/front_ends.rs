@@ -1,0 +1,265 @@
+//! The ECS worker and the batch CLI, on the emulator with IAM enforced: the
+//! same library calls the `logferry` binary makes, with the shipper's
+//! least-privilege identity.
+
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, Result};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_sqs::types::QueueAttributeName;
+use logferry_cli::{ship, worker};
+use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
+use serde_json::json;
+use tokio::sync::watch;
+
+async fn world() -> Result<World> {
+    init_tracing();
+    World::create(shared_endpoint(IamMode::Strict).await).await
+}
+
+async fn put(world: &World, key: &str, body: &'static [u8]) -> Result<()> {
+    world
+        .admin_a
+        .s3()
+        .put_object()
+        .bucket(&world.source_bucket)
+        .key(key)
+        .body(ByteStream::from_static(body))
+        .send()
+        .await?;
+    Ok(())
+}
+
+async fn archive_len(world: &World) -> Result<usize> {
+    let out = world
+        .admin_b
+        .s3()
+        .list_objects_v2()
+        .bucket(&world.archive_bucket)
+        .send()
+        .await?;
+    Ok(out.contents().len())
+}
+
+/// Messages still on the queue, visible or in flight.
+async fn queue_depth(world: &World) -> Result<u64> {
+    let out = world
+        .admin_a
+        .sqs()
+        .get_queue_attributes()
+        .queue_url(&world.queue_url)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+        .send()
+        .await?;
+    let attributes = out.attributes.unwrap_or_default();
+    let count = |name: &QueueAttributeName| {
+        attributes
+            .get(name)
+            .and_then(|v| v.parse::<u64>().ok())
+            .unwrap_or(0)
+    };
+    Ok(count(&QueueAttributeName::ApproximateNumberOfMessages)
+        + count(&QueueAttributeName::ApproximateNumberOfMessagesNotVisible))
+}
+
+/// Poll `check` until it holds; a functional wait with a generous bound, not a timing assertion.
+async fn eventually<F, Fut>(what: &str, check: F) -> Result<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = Result<bool>>,
+{
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while Instant::now() < deadline {
+        if check().await? {
+            return Ok(());
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    bail!("timed out waiting until {what}")
+}
+
+#[tokio::test]
+async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()> {
+    let world = world().await?;
+    put(&world, "worker/a.log", b"alpha\n").await?;
+    put(&world, "worker/b.log", b"beta\n").await?;
+    world
+        .admin_a
+        .sqs()
+        .send_message()
+        .queue_url(&world.queue_url)
+        .message_body("{not an event")
+        .send()
+        .await?;
+    eventually("three messages are queued", || async {
+        Ok(queue_depth(&world).await? == 3)
+    })
+    .await?;
+
+    let shipper = world.shipper(world.config(Mode::AssumeRole)).await?;
+    let args = worker::WorkerArgs {
+        queue_url: world.queue_url.clone(),
+        visibility_timeout: 4,
+    };
+    let sqs = world.shipper.sqs();
+    let (stop_tx, stop) = watch::channel(false);
+    let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop), async {
+        let shipped = eventually(
+            "both objects are in B and their messages deleted",
+            || async { Ok(archive_len(&world).await? == 2 && queue_depth(&world).await? == 1) },
+        )
+        .await;
+        let _ = stop_tx.send(true);
+        shipped
+    });
+    shipped?;
+
+    // The unshippable message was not deleted: it comes back for another try
+    // (and, on a queue with a redrive policy, for the DLQ).
+    let mut bodies = Vec::new();
+    let deadline = Instant::now() + Duration::from_secs(60);
+    while bodies.is_empty() && Instant::now() < deadline {
+        let out = world
+            .admin_a
+            .sqs()
+            .receive_message()
+            .queue_url(&world.queue_url)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        bodies.extend(
+            out.messages
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| m.body),
+        );
+    }
+    assert_eq!(bodies, vec!["{not an event".to_string()]);
+    assert_eq!(archive_len(&world).await?, 2);
+    Ok(())
+}
+
+#[tokio::test]
+async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()> {
+    let world = world().await?;
+    put(&world, "slow.log", b"slow\n").await?;
+    let sqs = world.shipper.sqs();
+    let received = sqs
+        .receive_message()
+        .queue_url(&world.queue_url)
+        .wait_time_seconds(10)
+        .visibility_timeout(2)
+        .send()
+        .await?;
+    let message = received
+        .messages
+        .unwrap_or_default()
+        .pop()
+        .expect("the notification");
+    let heartbeat = worker::keep_invisible(
+        sqs.clone(),
+        world.queue_url.clone(),
+        message.receipt_handle.unwrap_or_default(),
+        2,
+    );
+    // Three timeouts' worth: without the heartbeat the message would be back.
+    for _ in 0..6 {
+        let again = world
+            .admin_a
+            .sqs()
+            .receive_message()
+            .queue_url(&world.queue_url)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        assert!(
+            again.messages.unwrap_or_default().is_empty(),
+            "the message reappeared while being shipped"
+        );
+    }
+    heartbeat.abort();
+    eventually("the message reappears once the heartbeat stops", || async {
+        let out = world
+            .admin_a
+            .sqs()
+            .receive_message()
+            .queue_url(&world.queue_url)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        Ok(!out.messages.unwrap_or_default().is_empty())
+    })
+    .await
+}
+
+#[tokio::test]
+async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
+    let world = world().await?;
+    put(&world, "batch/2026/one.log", b"one\n").await?;
+    put(&world, "batch/2026/two.log", b"two\n").await?;
+    put(&world, "other/three.log", b"three\n").await?;
+    // A batch job's identity also lists the source (writer_principal module).
+    let list = render(
+        "source-list.json.tpl",
+        &json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
+    )?;
+    let user = world
+        .shipper
+        .arn
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    world
+        .admin_a
+        .iam()
+        .put_user_policy()
+        .user_name(user)
+        .policy_name("source-list")
+        .policy_document(for_emulator(list).to_string())
+        .send()
+        .await?;
+
+    let shipper = world.shipper(world.config(Mode::Direct)).await?;
+    let source = shipper.clients().source.clone();
+    let uris = vec![
+        format!("s3://{}/batch/", world.source_bucket),
+        format!("s3://{}/other/three.log", world.source_bucket),
+        format!("s3://{}/other/missing.log", world.source_bucket),
+    ];
+    let seen = std::sync::Mutex::new(Vec::new());
+    let summary = ship::ship_uris(&shipper, &source, &uris, |done, total, name| {
+        seen.lock().unwrap().push(format!("{done}/{total} {name}"));
+    })
+    .await?;
+    let mut shipped: Vec<&str> = summary
+        .shipped
+        .iter()
+        .map(|s| s.source_key.as_str())
+        .collect();
+    shipped.sort();
+    assert_eq!(
+        shipped,
+        [
+            "batch/2026/one.log",
+            "batch/2026/two.log",
+            "other/three.log"
+        ]
+    );
+    assert_eq!(
+        summary.skipped,
+        vec![format!("s3://{}/other/missing.log", world.source_bucket)]
+    );
+    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert_eq!(seen.lock().unwrap().len(), 4);
+    assert_eq!(archive_len(&world).await?, 3);
+
+    // A bad URI is one clear error, not a panic.
+    let err = ship::ship_uris(&shipper, &source, &["bucket/key".to_string()], |_, _, _| {})
+        .await
+        .unwrap_err();
+    assert!(err.to_string().contains("s3://bucket/key"), "{err}");
+    Ok(())
+}
