@@ -6,6 +6,7 @@
 pub mod emulator;
 pub mod gaps;
 pub mod policy;
+pub mod routes;
 pub mod world;
 
 use aws_smithy_runtime_api::box_error::BoxError;

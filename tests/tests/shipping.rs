@@ -175,6 +175,39 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
     Ok(())
 }
 
+/// The envelopes other than S3 → SQS, through the emulator's own delivery.
+async fn ships_through_a_wrapped_notification(route: Route) -> Result<()> {
+    let world = world().await?;
+    match route {
+        Route::Sns => world.route_via_sns().await?,
+        Route::EventBridge => world.route_via_eventbridge().await?,
+    }
+    let key = "app/a b+c 10:47:07.log";
+    put(&world, key, b"wrapped\n".to_vec()).await?;
+    let event = world.receive_sqs_event(1).await?;
+    let body = event["Records"][0]["body"].as_str().unwrap_or_default();
+    match route {
+        Route::Sns => assert!(body.contains("\"TopicArn\""), "not an SNS envelope: {body}"),
+        Route::EventBridge => assert!(
+            body.contains("\"detail-type\""),
+            "not an EventBridge event: {body}"
+        ),
+    }
+    assert_eq!(
+        invoke(&world, Mode::Direct, None, event).await?,
+        Vec::<String>::new()
+    );
+    let (bytes, _) = archived(&world, &expected_key(&world, key).await?).await?;
+    assert_eq!(bytes, b"wrapped\n");
+    Ok(())
+}
+
+#[derive(Debug, Clone, Copy)]
+enum Route {
+    Sns,
+    EventBridge,
+}
+
 async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
     let world = world().await?;
     put(&world, "gone.log", b"bye".to_vec()).await?;
@@ -291,4 +324,14 @@ async fn direct_reports_only_the_failed_message_ids() -> Result<()> {
 #[tokio::test]
 async fn assume_role_reports_only_the_failed_message_ids() -> Result<()> {
     only_the_bad_messages_fail(Mode::AssumeRole).await
+}
+
+#[tokio::test]
+async fn ships_s3_events_wrapped_in_sns() -> Result<()> {
+    ships_through_a_wrapped_notification(Route::Sns).await
+}
+
+#[tokio::test]
+async fn ships_eventbridge_object_created_events() -> Result<()> {
+    ships_through_a_wrapped_notification(Route::EventBridge).await
 }

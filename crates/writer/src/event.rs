@@ -245,8 +245,10 @@ fn parse_eventbridge(value: &Value) -> Result<Parsed, EventError> {
     Ok(Parsed {
         objects: vec![ObjectRef {
             bucket: bucket.to_string(),
-            // EventBridge carries keys in the same URL-encoded form as S3 notifications.
-            key: decode_key(raw_key).map_err(|e| malformed(&e))?,
+            // Unlike S3's own notifications, EventBridge carries the key as
+            // it is: captured "Object Created" events show `:` unencoded
+            // (a notification would say `%3A`), and so does the emulator.
+            key: raw_key.to_string(),
             size: object.get("size").and_then(Value::as_u64),
             etag: text("etag"),
             version_id: text("version-id"),
@@ -307,7 +309,7 @@ mod tests {
         let parsed = parse(include_str!("fixtures/eventbridge_object_created.json"));
         let object = &parsed.objects[0];
         assert_eq!(object.bucket, "acme-app-logs");
-        assert_eq!(object.key, "app/2026/11/21/a b.log");
+        assert_eq!(object.key, "app/2026/11/21/a+b 10:47:07.log");
         assert_eq!(object.account.as_deref(), Some("111122223333"));
         assert_eq!(object.size, Some(5));
     }
