@@ -23,3 +23,10 @@ pub const EXTERNAL_ID_IN_STRICT: &str = "external-id-in-strict";
 /// `x-forwarded-proto: https`. Workaround: [`crate::ForwardedHttps`] on every
 /// client except the plain-HTTP probe.
 pub const SECURE_TRANSPORT_HEADER: &str = "secure-transport-header";
+
+/// Glue and Athena calls are not IAM-checked at all (their services define
+/// no IAM action mapping). Probes that AWS would deny are kept in the matrix,
+/// expected as [`crate::probe::Outcome::DeniedOnAwsOnly`], and reported by
+/// this name; when the emulator starts enforcing them the probe fails and
+/// must be switched to `Denied`.
+pub const UNENFORCED_SERVICES: &str = "unenforced-services";

@@ -6,6 +6,7 @@
 pub mod emulator;
 pub mod gaps;
 pub mod policy;
+pub mod probe;
 pub mod routes;
 pub mod world;
 

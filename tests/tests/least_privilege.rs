@@ -3,52 +3,13 @@
 //! policies rendered from `infra/policies/`. Trust-policy (external id)
 //! probes run on the soft instance; see `logferry_tests::gaps`.
 
-use std::future::Future;
-use std::pin::Pin;
-
 use anyhow::{Context, Result};
 use aws_credential_types::Credentials;
-use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
+use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{sdk_config, Account, ACCOUNT_B, EXTERNAL_ID, PREFIX};
 use logferry_tests::{init_tracing, shared_endpoint, IamMode, World};
-
-#[derive(Debug, Clone, PartialEq, Eq)]
-enum Outcome {
-    Allowed,
-    Denied,
-    Other(String),
-}
-
-fn outcome<T, E, R>(result: Result<T, SdkError<E, R>>) -> Outcome
-where
-    E: ProvideErrorMetadata + std::fmt::Debug,
-    R: std::fmt::Debug,
-{
-    match result {
-        Ok(_) => Outcome::Allowed,
-        Err(SdkError::ServiceError(e))
-            if e.err()
-                .code()
-                .is_some_and(|c| c.starts_with("AccessDenied")) =>
-        {
-            Outcome::Denied
-        }
-        Err(e) => Outcome::Other(format!(
-            "{:?}",
-            e.code()
-                .map(str::to_string)
-                .unwrap_or_else(|| format!("{e:?}"))
-        )),
-    }
-}
-
-type Probe<'a> = (
-    &'static str,
-    Outcome,
-    Pin<Box<dyn Future<Output = Outcome> + 'a>>,
-);
 
 async fn assume(
     world: &World,
@@ -400,29 +361,13 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
             )),
         ),
     ];
-    let mut report = Vec::new();
-    let mut wrong = Vec::new();
-    for (name, expected, probe) in probes {
-        let got = probe.await;
-        report.push(format!(
-            "{:<55} expected {:<8} got {:?}",
-            name,
-            format!("{expected:?}"),
-            got
-        ));
-        if got != expected {
-            wrong.push(name);
-        }
-    }
-    println!("{}", report.join("\n"));
-    assert!(
-        report.len() >= 25,
-        "the matrix must keep at least 25 probes"
-    );
+    let count = probes.len();
+    let (report, wrong) = logferry_tests::probe::run(probes).await;
+    println!("{report}");
+    assert!(count >= 25, "the matrix must keep at least 25 probes");
     assert!(
         wrong.is_empty(),
-        "probes with the wrong outcome: {wrong:?}\n{}",
-        report.join("\n")
+        "probes with the wrong outcome: {wrong:?}\n{report}"
     );
     Ok(())
 }

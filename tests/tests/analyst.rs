@@ -1,0 +1,344 @@
+//! The Athena analyst in account B, with IAM strict: reads exactly the
+//! shipped logs (and, for Athena reading A directly, A's log prefix), uses its
+//! results bucket and the log table's catalog entries, and writes nothing else.
+//! The analyst is an IAM user (gap `role-principal`: A's bucket policy names it).
+
+use anyhow::{Context, Result};
+use aws_credential_types::Credentials;
+use aws_sdk_glue::types::{DatabaseInput, TableInput};
+use aws_sdk_s3::primitives::ByteStream;
+use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::probe::{outcome, Outcome, Probe};
+use logferry_tests::world::{sdk_config, unique, Account, ACCOUNT_B, PREFIX, REGION};
+use logferry_tests::{gaps, init_tracing, shared_endpoint, IamMode, World};
+use serde_json::{json, Value};
+
+const SOURCE_PREFIX: &str = "s3-access/";
+
+async fn analyst_user(world: &World, results_bucket: &str, database: &str) -> Result<Account> {
+    let iam = world.admin_b.iam();
+    let name = unique("analyst");
+    let user = iam.create_user().user_name(&name).send().await?;
+    let arn = user
+        .user()
+        .map(|u| u.arn().to_string())
+        .context("no user")?;
+    let glue = |path: &str| format!("arn:aws:glue:{REGION}:{ACCOUNT_B}:{path}");
+    let policies: Vec<(&str, Value)> = vec![
+        (
+            "archive-read",
+            render(
+                "analyst-log-read.json.tpl",
+                &json!({"log_bucket_arn": format!("arn:aws:s3:::{}", world.archive_bucket), "log_key_prefix": format!("{PREFIX}/")}),
+            )?,
+        ),
+        (
+            "source-read",
+            render(
+                "analyst-log-read.json.tpl",
+                &json!({"log_bucket_arn": format!("arn:aws:s3:::{}", world.source_bucket), "log_key_prefix": SOURCE_PREFIX}),
+            )?,
+        ),
+        (
+            "glue-read",
+            render(
+                "analyst-glue-read.json.tpl",
+                &json!({"glue_resource_arns": [glue("catalog"), glue(&format!("database/{database}")), glue(&format!("table/{database}/s3_access_logs"))]}),
+            )?,
+        ),
+        (
+            "athena-results",
+            render(
+                "analyst-athena-results.json.tpl",
+                &json!({
+                    "athena_results_bucket_arn": format!("arn:aws:s3:::{results_bucket}"),
+                    "athena_results_kms_key_arn": format!("arn:aws:kms:{REGION}:{ACCOUNT_B}:key/00000000-0000-0000-0000-000000000000"),
+                    "s3_via_service": format!("s3.{REGION}.amazonaws.com"),
+                }),
+            )?,
+        ),
+    ];
+    for (policy_name, document) in policies {
+        iam.put_user_policy()
+            .user_name(&name)
+            .policy_name(policy_name)
+            .policy_document(for_emulator(document).to_string())
+            .send()
+            .await?;
+    }
+    let key = iam.create_access_key().user_name(&name).send().await?;
+    let key = key.access_key().context("no access key")?;
+    Ok(Account {
+        id: ACCOUNT_B,
+        arn,
+        sdk: sdk_config(
+            &world.endpoint,
+            Credentials::new(
+                key.access_key_id(),
+                key.secret_access_key(),
+                None,
+                None,
+                "analyst",
+            ),
+        )
+        .await,
+    })
+}
+
+#[tokio::test]
+async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> {
+    init_tracing();
+    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+    let (arc, src) = (world.archive_bucket.clone(), world.source_bucket.clone());
+    let results = unique("athena-results");
+    let database = unique("logs").replace('-', "_");
+    let s3_b = world.admin_b.s3();
+    s3_b.create_bucket().bucket(&results).send().await?;
+    for key in [
+        format!("{PREFIX}/shipped.log"),
+        "elsewhere/private.log".to_string(),
+    ] {
+        s3_b.put_object()
+            .bucket(&arc)
+            .key(key)
+            .body(ByteStream::from_static(b"x"))
+            .send()
+            .await?;
+    }
+    let glue_b = aws_sdk_glue::Client::new(&world.admin_b.sdk);
+    for db in [database.as_str(), &format!("{database}_other")] {
+        glue_b
+            .create_database()
+            .database_input(DatabaseInput::builder().name(db).build()?)
+            .send()
+            .await?;
+        glue_b
+            .create_table()
+            .database_name(db)
+            .table_input(TableInput::builder().name("s3_access_logs").build()?)
+            .send()
+            .await?;
+    }
+    let analyst = analyst_user(&world, &results, &database).await?;
+
+    // Athena reading account A directly: A's bucket policy grants the analyst its log prefix.
+    let s3_a = world.admin_a.s3();
+    s3_a.put_object()
+        .bucket(&src)
+        .key(format!("{SOURCE_PREFIX}a.log"))
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await?;
+    s3_a.put_object()
+        .bucket(&src)
+        .key("app/b.log")
+        .body(ByteStream::from_static(b"x"))
+        .send()
+        .await?;
+    let source_policy = render(
+        "source-bucket-athena-read.json.tpl",
+        &json!({"analyst_principal_arns": [analyst.arn], "log_bucket_arn": format!("arn:aws:s3:::{src}"), "log_key_prefix": SOURCE_PREFIX}),
+    )?;
+    s3_a.put_bucket_policy()
+        .bucket(&src)
+        .policy(for_emulator(source_policy).to_string())
+        .send()
+        .await?;
+
+    let s3 = analyst.s3();
+    let glue = aws_sdk_glue::Client::new(&analyst.sdk);
+    let shipped = format!("{PREFIX}/shipped.log");
+    use Outcome::{Allowed, Denied};
+    let probes: Vec<Probe> = vec![
+        (
+            "analyst: GetObject of a shipped log",
+            Allowed,
+            Box::pin(async { outcome(s3.get_object().bucket(&arc).key(&shipped).send().await) }),
+        ),
+        (
+            "analyst: ListObjectsV2 under the archive prefix",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    s3.list_objects_v2()
+                        .bucket(&arc)
+                        .prefix(format!("{PREFIX}/"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: ListObjectsV2 of the whole archive",
+            Denied,
+            Box::pin(async { outcome(s3.list_objects_v2().bucket(&arc).send().await) }),
+        ),
+        (
+            "analyst: GetObject outside the archive prefix",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    s3.get_object()
+                        .bucket(&arc)
+                        .key("elsewhere/private.log")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: PutObject into the archive",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    s3.put_object()
+                        .bucket(&arc)
+                        .key(format!("{PREFIX}/forged.log"))
+                        .body(ByteStream::from_static(b"x"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: DeleteObject in the archive",
+            Denied,
+            Box::pin(async { outcome(s3.delete_object().bucket(&arc).key(&shipped).send().await) }),
+        ),
+        (
+            "analyst: GetObject over plain HTTP",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    analyst
+                        .s3_plain_http()
+                        .get_object()
+                        .bucket(&arc)
+                        .key(&shipped)
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: PutObject of query results",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    s3.put_object()
+                        .bucket(&results)
+                        .key("q/1.csv")
+                        .body(ByteStream::from_static(b"x"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: GetObject in A's log prefix (Athena direct)",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    s3.get_object()
+                        .bucket(&src)
+                        .key(format!("{SOURCE_PREFIX}a.log"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: ListObjectsV2 of A's log prefix",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    s3.list_objects_v2()
+                        .bucket(&src)
+                        .prefix(SOURCE_PREFIX)
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: GetObject outside A's log prefix",
+            Denied,
+            Box::pin(async { outcome(s3.get_object().bucket(&src).key("app/b.log").send().await) }),
+        ),
+        (
+            "analyst: PutObject into A's log bucket",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    s3.put_object()
+                        .bucket(&src)
+                        .key(format!("{SOURCE_PREFIX}x.log"))
+                        .body(ByteStream::from_static(b"x"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: glue GetTable of the log table",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    glue.get_table()
+                        .database_name(&database)
+                        .name("s3_access_logs")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: glue GetTable in another database",
+            Outcome::DeniedOnAwsOnly(gaps::UNENFORCED_SERVICES),
+            Box::pin(async {
+                outcome(
+                    glue.get_table()
+                        .database_name(format!("{database}_other"))
+                        .name("s3_access_logs")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: glue DeleteTable of the log table",
+            Outcome::DeniedOnAwsOnly(gaps::UNENFORCED_SERVICES),
+            Box::pin(async {
+                outcome(
+                    glue.delete_table()
+                        .database_name(&database)
+                        .name("s3_access_logs")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "analyst: AssumeRole into the writer role",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    analyst
+                        .sts()
+                        .assume_role()
+                        .role_arn(&world.writer_role_arn)
+                        .role_session_name("x")
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+    ];
+    let (report, wrong) = logferry_tests::probe::run(probes).await;
+    println!("{report}");
+    assert!(
+        wrong.is_empty(),
+        "probes with the wrong outcome: {wrong:?}\n{report}"
+    );
+    Ok(())
+}
