@@ -37,6 +37,10 @@ lint: ## rustfmt and clippy, warnings are errors
 demo: emulator ## Run the shipper end to end on the local emulator, both auth modes
 	cargo run --quiet -p logferry-tests --bin demo
 
+.PHONY: bench
+bench: emulator ## Copy paths vs a hand-written GetObject/PutObject peer, printed as ratios
+	cargo run --release --quiet -p logferry-tests --bin bench
+
 .PHONY: package
 package: ## Build the Lambda zip (arm64, provided.al2023) with cargo lambda
 	@tools=$$(scripts/install-tools.sh | tail -1) && \

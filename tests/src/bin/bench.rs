@@ -1,0 +1,144 @@
+//! `make bench`: logferry's copy paths against a hand-written peer, measured
+//! in the same run on the local emulator, printed as ratios. The peer is what
+//! one writes without logferry: `GetObject`, collect the body, `PutObject`.
+//! Numbers on a shared 2-core machine are noisy; compare ratios, not seconds.
+
+use std::alloc::{GlobalAlloc, Layout, System};
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::Instant;
+
+use anyhow::Result;
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::ObjectCannedAcl;
+use futures::StreamExt;
+use logferry::{ObjectRef, Shipper};
+use logferry_tests::world::PREFIX;
+use logferry_tests::{Endpoint, IamMode, Mode, World};
+
+struct Counting;
+static CURRENT: AtomicUsize = AtomicUsize::new(0);
+static PEAK: AtomicUsize = AtomicUsize::new(0);
+
+unsafe impl GlobalAlloc for Counting {
+    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
+        let ptr = unsafe { System.alloc(layout) };
+        if !ptr.is_null() {
+            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
+            PEAK.fetch_max(now, Ordering::Relaxed);
+        }
+        ptr
+    }
+    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
+        unsafe { System.dealloc(ptr, layout) };
+        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
+    }
+}
+
+#[global_allocator]
+static ALLOCATOR: Counting = Counting;
+
+const MIB: usize = 1024 * 1024;
+
+/// Seconds and peak extra heap (MiB) of one run of `work`.
+async fn measure<F: std::future::Future<Output = Result<()>>>(work: F) -> Result<(f64, f64)> {
+    let baseline = CURRENT.load(Ordering::Relaxed);
+    PEAK.store(baseline, Ordering::Relaxed);
+    let started = Instant::now();
+    work.await?;
+    let seconds = started.elapsed().as_secs_f64();
+    Ok((
+        seconds,
+        (PEAK.load(Ordering::Relaxed) - baseline) as f64 / MIB as f64,
+    ))
+}
+
+/// The peer: buffer the whole object, then one PutObject with the archive credentials.
+async fn naive_copy(shipper: &Shipper, world: &World, keys: &[String]) -> Result<()> {
+    let clients = shipper.clients();
+    futures::stream::iter(keys)
+        .map(|key| async move {
+            let body = clients
+                .source
+                .get_object()
+                .bucket(&world.source_bucket)
+                .key(key)
+                .send()
+                .await?
+                .body
+                .collect()
+                .await?;
+            clients
+                .archive
+                .put_object()
+                .bucket(&world.archive_bucket)
+                .key(format!("{PREFIX}/naive/{key}"))
+                .acl(ObjectCannedAcl::BucketOwnerFullControl)
+                .body(ByteStream::from(body.into_bytes()))
+                .send()
+                .await?;
+            Ok::<_, anyhow::Error>(())
+        })
+        .buffer_unordered(shipper.config().concurrency)
+        .collect::<Vec<_>>()
+        .await
+        .into_iter()
+        .collect()
+}
+
+async fn logferry_copy(shipper: &Shipper, world: &World, keys: &[String]) -> Result<()> {
+    let objects = keys
+        .iter()
+        .map(|k| ObjectRef::new(&world.source_bucket, k))
+        .collect();
+    for (object, result) in shipper.ship_many(objects).await {
+        result.map_err(|e| anyhow::anyhow!("{}: {e}", object.key))?;
+    }
+    Ok(())
+}
+
+#[tokio::main]
+async fn main() -> Result<()> {
+    let endpoint = Endpoint::start(IamMode::Strict).await?;
+    let world = World::create(&endpoint).await?;
+    let workloads: [(&str, usize, usize); 2] =
+        [("32 x 1 MiB", 32, MIB), ("1 x 96 MiB", 1, 96 * MIB)];
+    println!(
+        "{:<12} {:<22} {:>9} {:>11} {:>13} {:>14}",
+        "workload", "logferry path", "seconds", "peak MiB", "speed vs peer", "memory vs peer"
+    );
+    for (name, count, size) in workloads {
+        let keys: Vec<String> = (0..count)
+            .map(|i| format!("bench/{size}/{i}.log"))
+            .collect();
+        for key in &keys {
+            let body: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
+            world
+                .admin_a
+                .s3()
+                .put_object()
+                .bucket(&world.source_bucket)
+                .key(key)
+                .body(ByteStream::from(body))
+                .send()
+                .await?;
+        }
+        for (label, mode) in [
+            ("direct (server copy)", Mode::Direct),
+            ("assume-role (stream)", Mode::AssumeRole),
+        ] {
+            let mut raw = world.config(mode);
+            raw.part_size_mib = Some("8".into());
+            let shipper = world.shipper(raw).await?;
+            let (peer_s, peer_mib) = measure(naive_copy(&shipper, &world, &keys)).await?;
+            let (ours_s, ours_mib) = measure(logferry_copy(&shipper, &world, &keys)).await?;
+            println!(
+                "{name:<12} {label:<22} {ours_s:>9.2} {ours_mib:>11.1} {:>12.2}x {:>13.2}x",
+                peer_s / ours_s,
+                ours_mib / peer_mib
+            );
+        }
+    }
+    println!("\nspeed vs peer > 1: logferry is faster; memory vs peer < 1: logferry holds less.");
+    println!("Direct mode moves no bytes through the process; the stream holds part size x (part concurrency + 1).");
+    Ok(())
+}
