@@ -122,3 +122,94 @@ fn log_skips(skipped: &[Skip]) {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_smithy_mocks::{mock, mock_client, RuleMode};
+    use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use lambda_runtime::Context;
+    use logferry::{Clients, RawConfig};
+    use serde_json::json;
+
+    /// A shipper whose every HeadObject answers `status`.
+    fn shipper_with_head_status(status: u16, body: &'static str) -> Shipper {
+        let head = mock!(aws_sdk_s3::Client::head_object).then_http_response(move || {
+            HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
+        });
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head]);
+        let config = RawConfig {
+            dest_bucket: Some("archive-b".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let clients = Clients {
+            source: client.clone(),
+            archive: client,
+        };
+        Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+    }
+
+    fn s3_event(key: &str) -> Value {
+        json!({"Records": [{
+            "eventSource": "aws:s3", "awsRegion": "eu-west-1", "eventTime": "2026-11-21T00:00:00Z",
+            "eventName": "ObjectCreated:Put",
+            "s3": {"bucket": {"name": "acme-logs"}, "object": {"key": key, "size": 3}}
+        }]})
+    }
+
+    async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Error> {
+        handle(LambdaEvent::new(payload, Context::default()), shipper).await
+    }
+
+    #[tokio::test]
+    async fn a_direct_invocation_skips_a_deleted_source() {
+        let shipper = shipper_with_head_status(404, "");
+        let out = invoke(&shipper, s3_event("gone.log")).await.unwrap();
+        assert_eq!(out, json!({"shipped": 0, "skipped": 1}));
+    }
+
+    #[tokio::test]
+    async fn a_direct_invocation_fails_when_an_object_fails() {
+        let denied = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
+        let shipper = shipper_with_head_status(403, denied);
+        let err = invoke(&shipper, s3_event("secret.log"))
+            .await
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("1 object(s) failed"), "{err}");
+        assert!(err.contains("shipper-source-read.json.tpl"), "{err}");
+    }
+
+    #[tokio::test]
+    async fn the_test_event_is_acknowledged() {
+        let shipper = shipper_with_head_status(500, "");
+        let payload =
+            json!({"Service": "Amazon S3", "Event": "s3:TestEvent", "Bucket": "acme-logs"});
+        assert_eq!(
+            invoke(&shipper, payload).await.unwrap(),
+            json!({"shipped": 0, "skipped": 1})
+        );
+    }
+
+    #[tokio::test]
+    async fn an_sqs_batch_reports_only_failed_message_ids() {
+        let shipper = shipper_with_head_status(404, "");
+        let record = |id: &str, body: String| {
+            json!({"messageId": id, "receiptHandle": "r", "body": body, "attributes": {}, "messageAttributes": {},
+                   "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:eu-west-1:111122223333:q", "awsRegion": "eu-west-1"})
+        };
+        let payload = json!({"Records": [
+            record("deleted-source", s3_event("gone.log").to_string()),
+            record("not-an-event", "{\"hello\": 1}".to_string()),
+        ]});
+        let out = invoke(&shipper, payload).await.unwrap();
+        assert_eq!(
+            out,
+            json!({"batchItemFailures": [{"itemIdentifier": "not-an-event"}]})
+        );
+    }
+}
