@@ -1,7 +1,7 @@
 //! Streamed copies hold a bounded number of parts, whatever the object's
-//! size: peak heap while shipping stays near part size × (part concurrency
-//! + 1), far below the object. Measured with a counting allocator; this file
-//! is its own test binary so nothing else shares the counter.
+//! size: peak heap while shipping stays near part size times (part
+//! concurrency plus one), far below the object. Measured with a counting
+//! allocator; this file is its own test binary so nothing else shares the counter.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
