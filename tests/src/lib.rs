@@ -5,6 +5,7 @@
 
 pub mod emulator;
 pub mod gaps;
+pub mod heap;
 pub mod policy;
 pub mod probe;
 pub mod routes;

@@ -3,38 +3,14 @@
 //! concurrency plus one), far below the object. Measured with a counting
 //! allocator; this file is its own test binary so nothing else shares the counter.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
-
 use anyhow::Result;
 use aws_sdk_s3::primitives::ByteStream;
 use logferry::plan::Method;
 use logferry::ObjectRef;
 use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
 
-struct Counting;
-
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static HEAP: logferry_tests::heap::Counting = logferry_tests::heap::Counting;
 
 const MIB: usize = 1024 * 1024;
 
@@ -60,12 +36,11 @@ async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
     raw.part_concurrency = Some("2".into());
     let shipper = world.shipper(raw).await?;
 
-    let baseline = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(baseline, Ordering::Relaxed);
+    let baseline = logferry_tests::heap::start();
     let shipped = shipper
         .ship_object(&ObjectRef::new(&world.source_bucket, "big.log"))
         .await?;
-    let peak = PEAK.load(Ordering::Relaxed) - baseline;
+    let peak = logferry_tests::heap::peak_since(baseline);
 
     assert_eq!(
         shipped.method,

@@ -3,8 +3,6 @@
 //! one writes without logferry: `GetObject`, collect the body, `PutObject`.
 //! Numbers on a shared 2-core machine are noisy; compare ratios, not seconds.
 
-use std::alloc::{GlobalAlloc, Layout, System};
-use std::sync::atomic::{AtomicUsize, Ordering};
 use std::time::Instant;
 
 use anyhow::Result;
@@ -15,40 +13,20 @@ use logferry::{ObjectRef, Shipper};
 use logferry_tests::world::PREFIX;
 use logferry_tests::{Endpoint, IamMode, Mode, World};
 
-struct Counting;
-static CURRENT: AtomicUsize = AtomicUsize::new(0);
-static PEAK: AtomicUsize = AtomicUsize::new(0);
-
-unsafe impl GlobalAlloc for Counting {
-    unsafe fn alloc(&self, layout: Layout) -> *mut u8 {
-        let ptr = unsafe { System.alloc(layout) };
-        if !ptr.is_null() {
-            let now = CURRENT.fetch_add(layout.size(), Ordering::Relaxed) + layout.size();
-            PEAK.fetch_max(now, Ordering::Relaxed);
-        }
-        ptr
-    }
-    unsafe fn dealloc(&self, ptr: *mut u8, layout: Layout) {
-        unsafe { System.dealloc(ptr, layout) };
-        CURRENT.fetch_sub(layout.size(), Ordering::Relaxed);
-    }
-}
-
 #[global_allocator]
-static ALLOCATOR: Counting = Counting;
+static HEAP: logferry_tests::heap::Counting = logferry_tests::heap::Counting;
 
 const MIB: usize = 1024 * 1024;
 
 /// Seconds and peak extra heap (MiB) of one run of `work`.
 async fn measure<F: std::future::Future<Output = Result<()>>>(work: F) -> Result<(f64, f64)> {
-    let baseline = CURRENT.load(Ordering::Relaxed);
-    PEAK.store(baseline, Ordering::Relaxed);
+    let baseline = logferry_tests::heap::start();
     let started = Instant::now();
     work.await?;
     let seconds = started.elapsed().as_secs_f64();
     Ok((
         seconds,
-        (PEAK.load(Ordering::Relaxed) - baseline) as f64 / MIB as f64,
+        logferry_tests::heap::peak_since(baseline) as f64 / MIB as f64,
     ))
 }
 
