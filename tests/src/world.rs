@@ -350,6 +350,37 @@ impl World {
         })
     }
 
+    /// Put an object into the source bucket, as the logging service would.
+    pub async fn put_source(&self, key: &str, body: impl Into<Vec<u8>>) -> Result<()> {
+        self.admin_a
+            .s3()
+            .put_object()
+            .bucket(&self.source_bucket)
+            .key(key)
+            .body(aws_sdk_s3::primitives::ByteStream::from(body.into()))
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Bodies of the messages visible on the shipper's queue now (waits up to 1 s).
+    pub async fn peek_queue(&self) -> Result<Vec<String>> {
+        let out = self
+            .admin_a
+            .sqs()
+            .receive_message()
+            .queue_url(&self.queue_url)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        Ok(out
+            .messages
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|m| m.body)
+            .collect())
+    }
+
     /// The writer configuration a deployment in `mode` would have.
     pub fn config(&self, mode: Mode) -> logferry::RawConfig {
         let mut raw = logferry::RawConfig {

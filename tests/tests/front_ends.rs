@@ -5,7 +5,6 @@
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Result};
-use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_sqs::types::QueueAttributeName;
 use logferry_cli::{ship, worker};
 use logferry_tests::policy::{for_emulator, render};
@@ -16,19 +15,6 @@ use tokio::sync::watch;
 async fn world() -> Result<World> {
     init_tracing();
     World::create(shared_endpoint(IamMode::Strict).await).await
-}
-
-async fn put(world: &World, key: &str, body: &'static [u8]) -> Result<()> {
-    world
-        .admin_a
-        .s3()
-        .put_object()
-        .bucket(&world.source_bucket)
-        .key(key)
-        .body(ByteStream::from_static(body))
-        .send()
-        .await?;
-    Ok(())
 }
 
 async fn archive_len(world: &World) -> Result<usize> {
@@ -83,8 +69,8 @@ where
 #[tokio::test]
 async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()> {
     let world = world().await?;
-    put(&world, "worker/a.log", b"alpha\n").await?;
-    put(&world, "worker/b.log", b"beta\n").await?;
+    world.put_source("worker/a.log", b"alpha\n").await?;
+    world.put_source("worker/b.log", b"beta\n").await?;
     world
         .admin_a
         .sqs()
@@ -121,20 +107,7 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
     let mut bodies = Vec::new();
     let deadline = Instant::now() + Duration::from_secs(60);
     while bodies.is_empty() && Instant::now() < deadline {
-        let out = world
-            .admin_a
-            .sqs()
-            .receive_message()
-            .queue_url(&world.queue_url)
-            .wait_time_seconds(1)
-            .send()
-            .await?;
-        bodies.extend(
-            out.messages
-                .unwrap_or_default()
-                .into_iter()
-                .filter_map(|m| m.body),
-        );
+        bodies = world.peek_queue().await?;
     }
     assert_eq!(bodies, vec!["{not an event".to_string()]);
     assert_eq!(archive_len(&world).await?, 2);
@@ -144,7 +117,7 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
 #[tokio::test]
 async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()> {
     let world = world().await?;
-    put(&world, "slow.log", b"slow\n").await?;
+    world.put_source("slow.log", b"slow\n").await?;
     let sqs = world.shipper.sqs();
     let received = sqs
         .receive_message()
@@ -166,30 +139,15 @@ async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()
     );
     // Three timeouts' worth: without the heartbeat the message would be back.
     for _ in 0..6 {
-        let again = world
-            .admin_a
-            .sqs()
-            .receive_message()
-            .queue_url(&world.queue_url)
-            .wait_time_seconds(1)
-            .send()
-            .await?;
+        let again = world.peek_queue().await?;
         assert!(
-            again.messages.unwrap_or_default().is_empty(),
+            again.is_empty(),
             "the message reappeared while being shipped"
         );
     }
     heartbeat.abort();
     eventually("the message reappears once the heartbeat stops", || async {
-        let out = world
-            .admin_a
-            .sqs()
-            .receive_message()
-            .queue_url(&world.queue_url)
-            .wait_time_seconds(1)
-            .send()
-            .await?;
-        Ok(!out.messages.unwrap_or_default().is_empty())
+        Ok(!world.peek_queue().await?.is_empty())
     })
     .await
 }
@@ -197,9 +155,9 @@ async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()
 #[tokio::test]
 async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
     let world = world().await?;
-    put(&world, "batch/2026/one.log", b"one\n").await?;
-    put(&world, "batch/2026/two.log", b"two\n").await?;
-    put(&world, "other/three.log", b"three\n").await?;
+    world.put_source("batch/2026/one.log", b"one\n").await?;
+    world.put_source("batch/2026/two.log", b"two\n").await?;
+    world.put_source("other/three.log", b"three\n").await?;
     // A batch job's identity also lists the source (writer_principal module).
     let list = render(
         "source-list.json.tpl",

@@ -4,7 +4,6 @@
 //! allocator; this file is its own test binary so nothing else shares the counter.
 
 use anyhow::Result;
-use aws_sdk_s3::primitives::ByteStream;
 use logferry::plan::Method;
 use logferry::ObjectRef;
 use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
@@ -21,15 +20,7 @@ async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
     let size = 64 * MIB;
     {
         let body: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
-        world
-            .admin_a
-            .s3()
-            .put_object()
-            .bucket(&world.source_bucket)
-            .key("big.log")
-            .body(ByteStream::from(body))
-            .send()
-            .await?;
+        world.put_source("big.log", body).await?;
     }
     let mut raw = world.config(Mode::AssumeRole);
     raw.part_size_mib = Some("5".into());

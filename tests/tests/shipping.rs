@@ -5,7 +5,6 @@
 use std::collections::HashMap;
 
 use anyhow::Result;
-use aws_sdk_s3::primitives::ByteStream;
 use lambda_runtime::{Context, LambdaEvent};
 use logferry::plan::Method;
 use logferry::ObjectRef;
@@ -16,19 +15,6 @@ use serde_json::{json, Value};
 async fn world() -> Result<World> {
     init_tracing();
     World::create(shared_endpoint(IamMode::Strict).await).await
-}
-
-async fn put(world: &World, key: &str, body: Vec<u8>) -> Result<()> {
-    world
-        .admin_a
-        .s3()
-        .put_object()
-        .bucket(&world.source_bucket)
-        .key(key)
-        .body(ByteStream::from(body))
-        .send()
-        .await?;
-    Ok(())
 }
 
 /// Run the Lambda handler on an SQS payload; the failed message ids.
@@ -133,7 +119,7 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
         ("app/empty.log", Vec::new()),
     ];
     for (key, body) in &objects {
-        put(&world, key, body.clone()).await?;
+        world.put_source(key, body.clone()).await?;
     }
     let event = world.receive_sqs_event(objects.len()).await?;
     assert_eq!(
@@ -183,7 +169,7 @@ async fn ships_through_a_wrapped_notification(route: Route) -> Result<()> {
         Route::EventBridge => world.route_via_eventbridge().await?,
     }
     let key = "app/a b+c 10:47:07.log";
-    put(&world, key, b"wrapped\n".to_vec()).await?;
+    world.put_source(key, b"wrapped\n".to_vec()).await?;
     let event = world.receive_sqs_event(1).await?;
     let body = event["Records"][0]["body"].as_str().unwrap_or_default();
     match route {
@@ -210,7 +196,7 @@ enum Route {
 
 async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
     let world = world().await?;
-    put(&world, "gone.log", b"bye".to_vec()).await?;
+    world.put_source("gone.log", b"bye".to_vec()).await?;
     let event = world.receive_sqs_event(1).await?;
     world
         .admin_a
@@ -233,7 +219,7 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
     let body: Vec<u8> = (0..12 * 1024 * 1024u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
-    put(&world, "big/app.log", body.clone()).await?;
+    world.put_source("big/app.log", body.clone()).await?;
     let mut raw = world.config(mode);
     raw.part_size_mib = Some("5".into());
     raw.part_concurrency = Some("2".into());
@@ -255,8 +241,8 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
 
 async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
     let world = world().await?;
-    put(&world, "ok-1.log", b"one".to_vec()).await?;
-    put(&world, "ok-2.log", b"two".to_vec()).await?;
+    world.put_source("ok-1.log", b"one".to_vec()).await?;
+    world.put_source("ok-2.log", b"two".to_vec()).await?;
     let mut event = world.receive_sqs_event(2).await?;
     // A bucket the shipper has no right to read, and a body that is no event.
     let denied = json!({"Records": [{"eventSource": "aws:s3", "awsRegion": REGION, "eventTime": "2026-11-21T00:00:00Z",

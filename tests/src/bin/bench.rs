@@ -90,15 +90,7 @@ async fn main() -> Result<()> {
             .collect();
         for key in &keys {
             let body: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();
-            world
-                .admin_a
-                .s3()
-                .put_object()
-                .bucket(&world.source_bucket)
-                .key(key)
-                .body(ByteStream::from(body))
-                .send()
-                .await?;
+            world.put_source(key, body).await?;
         }
         for (label, mode) in [
             ("direct (server copy)", Mode::Direct),
