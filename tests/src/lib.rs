@@ -3,6 +3,7 @@
 //! policy files Terraform uses, and the real Lambda handler fed with the
 //! notifications the emulator produced.
 
+pub mod account;
 pub mod emulator;
 pub mod gaps;
 pub mod heap;

@@ -1,11 +1,9 @@
 //! Accounts A (source), B (archive) and C (outsider), created on the emulator
 //! with the policy files from `infra/policies/`.
 
-use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
-use aws_config::{BehaviorVersion, Region, SdkConfig};
 use aws_credential_types::Credentials;
 use aws_sdk_s3::types::{
     BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls,
@@ -24,47 +22,13 @@ pub const REGION: &str = "us-east-1";
 pub const PREFIX: &str = "logferry/access-logs";
 pub const EXTERNAL_ID: &str = "logferry-test-external-id";
 
+pub use crate::account::{admin, sdk_config, unique, Account};
+
 /// Which way the shipper is let into account B.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Mode {
     Direct,
     AssumeRole,
-}
-
-/// Credentials of one identity, and clients made from them.
-#[derive(Debug, Clone)]
-pub struct Account {
-    pub id: &'static str,
-    pub arn: String,
-    pub sdk: SdkConfig,
-}
-
-impl Account {
-    /// An S3 client that looks like it came over TLS.
-    pub fn s3(&self) -> aws_sdk_s3::Client {
-        aws_sdk_s3::Client::from_conf(
-            logferry::clients::s3_config(&self.sdk)
-                .interceptor(ForwardedHttps)
-                .build(),
-        )
-    }
-
-    /// An S3 client without the TLS marker: what plain HTTP looks like.
-    pub fn s3_plain_http(&self) -> aws_sdk_s3::Client {
-        aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&self.sdk).build())
-    }
-
-    pub fn iam(&self) -> aws_sdk_iam::Client {
-        aws_sdk_iam::Client::new(&self.sdk)
-    }
-
-    pub fn sqs(&self) -> aws_sdk_sqs::Client {
-        aws_sdk_sqs::Client::new(&self.sdk)
-    }
-
-    pub fn sts(&self) -> aws_sdk_sts::Client {
-        aws_sdk_sts::Client::new(&self.sdk)
-    }
 }
 
 /// One isolated scenario: its own buckets, queue, shipper identity and writer role.
@@ -81,57 +45,6 @@ pub struct World {
     pub queue_url: String,
     pub queue_arn: String,
     pub writer_role_arn: String,
-}
-
-static SEQUENCE: AtomicU32 = AtomicU32::new(0);
-
-/// A short name unique in this process and, through the pid, across runs on one emulator.
-pub fn unique(stem: &str) -> String {
-    format!(
-        "{stem}-{}-{}",
-        std::process::id(),
-        SEQUENCE.fetch_add(1, Ordering::Relaxed)
-    )
-}
-
-pub async fn sdk_config(endpoint: &str, credentials: Credentials) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
-        .endpoint_url(endpoint)
-        .region(Region::new(REGION))
-        .credentials_provider(credentials)
-        .load()
-        .await
-}
-
-/// An admin in `account` (fakecloud's `create-admin`), never used to ship.
-pub async fn admin(endpoint: &str, account: &'static str, user: &str) -> Result<Account> {
-    let response: Value = reqwest::Client::new()
-        .post(format!("{endpoint}/_fakecloud/iam/create-admin"))
-        .json(&json!({"accountId": account, "userName": user}))
-        .send()
-        .await
-        .context("calling /_fakecloud/iam/create-admin")?
-        .error_for_status()?
-        .json()
-        .await?;
-    let field = |name: &str| {
-        response[name]
-            .as_str()
-            .map(str::to_string)
-            .with_context(|| format!("create-admin returned no {name}"))
-    };
-    let credentials = Credentials::new(
-        field("accessKeyId")?,
-        field("secretAccessKey")?,
-        None,
-        None,
-        "fakecloud-admin",
-    );
-    Ok(Account {
-        id: account,
-        arn: field("arn")?,
-        sdk: sdk_config(endpoint, credentials).await,
-    })
 }
 
 impl World {

@@ -1,0 +1,99 @@
+//! One identity on the emulator: its credentials and the clients made from
+//! them, and the emulator's admin bootstrap.
+
+use std::sync::atomic::{AtomicU32, Ordering};
+
+use anyhow::{Context, Result};
+use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::Credentials;
+use serde_json::{json, Value};
+
+use crate::world::REGION;
+use crate::ForwardedHttps;
+
+/// Credentials of one identity, and clients made from them.
+#[derive(Debug, Clone)]
+pub struct Account {
+    pub id: &'static str,
+    pub arn: String,
+    pub sdk: SdkConfig,
+}
+
+impl Account {
+    /// An S3 client that looks like it came over TLS.
+    pub fn s3(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(
+            logferry::clients::s3_config(&self.sdk)
+                .interceptor(ForwardedHttps)
+                .build(),
+        )
+    }
+
+    /// An S3 client without the TLS marker: what plain HTTP looks like.
+    pub fn s3_plain_http(&self) -> aws_sdk_s3::Client {
+        aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&self.sdk).build())
+    }
+
+    pub fn iam(&self) -> aws_sdk_iam::Client {
+        aws_sdk_iam::Client::new(&self.sdk)
+    }
+
+    pub fn sqs(&self) -> aws_sdk_sqs::Client {
+        aws_sdk_sqs::Client::new(&self.sdk)
+    }
+
+    pub fn sts(&self) -> aws_sdk_sts::Client {
+        aws_sdk_sts::Client::new(&self.sdk)
+    }
+}
+
+static SEQUENCE: AtomicU32 = AtomicU32::new(0);
+
+/// A short name unique in this process and, through the pid, across runs on one emulator.
+pub fn unique(stem: &str) -> String {
+    format!(
+        "{stem}-{}-{}",
+        std::process::id(),
+        SEQUENCE.fetch_add(1, Ordering::Relaxed)
+    )
+}
+
+pub async fn sdk_config(endpoint: &str, credentials: Credentials) -> SdkConfig {
+    aws_config::defaults(BehaviorVersion::latest())
+        .endpoint_url(endpoint)
+        .region(Region::new(REGION))
+        .credentials_provider(credentials)
+        .load()
+        .await
+}
+
+/// An admin in `account` (fakecloud's `create-admin`), never used to ship.
+pub async fn admin(endpoint: &str, account: &'static str, user: &str) -> Result<Account> {
+    let response: Value = reqwest::Client::new()
+        .post(format!("{endpoint}/_fakecloud/iam/create-admin"))
+        .json(&json!({"accountId": account, "userName": user}))
+        .send()
+        .await
+        .context("calling /_fakecloud/iam/create-admin")?
+        .error_for_status()?
+        .json()
+        .await?;
+    let field = |name: &str| {
+        response[name]
+            .as_str()
+            .map(str::to_string)
+            .with_context(|| format!("create-admin returned no {name}"))
+    };
+    let credentials = Credentials::new(
+        field("accessKeyId")?,
+        field("secretAccessKey")?,
+        None,
+        None,
+        "fakecloud-admin",
+    );
+    Ok(Account {
+        id: account,
+        arn: field("arn")?,
+        sdk: sdk_config(endpoint, credentials).await,
+    })
+}
