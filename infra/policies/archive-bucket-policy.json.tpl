@@ -29,6 +29,15 @@
           "s3:x-amz-acl": "bucket-owner-full-control"
         }
       }
+    },
+    {
+      "Sid": "AbortOwnMultipartUploads",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(writer_principal_arns)}
+      },
+      "Action": "s3:AbortMultipartUpload",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
     }
   ]
 }

@@ -11,6 +11,12 @@
           "s3:x-amz-acl": "bucket-owner-full-control"
         }
       }
+    },
+    {
+      "Sid": "AbortOwnMultipartUploads",
+      "Effect": "Allow",
+      "Action": "s3:AbortMultipartUpload",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
     }
   ]
 }

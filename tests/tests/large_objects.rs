@@ -1,0 +1,123 @@
+//! Direct mode above the copy threshold: `UploadPartCopy` parts. Under the
+//! shipped bucket policy (ACL required) AWS refuses the header-less part
+//! requests, so the shipper must fail permanently, say why, and leave no
+//! upload behind; where a policy allows part copies, the parts must land
+//! verified. See README, "Large objects".
+
+use anyhow::Result;
+use logferry::plan::Method;
+use logferry::{ObjectRef, ShipError};
+use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::world::PREFIX;
+use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
+use serde_json::json;
+
+const MIB: usize = 1024 * 1024;
+
+async fn world_with_large_object() -> Result<(World, Vec<u8>)> {
+    init_tracing();
+    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+    let body: Vec<u8> = (0..12 * MIB).map(|i| (i % 253) as u8).collect();
+    world.put_source("large/app.log", body.clone()).await?;
+    Ok((world, body))
+}
+
+fn part_copy_config(world: &World) -> logferry::RawConfig {
+    let mut raw = world.config(Mode::Direct);
+    raw.copy_part_threshold_mib = Some("5".into());
+    raw.part_size_mib = Some("5".into());
+    raw
+}
+
+#[tokio::test]
+async fn part_copies_refused_by_the_acl_policy_fail_permanently_and_are_aborted() -> Result<()> {
+    let (world, _) = world_with_large_object().await?;
+    let err = world
+        .shipper(part_copy_config(&world))
+        .await?
+        .ship_object(&ObjectRef::new(&world.source_bucket, "large/app.log"))
+        .await
+        .expect_err("the ACL-requiring bucket policy refuses UploadPartCopy");
+    assert!(matches!(err, ShipError::AccessDenied { .. }), "{err}");
+    assert!(!err.is_retryable());
+    assert!(err.to_string().contains("assume-role mode"), "{err}");
+    let uploads = world
+        .admin_b
+        .s3()
+        .list_multipart_uploads()
+        .bucket(&world.archive_bucket)
+        .send()
+        .await?;
+    assert!(
+        uploads.uploads().is_empty(),
+        "an aborted upload was left behind: {uploads:?}"
+    );
+    Ok(())
+}
+
+#[tokio::test]
+async fn part_copies_land_verified_where_the_policy_allows_them() -> Result<()> {
+    let (world, body) = world_with_large_object().await?;
+    // A deployment that lets this writer complete multipart uploads without
+    // the ACL header (test-only: the shipped templates require it).
+    let archive_arn = format!("arn:aws:s3:::{}", world.archive_bucket);
+    let mut policy = render(
+        "archive-bucket-policy.json.tpl",
+        &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "writer_principal_arns": [world.shipper.arn]}),
+    )?;
+    let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": world.shipper.arn}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
+    policy["Statement"]
+        .as_array_mut()
+        .expect("statements")
+        .push(relaxed.clone());
+    world
+        .admin_b
+        .s3()
+        .put_bucket_policy()
+        .bucket(&world.archive_bucket)
+        .policy(for_emulator(policy).to_string())
+        .send()
+        .await?;
+    let identity = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": relaxed["Resource"]}]});
+    let user = world
+        .shipper
+        .arn
+        .rsplit('/')
+        .next()
+        .unwrap_or_default()
+        .to_string();
+    world
+        .admin_a
+        .iam()
+        .put_user_policy()
+        .user_name(user)
+        .policy_name("relaxed")
+        .policy_document(for_emulator(identity).to_string())
+        .send()
+        .await?;
+
+    let shipped = world
+        .shipper(part_copy_config(&world))
+        .await?
+        .ship_object(&ObjectRef::new(&world.source_bucket, "large/app.log"))
+        .await?;
+    assert_eq!(
+        shipped.method,
+        Method::MultipartCopy {
+            part_size: 5 * MIB as u64
+        }
+    );
+    let copied = world
+        .admin_b
+        .s3()
+        .get_object()
+        .bucket(&world.archive_bucket)
+        .key(&shipped.dest_key)
+        .send()
+        .await?;
+    assert!(
+        copied.body.collect().await?.to_vec() == body,
+        "the part copy differs from its source"
+    );
+    Ok(())
+}
