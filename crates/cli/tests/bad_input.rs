@@ -1,0 +1,54 @@
+//! Bad input to the `logferry` binary: one clear line naming the fix, a
+//! non-zero exit, never a panic.
+
+use std::process::Command;
+
+fn logferry(args: &[&str], env: &[(&str, &str)]) -> (i32, String) {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_logferry"));
+    command
+        .args(args)
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default());
+    for (k, v) in env {
+        command.env(k, v);
+    }
+    let out = command.output().expect("run logferry");
+    (
+        out.status.code().unwrap_or(-1),
+        String::from_utf8_lossy(&out.stderr).into_owned(),
+    )
+}
+
+#[test]
+fn missing_configuration_names_each_variable() {
+    let (code, stderr) = logferry(
+        &["ship", "s3://acme-logs/a.log"],
+        &[("LOGFERRY_ROLE_ARN", "arn:aws:iam::222233334444:role/w")],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert!(
+        stderr.contains("LOGFERRY_DEST_BUCKET is not set"),
+        "{stderr}"
+    );
+    assert!(stderr.contains("without LOGFERRY_EXTERNAL_ID"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn a_bad_uri_is_one_line() {
+    let env = [
+        ("LOGFERRY_DEST_BUCKET", "archive-b"),
+        ("LOGFERRY_SOURCE_ACCOUNT", "111122223333"),
+        ("AWS_REGION", "eu-west-1"),
+        ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+        ("AWS_SECRET_ACCESS_KEY", "secret"),
+        ("AWS_EC2_METADATA_DISABLED", "true"),
+    ];
+    let (code, stderr) = logferry(&["ship", "acme-logs/a.log"], &env);
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains("is not an s3:// URI; write s3://bucket/key"),
+        "{stderr}"
+    );
+}
