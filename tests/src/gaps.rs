@@ -30,3 +30,18 @@ pub const SECURE_TRANSPORT_HEADER: &str = "secure-transport-header";
 /// this name; when the emulator starts enforcing them the probe fails and
 /// must be switched to `Denied`.
 pub const UNENFORCED_SERVICES: &str = "unenforced-services";
+
+/// When S3 uses another account's KMS key for SSE-KMS, fakecloud evaluates
+/// the key policy with `kms:ViaService` and `kms:CallerAccount` but without
+/// `kms:EncryptionContext:aws:s3:arn`. Workaround:
+/// [`crate::policy::key_policy_for_emulator`] drops the encryption-context
+/// conditions from the key policy; `kms:ViaService` is still enforced.
+pub const KMS_ENCRYPTION_CONTEXT: &str = "kms-encryption-context";
+
+/// CopyObject into a bucket whose default encryption names a customer
+/// managed KMS key encrypts with the bucket owner's `aws/s3` key instead
+/// (fakecloud ignores the default key id on copies), so a cross-account
+/// direct-mode copy is refused by that managed key. AWS uses the bucket's
+/// default key. The probe stays, expected "allowed on AWS, refused here";
+/// `PutObject` through S3 proves the key policy instead.
+pub const COPY_DEFAULT_KMS_KEY: &str = "copy-default-kms-key";

@@ -153,6 +153,26 @@ pub fn trust_for_strict_emulator(mut trust: Value) -> Value {
     trust
 }
 
+/// Gap [`crate::gaps::KMS_ENCRYPTION_CONTEXT`]: the key policy without its
+/// `kms:EncryptionContext:*` conditions, which fakecloud does not populate
+/// when S3 calls KMS.
+pub fn key_policy_for_emulator(mut policy: Value) -> Value {
+    if let Some(statements) = policy.get_mut("Statement").and_then(Value::as_array_mut) {
+        for statement in statements {
+            if let Some(condition) = statement
+                .get_mut("Condition")
+                .and_then(Value::as_object_mut)
+            {
+                for keys in condition.values_mut().filter_map(Value::as_object_mut) {
+                    keys.retain(|key, _| !key.starts_with("kms:EncryptionContext:"));
+                }
+                condition.retain(|_, keys| keys.as_object().is_none_or(|k| !k.is_empty()));
+            }
+        }
+    }
+    policy
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

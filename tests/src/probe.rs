@@ -14,6 +14,9 @@ pub enum Outcome {
     /// Expected only: AWS denies this, but the named emulator gap lets it
     /// through, so the emulator must answer `Allowed`.
     DeniedOnAwsOnly(&'static str),
+    /// Expected only: AWS allows this, but the named emulator gap refuses it,
+    /// so the emulator must answer `Denied`.
+    AllowedOnAwsOnly(&'static str),
 }
 
 /// Classify a call's result: any `AccessDenied*` code is a denial.
@@ -56,6 +59,10 @@ pub async fn run(probes: Vec<Probe<'_>>) -> (String, Vec<&'static str>) {
             Outcome::DeniedOnAwsOnly(gap) => (
                 format!("Denied on AWS, not enforced here (gap {gap})"),
                 got == Outcome::Allowed,
+            ),
+            Outcome::AllowedOnAwsOnly(gap) => (
+                format!("Allowed on AWS, refused here (gap {gap})"),
+                got == Outcome::Denied,
             ),
             other => (format!("{other:?}"), got == expected),
         };
