@@ -73,3 +73,16 @@ pub async fn run(probes: Vec<Probe<'_>>) -> (String, Vec<&'static str>) {
     }
     (report.join("\n"), wrong)
 }
+
+/// Run the probes, print the table, and fail naming every probe that came
+/// out wrong. Returns how many probes ran.
+pub async fn assert_all(probes: Vec<Probe<'_>>) -> usize {
+    let count = probes.len();
+    let (report, wrong) = run(probes).await;
+    println!("{report}");
+    assert!(
+        wrong.is_empty(),
+        "probes with the wrong outcome: {wrong:?}\n{report}"
+    );
+    count
+}

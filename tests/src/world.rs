@@ -276,6 +276,36 @@ impl World {
         Ok(())
     }
 
+    /// Attach one more identity policy to the shipper (expanded for the emulator).
+    pub async fn grant_shipper(&self, name: &str, document: Value) -> Result<()> {
+        let user = self.shipper.arn.rsplit('/').next().unwrap_or_default();
+        self.admin_a
+            .iam()
+            .put_user_policy()
+            .user_name(user)
+            .policy_name(name)
+            .policy_document(for_emulator(document).to_string())
+            .send()
+            .await?;
+        Ok(())
+    }
+
+    /// Every key in the archive bucket, as account B sees it.
+    pub async fn archive_keys(&self) -> Result<Vec<String>> {
+        let out = self
+            .admin_b
+            .s3()
+            .list_objects_v2()
+            .bucket(&self.archive_bucket)
+            .send()
+            .await?;
+        Ok(out
+            .contents()
+            .iter()
+            .filter_map(|o| o.key().map(str::to_string))
+            .collect())
+    }
+
     /// Bodies of the messages visible on the shipper's queue now (waits up to 1 s).
     pub async fn peek_queue(&self) -> Result<Vec<String>> {
         let out = self

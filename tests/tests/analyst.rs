@@ -334,11 +334,6 @@ async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> 
             }),
         ),
     ];
-    let (report, wrong) = logferry_tests::probe::run(probes).await;
-    println!("{report}");
-    assert!(
-        wrong.is_empty(),
-        "probes with the wrong outcome: {wrong:?}\n{report}"
-    );
+    logferry_tests::probe::assert_all(probes).await;
     Ok(())
 }

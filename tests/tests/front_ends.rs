@@ -7,7 +7,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Result};
 use aws_sdk_sqs::types::QueueAttributeName;
 use logferry_cli::{ship, worker};
-use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::policy::render;
 use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
 use serde_json::json;
 use tokio::sync::watch;
@@ -15,17 +15,6 @@ use tokio::sync::watch;
 async fn world() -> Result<World> {
     init_tracing();
     World::create(shared_endpoint(IamMode::Strict).await).await
-}
-
-async fn archive_len(world: &World) -> Result<usize> {
-    let out = world
-        .admin_b
-        .s3()
-        .list_objects_v2()
-        .bucket(&world.archive_bucket)
-        .send()
-        .await?;
-    Ok(out.contents().len())
 }
 
 /// Messages still on the queue, visible or in flight.
@@ -94,7 +83,9 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
     let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop), async {
         let shipped = eventually(
             "both objects are in B and their messages deleted",
-            || async { Ok(archive_len(&world).await? == 2 && queue_depth(&world).await? == 1) },
+            || async {
+                Ok(world.archive_keys().await?.len() == 2 && queue_depth(&world).await? == 1)
+            },
         )
         .await;
         let _ = stop_tx.send(true);
@@ -110,7 +101,7 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
         bodies = world.peek_queue().await?;
     }
     assert_eq!(bodies, vec!["{not an event".to_string()]);
-    assert_eq!(archive_len(&world).await?, 2);
+    assert_eq!(world.archive_keys().await?.len(), 2);
     Ok(())
 }
 
@@ -163,22 +154,7 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
         "source-list.json.tpl",
         &json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
     )?;
-    let user = world
-        .shipper
-        .arn
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    world
-        .admin_a
-        .iam()
-        .put_user_policy()
-        .user_name(user)
-        .policy_name("source-list")
-        .policy_document(for_emulator(list).to_string())
-        .send()
-        .await?;
+    world.grant_shipper("source-list", list).await?;
 
     let shipper = world.shipper(world.config(Mode::Direct)).await?;
     let source = shipper.clients().source.clone();
@@ -212,7 +188,7 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
     );
     assert!(summary.failed.is_empty(), "{:?}", summary.failed);
     assert_eq!(seen.lock().unwrap().len(), 4);
-    assert_eq!(archive_len(&world).await?, 3);
+    assert_eq!(world.archive_keys().await?.len(), 3);
 
     // A bad URI is one clear error, not a panic.
     let err = ship::ship_uris(&shipper, &source, &["bucket/key".to_string()], |_, _, _| {})

@@ -10,7 +10,7 @@ use aws_sdk_s3::types::{
     ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
 };
 use logferry::ObjectRef;
-use logferry_tests::policy::{for_emulator, key_policy_for_emulator, render};
+use logferry_tests::policy::{key_policy_for_emulator, render};
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{PREFIX, REGION};
 use logferry_tests::{gaps, init_tracing, shared_endpoint, IamMode, Mode, World};
@@ -67,22 +67,7 @@ async fn archive_key_is_usable_only_through_s3() -> Result<()> {
         "archive-kms-encrypt.json.tpl",
         &json!({"archive_kms_key_arns": [key_arn], "archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
     )?;
-    let user = world
-        .shipper
-        .arn
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    world
-        .admin_a
-        .iam()
-        .put_user_policy()
-        .user_name(user)
-        .policy_name("archive-kms")
-        .policy_document(for_emulator(encrypt).to_string())
-        .send()
-        .await?;
+    world.grant_shipper("archive-kms", encrypt).await?;
     world
         .put_source("kms/app.log", b"encrypted in B\n".to_vec())
         .await?;
@@ -155,11 +140,6 @@ async fn archive_key_is_usable_only_through_s3() -> Result<()> {
             Box::pin(async { outcome(kms_b.describe_key().key_id(&key_arn).send().await) }),
         ),
     ];
-    let (report, wrong) = logferry_tests::probe::run(probes).await;
-    println!("{report}");
-    assert!(
-        wrong.is_empty(),
-        "probes with the wrong outcome: {wrong:?}\n{report}"
-    );
+    logferry_tests::probe::assert_all(probes).await;
     Ok(())
 }

@@ -79,22 +79,7 @@ async fn part_copies_land_verified_where_the_policy_allows_them() -> Result<()> 
         .send()
         .await?;
     let identity = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": relaxed["Resource"]}]});
-    let user = world
-        .shipper
-        .arn
-        .rsplit('/')
-        .next()
-        .unwrap_or_default()
-        .to_string();
-    world
-        .admin_a
-        .iam()
-        .put_user_policy()
-        .user_name(user)
-        .policy_name("relaxed")
-        .policy_document(for_emulator(identity).to_string())
-        .send()
-        .await?;
+    world.grant_shipper("relaxed", identity).await?;
 
     let shipped = world
         .shipper(part_copy_config(&world))

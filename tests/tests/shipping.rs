@@ -71,21 +71,6 @@ async fn archived(world: &World, dest_key: &str) -> Result<(Vec<u8>, HashMap<Str
     Ok((out.body.collect().await?.to_vec(), metadata))
 }
 
-async fn archive_keys(world: &World) -> Result<Vec<String>> {
-    let out = world
-        .admin_b
-        .s3()
-        .list_objects_v2()
-        .bucket(&world.archive_bucket)
-        .send()
-        .await?;
-    Ok(out
-        .contents()
-        .iter()
-        .filter_map(|o| o.key().map(str::to_string))
-        .collect())
-}
-
 fn access_log_lines(n: usize) -> Vec<u8> {
     (0..n)
         .map(|i| {
@@ -157,7 +142,7 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
         invoke(&world, mode, None, event).await?,
         Vec::<String>::new()
     );
-    assert_eq!(archive_keys(&world).await?.len(), objects.len());
+    assert_eq!(world.archive_keys().await?.len(), objects.len());
     Ok(())
 }
 
@@ -210,7 +195,7 @@ async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
         invoke(&world, mode, None, event).await?,
         Vec::<String>::new()
     );
-    assert_eq!(archive_keys(&world).await?, Vec::<String>::new());
+    assert_eq!(world.archive_keys().await?, Vec::<String>::new());
     Ok(())
 }
 
@@ -260,7 +245,7 @@ async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
     let mut failures = invoke(&world, mode, None, event).await?;
     failures.sort();
     assert_eq!(failures, vec!["denied-message", "garbage-message"]);
-    assert_eq!(archive_keys(&world).await?.len(), 2);
+    assert_eq!(world.archive_keys().await?.len(), 2);
     Ok(())
 }
 
