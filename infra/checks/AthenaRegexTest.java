@@ -22,6 +22,20 @@ import java.util.regex.Pattern;
  *   java AthenaRegexTest.java REGEX_FILE COLUMNS_JSON SAMPLES_LOG
  *
  * Prints each failed check, then one summary line, and exits 1 on any failure.
+ *
+ * Rows mode (used by tests/athena/saved_queries.py):
+ *   java AthenaRegexTest.java --rows REGEX_FILE COLUMNS_JSON < object.log
+ *
+ * Splits stdin into lines the way Trino's TextLineReader does (terminators
+ * \n, \r and \r\n; a leading UTF-8 BOM skipped; no record after a final
+ * terminator) and writes, per line, one JSON object {"column": value, ...} in
+ * column order with the values deserialize() gives: strings, int/bigint as
+ * numbers, null. A line that does not match gives a row of all nulls: Hive's
+ * RegexSerDe.deserialize returns a null row ("If do not match, ignore the line,
+ * return a row with all nulls"), which Hive reads as all-NULL columns, and
+ * Trino's RegexDeserializer (what Athena engine v3 runs; "bug for bug
+ * compatible with Hive RegexSerde") appends a NULL to every column. The row is
+ * not skipped, so such a line still counts in count(*).
  */
 public class AthenaRegexTest {
     private static final List<String> failures = new ArrayList<>();
@@ -30,8 +44,13 @@ public class AthenaRegexTest {
     record Column(String name, String type) {}
 
     public static void main(String[] args) throws IOException {
+        if (args.length == 3 && args[0].equals("--rows")) {
+            rows(Path.of(args[1]), Path.of(args[2]));
+            return;
+        }
         if (args.length != 3) {
-            System.out.println("FAIL: usage: java AthenaRegexTest.java REGEX_FILE COLUMNS_JSON SAMPLES_LOG");
+            System.out.println("FAIL: usage: java AthenaRegexTest.java REGEX_FILE COLUMNS_JSON SAMPLES_LOG"
+                    + " | --rows REGEX_FILE COLUMNS_JSON <LOG");
             System.exit(2);
         }
         // Terraform reads the file with trimspace(file(...)); strip() is the same here.
@@ -117,7 +136,7 @@ public class AthenaRegexTest {
                 "operation", "REST.GET.VERSIONING",
                 "key", "-",
                 "request_uri", "GET /amzn-s3-demo-bucket1?versioning HTTP/1.1",
-                "http_status", 200L,
+                "http_status", 200,
                 "error_code", "-",
                 "bytes_sent", 113L,
                 "object_size", null,
@@ -139,7 +158,7 @@ public class AthenaRegexTest {
                 "request_id", "891CE47D2EXAMPLE",
                 "operation", "REST.GET.LOGGING_STATUS",
                 "request_uri", "GET /amzn-s3-demo-bucket1?logging HTTP/1.1",
-                "http_status", 200L,
+                "http_status", 200,
                 "bytes_sent", 242L,
                 "total_time", 11L,
                 "access_point_arn", "-",
@@ -149,7 +168,7 @@ public class AthenaRegexTest {
                 "request_id", "A1206F460EXAMPLE",
                 "operation", "REST.GET.BUCKETPOLICY",
                 "key", "-",
-                "http_status", 404L,
+                "http_status", 404,
                 "error_code", "NoSuchBucketPolicy",
                 "bytes_sent", 297L,
                 "object_size", null,
@@ -162,7 +181,7 @@ public class AthenaRegexTest {
                 "request_datetime", "06/Feb/2019:00:01:00 +0000",
                 "request_id", "7B4A0FABBEXAMPLE",
                 "operation", "REST.GET.VERSIONING",
-                "http_status", 200L,
+                "http_status", 200,
                 "bytes_sent", 113L,
                 "total_time", 33L,
                 "turnaround_time", null,
@@ -174,7 +193,7 @@ public class AthenaRegexTest {
                 "operation", "REST.PUT.OBJECT",
                 "key", "s3-dg.pdf",
                 "request_uri", "PUT /amzn-s3-demo-bucket1/s3-dg.pdf HTTP/1.1",
-                "http_status", 200L,
+                "http_status", 200,
                 "error_code", "-",
                 "bytes_sent", null,
                 "object_size", 4406583L,
@@ -193,7 +212,7 @@ public class AthenaRegexTest {
                 "bucket", "awsexamplebucket1",
                 "operation", "REST.PUT.OBJECT",
                 "key", "s3-dg.pdf",
-                "http_status", 200L,
+                "http_status", 200,
                 "bytes_sent", null,
                 "object_size", 4406583L,
                 "endpoint", "awsexamplebucket1.s3.us-west-1.amazonaws.com",
@@ -214,9 +233,14 @@ public class AthenaRegexTest {
         for (int c = 0; c < columns.size() && c < m.groupCount(); c++) {
             String text = m.group(c + 1);
             Object value = text;
-            if (!columns.get(c).type().equals("string")) {
+            String type = columns.get(c).type();
+            if (!type.equals("string")) {
+                // Hive: Integer.valueOf / Long.valueOf; Trino: Integer.parseInt /
+                // Long.parseLong. Either way text that is not a number in the
+                // column type's range (an int above 2147483647 too) is NULL.
                 try {
-                    value = text == null ? null : Long.valueOf(text);
+                    value = text == null ? null
+                            : type.equals("int") ? (Object) Integer.valueOf(text) : (Object) Long.valueOf(text);
                 } catch (NumberFormatException e) {
                     value = null;
                 }
@@ -224,6 +248,68 @@ public class AthenaRegexTest {
             row.put(columns.get(c).name(), value);
         }
         return row;
+    }
+
+    /** --rows: stdin lines to JSON rows, see the class comment. */
+    private static void rows(Path regexFile, Path columnsFile) throws IOException {
+        String regex = Files.readString(regexFile, StandardCharsets.UTF_8).strip();
+        List<Column> columns = readColumns(columnsFile);
+        Pattern pattern = Pattern.compile(regex, Pattern.DOTALL);
+        if (!failures.isEmpty() || pattern.matcher("").groupCount() != columns.size()) {
+            // Hive throws SerDeException for this; Trino reads missing groups as NULL.
+            // Either way it is a broken table, not something to emulate quietly.
+            System.err.println("FAIL: regex has " + pattern.matcher("").groupCount()
+                    + " capture groups for " + columns.size() + " columns");
+            System.exit(2);
+        }
+        byte[] in = System.in.readAllBytes();
+        int start = in.length >= 3 && in[0] == (byte) 0xEF && in[1] == (byte) 0xBB && in[2] == (byte) 0xBF ? 3 : 0;
+        // Malformed UTF-8 becomes U+FFFD, as with new String(bytes, UTF_8) in Trino.
+        String text = new String(in, start, in.length - start, StandardCharsets.UTF_8);
+        StringBuilder out = new StringBuilder();
+        int pos = 0;
+        while (pos < text.length()) {
+            int end = pos;
+            while (end < text.length() && text.charAt(end) != '\n' && text.charAt(end) != '\r') {
+                end++;
+            }
+            Map<String, Object> row = deserialize(pattern, columns, text.substring(pos, end));
+            out.append('{');
+            for (int c = 0; c < columns.size(); c++) {
+                Object v = row == null ? null : row.get(columns.get(c).name());
+                out.append(c == 0 ? "" : ",").append(json(columns.get(c).name())).append(':')
+                        .append(v == null ? "null" : v instanceof String ? json((String) v) : v.toString());
+            }
+            out.append("}\n");
+            if (end < text.length() && text.charAt(end) == '\r') {
+                end++;
+            }
+            if (end < text.length() && text.charAt(end) == '\n') {
+                end++;
+            }
+            pos = end;
+        }
+        System.out.print(out);
+        System.out.flush();
+    }
+
+    private static String json(String s) {
+        StringBuilder b = new StringBuilder("\"");
+        for (int i = 0; i < s.length(); i++) {
+            char ch = s.charAt(i);
+            switch (ch) {
+                case '"' -> b.append("\\\"");
+                case '\\' -> b.append("\\\\");
+                default -> {
+                    if (ch < 0x20) {
+                        b.append(String.format("\\u%04x", (int) ch));
+                    } else {
+                        b.append(ch);
+                    }
+                }
+            }
+        }
+        return b.append('"').toString();
     }
 
     private static Map<String, Object> row(Object... pairs) {

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
-# Static checks for infra/: HCL parses, module conventions, checkov, the IAM
-# policy templates (render + JSON + parliament) and, when present, the Athena
-# regex test. Installs its own pinned tools into a cached venv on first run.
+# Checks for infra/: HCL parses, module conventions, checkov, the IAM policy
+# templates (render + JSON + parliament), when present the Athena regex test,
+# and Terraform itself (fmt, validate, test: checks/terraform.sh). Installs its
+# own pinned tools into a cached venv on first run.
 #
 #   infra/checks/run.sh            # all checks
 #   LOGFERRY_CACHE=/tmp/c infra/checks/run.sh
@@ -95,6 +96,12 @@ if [[ -f "$athena_test" ]]; then
 else
   echo "SKIP  athena-regex (infra/checks/athena_regex_test.sh not present)"
 fi
+
+# fmt, init + validate of every root, terraform test (mocked providers);
+# prints its own PASS/FAIL lines and exits with its number of failures.
+status=0
+bash "$checks_dir/terraform.sh" || status=$?
+failures=$((failures + status))
 
 if [[ "$failures" -gt 0 ]]; then
   echo "infra checks: $failures failed"

@@ -59,9 +59,13 @@ pub fn unique(stem: &str) -> String {
 }
 
 pub async fn sdk_config(endpoint: &str, credentials: Credentials) -> SdkConfig {
+    sdk_config_in(endpoint, REGION, credentials).await
+}
+
+pub async fn sdk_config_in(endpoint: &str, region: &str, credentials: Credentials) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .endpoint_url(endpoint)
-        .region(Region::new(REGION))
+        .region(Region::new(region.to_string()))
         .credentials_provider(credentials)
         .load()
         .await

@@ -33,9 +33,14 @@ pub struct Endpoint {
 }
 
 impl Drop for Endpoint {
+    /// SIGTERM to the watchdog shell, whose trap stops fakecloud with it
+    /// (a SIGKILL would leave fakecloud running).
     fn drop(&mut self) {
         if let Some(child) = &mut self.child {
-            let _ = child.kill();
+            let _ = Command::new("kill")
+                .arg(child.id().to_string())
+                .stderr(Stdio::null())
+                .status();
             let _ = child.wait();
         }
     }
@@ -55,6 +60,12 @@ impl Endpoint {
                 child: None,
             });
         }
+        Self::spawn(mode).await
+    }
+
+    /// A fakecloud of its own, with empty accounts, whatever the environment
+    /// says: for suites that create fixed names (the examples' buckets).
+    pub async fn spawn(mode: IamMode) -> Result<Endpoint> {
         let binary = fakecloud_binary()?;
         let port = free_port()?;
         let log_dir = std::env::temp_dir().join("logferry-emulator");
@@ -68,6 +79,7 @@ impl Endpoint {
         // shared endpoint lives in a static that is never dropped.
         let script = format!(
             "\"$0\" --addr 127.0.0.1:{port} --iam {iam} --log-level warn & fc=$!; \
+             trap 'kill $fc 2>/dev/null; exit 0' TERM INT; \
              while kill -0 {parent} 2>/dev/null && kill -0 $fc 2>/dev/null; do sleep 1; done; kill $fc 2>/dev/null",
             parent = std::process::id()
         );
@@ -113,16 +125,20 @@ pub fn fakecloud_binary() -> Result<PathBuf> {
     if let Ok(bin) = std::env::var("FAKECLOUD_BIN") {
         return Ok(PathBuf::from(bin));
     }
-    let cache = std::env::var("LOGFERRY_CACHE")
-        .map(PathBuf::from)
-        .unwrap_or_else(|_| {
-            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/logferry")
-        });
-    let bin = cache.join(format!("fakecloud-{FAKECLOUD_VERSION}/bin/fakecloud"));
+    let bin = cache_dir().join(format!("fakecloud-{FAKECLOUD_VERSION}/bin/fakecloud"));
     if !bin.exists() {
         bail!("fakecloud {FAKECLOUD_VERSION} is not installed at {}; run `make emulator` (or set FAKECLOUD_BIN / LOGFERRY_TEST_ENDPOINT)", bin.display());
     }
     Ok(bin)
+}
+
+/// `LOGFERRY_CACHE`, or `~/.cache/logferry`: where `make` installs the tools.
+pub fn cache_dir() -> PathBuf {
+    std::env::var("LOGFERRY_CACHE")
+        .map(PathBuf::from)
+        .unwrap_or_else(|_| {
+            PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/logferry")
+        })
 }
 
 fn free_port() -> Result<u16> {

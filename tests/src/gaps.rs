@@ -45,3 +45,19 @@ pub const KMS_ENCRYPTION_CONTEXT: &str = "kms-encryption-context";
 /// default key. The probe stays, expected "allowed on AWS, refused here";
 /// `PutObject` through S3 proves the key policy instead.
 pub const COPY_DEFAULT_KMS_KEY: &str = "copy-default-kms-key";
+
+/// fakecloud stores Lambda functions but cannot run them (its runtime needs
+/// Docker). Workaround, in the deployed world only: the harness plays the
+/// Lambda service. It reads the function's configuration back, adds one
+/// trust statement to the function's role so A's admin can assume it (the
+/// role trusts only `lambda.amazonaws.com`), and runs the real handler with
+/// that role's session and the function's environment on the queue's
+/// messages, deleting what the handler did not report failed, as the event
+/// source mapping does.
+pub const LAMBDA_RUNTIME: &str = "lambda-runtime";
+
+/// An event source mapping's `scaling_config` (maximum concurrency) is
+/// accepted but not stored, so `terraform plan` right after `apply` wants to
+/// set it again. The deployed world allows exactly that one attribute of
+/// that one resource to differ.
+pub const EVENT_SOURCE_SCALING_CONFIG: &str = "event-source-scaling-config";

@@ -3,13 +3,18 @@
 //! policy files Terraform uses, and the real Lambda handler fed with the
 //! notifications the emulator produced.
 
+pub mod access_logs;
 pub mod account;
+pub mod catalog;
+pub mod deployed;
 pub mod emulator;
 pub mod gaps;
 pub mod heap;
 pub mod policy;
 pub mod probe;
+pub mod projection;
 pub mod routes;
+pub mod terraform;
 pub mod world;
 
 use aws_smithy_runtime_api::box_error::BoxError;

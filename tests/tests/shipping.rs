@@ -146,6 +146,55 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
     Ok(())
 }
 
+/// Athena sees what is shipped: a partitioned access log lands under the
+/// bucket and day it is about (not the delivery day), and a key segment
+/// starting with `_` or `.`, which Athena would hide, is escaped.
+async fn every_shipped_key_is_visible_to_athena(mode: Mode) -> Result<()> {
+    let world = world().await?;
+    let late = "s3-access/111111111111/us-west-2/acme-web/2026/02/06/2026-02-06-00-00-00-LATE0001";
+    let cases = [
+        (
+            late,
+            format!(
+                "{PREFIX}/111111111111/us-west-2/acme-web/2026/02/06/2026-02-06-00-00-00-LATE0001"
+            ),
+        ),
+        ("dots/..hidden/..log", String::new()),
+        ("_tmp/x.log", String::new()),
+    ];
+    for (key, _) in &cases {
+        world.put_source(key, key.as_bytes().to_vec()).await?;
+    }
+    let event = world.receive_sqs_event(cases.len()).await?;
+    assert_eq!(
+        invoke(&world, mode, None, event).await?,
+        Vec::<String>::new()
+    );
+    let escaped = [
+        ("dots/..hidden/..log", "dots/%2E.hidden/%2E.log"),
+        ("_tmp/x.log", "%5Ftmp/x.log"),
+    ];
+    for (key, expected) in &cases {
+        let dest = match escaped.iter().find(|(k, _)| k == key) {
+            Some((_, below)) => {
+                let plain = expected_key(&world, key).await?;
+                format!(
+                    "{}{below}",
+                    plain.strip_suffix(key).expect("key at the end")
+                )
+            }
+            None => expected.clone(),
+        };
+        let (bytes, metadata) = archived(&world, &dest).await?;
+        assert_eq!(bytes, key.as_bytes(), "{dest}");
+        assert_eq!(
+            percent_encoding::percent_decode_str(&metadata["logferry-source-key"]).decode_utf8()?,
+            *key
+        );
+    }
+    Ok(())
+}
+
 /// The envelopes other than S3 → SQS, through the emulator's own delivery.
 async fn ships_through_a_wrapped_notification(route: Route) -> Result<()> {
     let world = world().await?;
@@ -257,6 +306,16 @@ async fn direct_ships_every_key_byte_for_byte() -> Result<()> {
 #[tokio::test]
 async fn assume_role_ships_every_key_byte_for_byte() -> Result<()> {
     ships_every_key_byte_for_byte(Mode::AssumeRole).await
+}
+
+#[tokio::test]
+async fn direct_ships_keys_athena_can_see() -> Result<()> {
+    every_shipped_key_is_visible_to_athena(Mode::Direct).await
+}
+
+#[tokio::test]
+async fn assume_role_ships_keys_athena_can_see() -> Result<()> {
+    every_shipped_key_is_visible_to_athena(Mode::AssumeRole).await
 }
 
 #[tokio::test]

@@ -40,7 +40,7 @@ impl Attempt<'_> {
     {
         let status = err.raw_response().map(|r| r.status().as_u16());
         let code = err.code().map(str::to_string);
-        let message = DisplayErrorContext(&err).to_string();
+        let message = render(&err, status);
         let (bucket, key) = (self.bucket.to_string(), self.key.to_string());
         if let (Side::Archive, AuthMode::AssumeRole { role_arn, .. }) = (self.side, self.auth) {
             if status.is_none() && message.contains("AssumeRole") {
@@ -120,11 +120,105 @@ impl Attempt<'_> {
                 self.bucket, self.archive_prefix
             ),
             (Side::Archive, AuthMode::AssumeRole { role_arn, .. }) => format!(
-                "account B: the writer role {role_arn} needs s3:PutObject on arn:aws:s3:::{}/{}/* \
-                 with s3:x-amz-acl = bucket-owner-full-control (infra/policies/archive-write.json.tpl), \
-                 and a customer-managed KMS key on the bucket must allow it kms:GenerateDataKey and kms:Decrypt",
+                "account B: the writer role {role_arn} needs s3:PutObject and s3:AbortMultipartUpload on \
+                 arn:aws:s3:::{}/{}/* (infra/policies/writer-role-permissions.json.tpl), the archive bucket policy \
+                 must not deny it (archive-bucket-policy.json.tpl), and a customer-managed KMS key on the bucket \
+                 must allow it kms:GenerateDataKey and kms:Decrypt",
                 self.bucket, self.archive_prefix
             ),
         }
+    }
+}
+
+/// One line for a person: the service's own code and message when it sent
+/// them, else the transport failure. Never the SDK's Debug structures.
+fn render<E>(err: &SdkError<E, HttpResponse>, status: Option<u16>) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
+{
+    match (err.code(), err.message(), status) {
+        (Some(code), Some(message), _) => format!("{code}: {message}"),
+        (Some(code), None, _) => code.to_string(),
+        (None, _, Some(status)) => format!("HTTP {status} with no error code"),
+        (None, _, None) => DisplayErrorContext(err).to_string(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use aws_sdk_s3::operation::copy_object::CopyObjectError;
+    use aws_smithy_runtime_api::http::StatusCode;
+    use aws_smithy_types::body::SdkBody;
+    use aws_smithy_types::error::ErrorMetadata;
+
+    fn attempt(auth: &AuthMode) -> Attempt<'_> {
+        Attempt {
+            side: Side::Archive,
+            operation: "CopyObject",
+            bucket: "archive",
+            key: "p/k",
+            auth,
+            archive_prefix: "p",
+        }
+    }
+
+    fn service_error(
+        status: u16,
+        code: &str,
+        message: &str,
+    ) -> SdkError<CopyObjectError, HttpResponse> {
+        let meta = ErrorMetadata::builder().code(code).message(message).build();
+        SdkError::service_error(
+            CopyObjectError::generic(meta),
+            HttpResponse::new(
+                StatusCode::try_from(status).unwrap(),
+                SdkBody::from("<Error>…</Error>"),
+            ),
+        )
+    }
+
+    #[test]
+    fn service_errors_are_one_short_line_without_debug_structures() {
+        let err = attempt(&AuthMode::Direct).classify(service_error(
+            404,
+            "NoSuchVersion",
+            "The specified version does not exist.",
+        ));
+        let line = err.to_string();
+        assert!(
+            line.contains("NoSuchVersion: The specified version does not exist."),
+            "{line}"
+        );
+        assert!(
+            !line.contains("ErrorMetadata") && !line.contains("SdkBody") && !line.contains('\n'),
+            "{line}"
+        );
+        assert!(line.len() < 400, "{} characters: {line}", line.len());
+    }
+
+    #[test]
+    fn access_denied_hints_name_the_policy_of_the_mode() {
+        let role = AuthMode::AssumeRole {
+            role_arn: "arn:aws:iam::222233334444:role/w".into(),
+            external_id: "x".into(),
+            session_name: "s".into(),
+        };
+        let assume = attempt(&role)
+            .classify(service_error(403, "AccessDenied", "Access Denied"))
+            .to_string();
+        assert!(
+            assume.contains("writer-role-permissions.json.tpl"),
+            "{assume}"
+        );
+        assert!(!assume.contains("archive-write.json.tpl"), "{assume}");
+        let direct = attempt(&AuthMode::Direct)
+            .classify(service_error(403, "AccessDenied", "Access Denied"))
+            .to_string();
+        assert!(
+            direct.contains("archive-write.json.tpl")
+                && direct.contains("bucket-owner-full-control"),
+            "{direct}"
+        );
     }
 }

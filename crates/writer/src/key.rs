@@ -1,28 +1,78 @@
-//! Where a source object lands in the archive: a template over the source's
-//! account, region, bucket, key and creation date.
+//! Where a source object lands in the archive: a template over the log's
+//! [`LogOrigin`] (the account, region and bucket it is about, its day, its
+//! name).
 //!
-//! The default layout is Athena partition-projection friendly:
+//! The default layout lives in `infra/layout/archive-key-template.txt`, which
+//! Terraform's Glue table derives its partition projection from, so the
+//! writer and the table cannot drift apart:
 //! `{prefix}/{account}/{region}/{bucket}/{yyyy}/{MM}/{dd}/{key}`.
+//! For an S3 partitioned access log that is S3's own layout below the prefix.
 //! The same source object always renders to the same key, so a re-delivered
 //! event overwrites its earlier copy instead of adding a second one.
 
-use chrono::{DateTime, Datelike, Timelike, Utc};
+use std::borrow::Cow;
+
+use chrono::{Datelike, Timelike};
 
 use crate::error::ConfigError;
+use crate::origin::LogOrigin;
 
-pub const DEFAULT_TEMPLATE: &str = "{prefix}/{account}/{region}/{bucket}/{yyyy}/{MM}/{dd}/{key}";
-
-const PLACEHOLDERS: &[&str] = &[
-    "prefix", "account", "region", "bucket", "key", "yyyy", "MM", "dd", "HH",
-];
+/// The default destination key layout, shared with Terraform.
+pub const DEFAULT_TEMPLATE: &str = include_str!("../../../infra/layout/archive-key-template.txt");
 
 /// S3 limits a key to 1024 bytes of UTF-8.
 const MAX_KEY_BYTES: usize = 1024;
 
+/// The names a template may use, each rendered from one field of [`LogOrigin`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Placeholder {
+    Prefix,
+    Account,
+    Region,
+    Bucket,
+    Key,
+    Year,
+    Month,
+    Day,
+    Hour,
+}
+
+impl Placeholder {
+    const ALL: [Placeholder; 9] = [
+        Placeholder::Prefix,
+        Placeholder::Account,
+        Placeholder::Region,
+        Placeholder::Bucket,
+        Placeholder::Key,
+        Placeholder::Year,
+        Placeholder::Month,
+        Placeholder::Day,
+        Placeholder::Hour,
+    ];
+
+    fn name(self) -> &'static str {
+        match self {
+            Placeholder::Prefix => "prefix",
+            Placeholder::Account => "account",
+            Placeholder::Region => "region",
+            Placeholder::Bucket => "bucket",
+            Placeholder::Key => "key",
+            Placeholder::Year => "yyyy",
+            Placeholder::Month => "MM",
+            Placeholder::Day => "dd",
+            Placeholder::Hour => "HH",
+        }
+    }
+
+    fn parse(name: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|p| p.name() == name)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 enum Part {
     Literal(String),
-    Placeholder(&'static str),
+    Placeholder(Placeholder),
 }
 
 /// A validated destination-key template bound to one archive prefix.
@@ -30,16 +80,6 @@ enum Part {
 pub struct KeyTemplate {
     prefix: String,
     parts: Vec<Part>,
-}
-
-/// What a key is rendered from.
-#[derive(Debug, Clone)]
-pub struct KeyInputs<'a> {
-    pub account: &'a str,
-    pub region: &'a str,
-    pub bucket: &'a str,
-    pub key: &'a str,
-    pub created: DateTime<Utc>,
 }
 
 /// The archive key an object is written to.
@@ -54,11 +94,14 @@ impl std::fmt::Display for DestinationKey {
 
 impl KeyTemplate {
     /// Parse and check a template. Rejected: unknown or unclosed placeholders,
-    /// a template that does not start with `{prefix}/` or lacks `{key}`, and
-    /// any `.`/`..` or empty path segment that could move a key out of the prefix.
+    /// a template that does not start with `{prefix}/` or lacks `{key}`, any
+    /// `.`/`..` or empty path segment that could move a key out of the
+    /// prefix, and literal segments Athena would hide (leading `_` or `.`).
     pub fn parse(template: &str, prefix: &str) -> Result<Self, ConfigError> {
-        let fix = "set LOGFERRY_KEY_TEMPLATE to a layout such as the default \
-                   `{prefix}/{account}/{region}/{bucket}/{yyyy}/{MM}/{dd}/{key}`";
+        let fix = format!(
+            "set LOGFERRY_KEY_TEMPLATE to a layout such as the default `{DEFAULT_TEMPLATE}`"
+        );
+        let bad = |why: String| ConfigError(format!("key template `{template}` {why}; {fix}"));
         check_prefix(prefix)?;
         let mut parts = Vec::new();
         let mut rest = template;
@@ -66,16 +109,16 @@ impl KeyTemplate {
             if open > 0 {
                 parts.push(Part::Literal(rest[..open].to_string()));
             }
-            let close = rest[open..].find('}').ok_or_else(|| {
-                ConfigError(format!(
-                    "key template `{template}` has an unclosed `{{`; {fix}"
-                ))
-            })? + open;
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| bad("has an unclosed `{`".into()))?
+                + open;
             let name = &rest[open + 1..close];
-            let known = PLACEHOLDERS.iter().find(|p| **p == name).ok_or_else(|| {
-                ConfigError(format!(
-                    "key template `{template}` uses unknown placeholder `{{{name}}}` (known: {}); {fix}",
-                    PLACEHOLDERS.join(", ")
+            let known = Placeholder::parse(name).ok_or_else(|| {
+                let names: Vec<_> = Placeholder::ALL.iter().map(|p| p.name()).collect();
+                bad(format!(
+                    "uses unknown placeholder `{{{name}}}` (known: {})",
+                    names.join(", ")
                 ))
             })?;
             parts.push(Part::Placeholder(known));
@@ -88,38 +131,41 @@ impl KeyTemplate {
             .iter()
             .any(|p| matches!(p, Part::Literal(l) if l.contains('}')))
         {
-            return Err(ConfigError(format!(
-                "key template `{template}` has a `}}` without `{{`; {fix}"
-            )));
+            return Err(bad("has a `}` without `{`".into()));
         }
         let starts_with_prefix = matches!(
             parts.as_slice(),
-            [Part::Placeholder("prefix"), Part::Literal(l), ..] if l.starts_with('/')
+            [Part::Placeholder(Placeholder::Prefix), Part::Literal(l), ..] if l.starts_with('/')
         );
         if !starts_with_prefix {
-            return Err(ConfigError(format!(
-                "key template `{template}` must start with `{{prefix}}/` so every object stays under the prefix the bucket policy allows; {fix}"
-            )));
+            return Err(bad(
+                "must start with `{prefix}/` so every object stays under the prefix the bucket policy allows".into(),
+            ));
         }
-        if !parts.contains(&Part::Placeholder("key")) {
-            return Err(ConfigError(format!(
-                "key template `{template}` must contain `{{key}}`, or distinct objects would overwrite each other; {fix}"
-            )));
+        if !parts.contains(&Part::Placeholder(Placeholder::Key)) {
+            return Err(bad(
+                "must contain `{key}`, or distinct objects would overwrite each other".into(),
+            ));
         }
         let shape: String = parts
             .iter()
             .map(|p| match p {
-                Part::Literal(l) => l.clone(),
-                Part::Placeholder(_) => "x".to_string(),
+                Part::Literal(l) => l.as_str(),
+                Part::Placeholder(_) => "x",
             })
             .collect();
         if shape
             .split('/')
             .any(|s| s.is_empty() || s == "." || s == "..")
         {
-            return Err(ConfigError(format!(
-                "key template `{template}` has an empty, `.` or `..` path segment that could escape the prefix; {fix}"
-            )));
+            return Err(bad(
+                "has an empty, `.` or `..` path segment that could escape the prefix".into(),
+            ));
+        }
+        if shape.split('/').any(|s| s.starts_with(['_', '.'])) {
+            return Err(bad(
+                "has a path segment starting with `_` or `.`, which Athena treats as hidden".into(),
+            ));
         }
         Ok(KeyTemplate {
             prefix: prefix.to_string(),
@@ -131,44 +177,33 @@ impl KeyTemplate {
         &self.prefix
     }
 
-    /// Render the destination key. Fails (permanently) when a source value
-    /// would put a `.`/`..` segment into the key or make it longer than S3 allows.
-    pub fn render(&self, inputs: &KeyInputs<'_>) -> Result<DestinationKey, String> {
-        let created = inputs.created;
-        let mut out = String::new();
-        for part in &self.parts {
-            match part {
-                Part::Literal(l) => out.push_str(l),
-                Part::Placeholder(name) => {
-                    let value = match *name {
-                        "prefix" => self.prefix.clone(),
-                        "account" => inputs.account.to_string(),
-                        "region" => inputs.region.to_string(),
-                        "bucket" => inputs.bucket.to_string(),
-                        "key" => inputs.key.to_string(),
-                        "yyyy" => format!("{:04}", created.year()),
-                        "MM" => format!("{:02}", created.month()),
-                        "dd" => format!("{:02}", created.day()),
-                        "HH" => format!("{:02}", created.hour()),
-                        other => unreachable!("placeholder {other} was validated at parse"),
-                    };
-                    if *name != "key"
-                        && *name != "prefix"
-                        && (value.is_empty() || value.contains('/'))
-                    {
-                        return Err(format!(
-                            "destination key placeholder {{{name}}} would be `{value}`, which is empty or contains `/`"
-                        ));
-                    }
-                    out.push_str(&value);
-                }
-            }
-        }
-        if out.split('/').any(|s| s == "." || s == "..") {
+    /// Render the destination key. Fails (permanently) when the source key
+    /// has a `.`/`..` segment or the key would be longer than S3 allows.
+    pub fn render(&self, origin: &LogOrigin<'_>) -> Result<DestinationKey, String> {
+        if origin.name.split('/').any(|s| s == "." || s == "..") {
             return Err(format!(
                 "source key `{}` has a `.` or `..` path segment; it is not shipped because HTTP clients may normalise it out of the archive prefix",
-                inputs.key
+                origin.name
             ));
+        }
+        let time = origin.time;
+        let mut out = String::new();
+        for part in &self.parts {
+            let value: Cow<'_, str> = match part {
+                Part::Literal(l) => Cow::Borrowed(l),
+                Part::Placeholder(p) => match p {
+                    Placeholder::Prefix => Cow::Borrowed(&self.prefix),
+                    Placeholder::Key => visible_to_athena(origin.name),
+                    Placeholder::Account => single_segment(*p, origin.account)?,
+                    Placeholder::Region => single_segment(*p, origin.region)?,
+                    Placeholder::Bucket => single_segment(*p, origin.bucket)?,
+                    Placeholder::Year => Cow::Owned(format!("{:04}", time.year())),
+                    Placeholder::Month => Cow::Owned(format!("{:02}", time.month())),
+                    Placeholder::Day => Cow::Owned(format!("{:02}", time.day())),
+                    Placeholder::Hour => Cow::Owned(format!("{:02}", time.hour())),
+                },
+            };
+            out.push_str(&value);
         }
         if out.len() > MAX_KEY_BYTES {
             return Err(format!(
@@ -178,6 +213,39 @@ impl KeyTemplate {
         }
         Ok(DestinationKey(out))
     }
+}
+
+fn single_segment(p: Placeholder, value: &str) -> Result<Cow<'_, str>, String> {
+    if value.is_empty() || value.contains('/') || value.starts_with(['_', '.']) {
+        return Err(format!(
+            "destination key placeholder {{{}}} would be `{value}`, which is empty, contains `/` or starts with `_` or `.`",
+            p.name()
+        ));
+    }
+    Ok(Cow::Borrowed(value))
+}
+
+/// Athena (Hive's input formats) skips every file or folder below a table
+/// location whose name starts with `_` or `.`, so a log shipped under such a
+/// segment would never be queried. Such a segment's first character is
+/// percent-encoded (`_tmp` → `%5Ftmp`, `..x` → `%2E.x`); so that two source
+/// keys never meet, a segment that already starts with `%` is escaped too
+/// (`%41` → `%2541`). Decoding the first `%XX` of a segment that starts with
+/// `%` gives the source key back, which the object's metadata also records.
+fn visible_to_athena(key: &str) -> Cow<'_, str> {
+    if !key.split('/').any(|s| s.starts_with(['_', '.', '%'])) {
+        return Cow::Borrowed(key);
+    }
+    let segments: Vec<String> = key
+        .split('/')
+        .map(|s| match s.as_bytes().first() {
+            Some(b'_') => format!("%5F{}", &s[1..]),
+            Some(b'.') => format!("%2E{}", &s[1..]),
+            Some(b'%') => format!("%25{}", &s[1..]),
+            _ => s.to_string(),
+        })
+        .collect();
+    Cow::Owned(segments.join("/"))
 }
 
 fn check_prefix(prefix: &str) -> Result<(), ConfigError> {
@@ -199,31 +267,35 @@ fn check_prefix(prefix: &str) -> Result<(), ConfigError> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
+    use chrono::{TimeZone, Utc};
 
-    fn inputs(key: &str) -> KeyInputs<'_> {
-        KeyInputs {
+    fn origin(key: &str) -> LogOrigin<'_> {
+        LogOrigin {
             account: "111122223333",
             region: "eu-west-1",
             bucket: "acme-access-logs",
-            key,
-            created: Utc.with_ymd_and_hms(2026, 3, 7, 23, 59, 59).unwrap(),
+            name: key,
+            time: Utc.with_ymd_and_hms(2026, 3, 7, 23, 59, 59).unwrap(),
         }
     }
 
     #[test]
-    fn default_layout_is_partitioned_and_deterministic() {
+    fn default_layout_is_the_shared_file_and_deterministic() {
+        assert_eq!(
+            DEFAULT_TEMPLATE, "{prefix}/{account}/{region}/{bucket}/{yyyy}/{MM}/{dd}/{key}",
+            "infra/layout/archive-key-template.txt must be one line without a newline"
+        );
         let t = KeyTemplate::parse(DEFAULT_TEMPLATE, "archive/s3").unwrap();
-        let a = t.render(&inputs("logs/a b+c.log")).unwrap();
+        let a = t.render(&origin("logs/a b+c.log")).unwrap();
         assert_eq!(
             a.0,
             "archive/s3/111122223333/eu-west-1/acme-access-logs/2026/03/07/logs/a b+c.log"
         );
-        assert_eq!(t.render(&inputs("logs/a b+c.log")).unwrap(), a);
+        assert_eq!(t.render(&origin("logs/a b+c.log")).unwrap(), a);
     }
 
     #[test]
-    fn templates_that_could_escape_are_rejected() {
+    fn templates_that_could_escape_or_hide_are_rejected() {
         for bad in [
             "{prefix}/../{key}",
             "{prefix}/./{key}",
@@ -234,6 +306,8 @@ mod tests {
             "{prefix}/{nope}/{key}",
             "{prefix}/{key",
             "{prefix}/}{key}",
+            "{prefix}/_staging/{key}",
+            "{prefix}/{bucket}/.x{key}",
         ] {
             let err = KeyTemplate::parse(bad, "p").unwrap_err();
             assert!(err.0.contains("LOGFERRY_KEY_TEMPLATE"), "{bad}: {err}");
@@ -250,16 +324,37 @@ mod tests {
     #[test]
     fn source_keys_with_dot_segments_are_refused() {
         let t = KeyTemplate::parse(DEFAULT_TEMPLATE, "p").unwrap();
-        assert!(t.render(&inputs("../../escape")).is_err());
-        assert!(t.render(&inputs("a/./b")).is_err());
-        assert!(t.render(&inputs("a/..b")).is_ok());
+        assert!(t.render(&origin("../../escape")).is_err());
+        assert!(t.render(&origin("a/./b")).is_err());
+        assert!(t.render(&origin("a/..b")).is_ok());
+    }
+
+    #[test]
+    fn no_segment_below_the_partition_is_hidden_from_athena() {
+        let t = KeyTemplate::parse(DEFAULT_TEMPLATE, "p").unwrap();
+        let below = |k: &str| {
+            let rendered = t.render(&origin(k)).unwrap().0;
+            rendered["p/111122223333/eu-west-1/acme-access-logs/2026/03/07/".len()..].to_string()
+        };
+        assert_eq!(below("dots/..hidden/..log"), "dots/%2E.hidden/%2E.log");
+        assert_eq!(below("_tmp/x.log"), "%5Ftmp/x.log");
+        assert_eq!(below(".x"), "%2Ex");
+        // Escaping stays one-to-one: a key that looks escaped is escaped again.
+        assert_eq!(below("%5Ftmp/x.log"), "%255Ftmp/x.log");
+        assert_eq!(below("a_b/c.d/100%"), "a_b/c.d/100%");
+        for k in ["dots/..hidden/..log", "_tmp/x.log", "%5Ftmp/x.log", "a/_/b"] {
+            assert!(
+                !below(k).split('/').any(|s| s.starts_with(['_', '.'])),
+                "{k}"
+            );
+        }
     }
 
     #[test]
     fn custom_hourly_layout() {
         let t = KeyTemplate::parse("{prefix}/{bucket}/{yyyy}{MM}{dd}/{HH}/{key}", "p").unwrap();
         assert_eq!(
-            t.render(&inputs("k")).unwrap().0,
+            t.render(&origin("k")).unwrap().0,
             "p/acme-access-logs/20260307/23/k"
         );
     }
@@ -268,6 +363,6 @@ mod tests {
     fn overlong_keys_fail() {
         let t = KeyTemplate::parse(DEFAULT_TEMPLATE, "p").unwrap();
         let long = "k".repeat(1000);
-        assert!(t.render(&inputs(&long)).unwrap_err().contains("1024"));
+        assert!(t.render(&origin(&long)).unwrap_err().contains("1024"));
     }
 }

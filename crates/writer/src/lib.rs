@@ -1,9 +1,10 @@
 //! logferry's writer: ships S3 log objects from account A into account B's
-//! archive, byte for byte, owned by B, verified by CRC32C.
+//! archive, byte for byte, owned by B, verified against an S3 full-object
+//! checksum (the source's stored CRC, or a CRC32C computed while streaming).
 //!
 //! The data path, one module each:
 //! [`event`] (events → [`ObjectRef`]s) → [`source`] (what the object is) →
-//! [`plan`] (destination key, method) → [`write`] (copy or stream) →
+//! [`plan`] (destination key from its [`origin`], method) → [`write`] (copy or stream) →
 //! [`verify`] ([`checksum`]) → [`ship`] (the report). [`config`] and [`clients`] are read and
 //! built once by the front-end; nothing here knows about Lambda.
 
@@ -14,6 +15,7 @@ pub mod config;
 pub mod error;
 pub mod event;
 pub mod key;
+pub mod origin;
 pub mod plan;
 pub mod ship;
 pub mod source;

@@ -7,7 +7,8 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::config::{AuthMode, ShipperConfig, MAX_SINGLE_COPY, MIB};
 use crate::error::ShipError;
-use crate::key::{DestinationKey, KeyInputs};
+use crate::key::DestinationKey;
+use crate::origin::LogOrigin;
 use crate::source::SourceObject;
 
 /// S3 allows at most 10,000 parts per upload.
@@ -22,6 +23,9 @@ const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
     .remove(b'_')
     .remove(b'.')
     .remove(b'~');
+
+/// A query value: the unreserved characters (RFC 3986) and nothing else stay readable.
+const VALUE_ENCODE: &AsciiSet = &KEY_ENCODE.add(b'/');
 
 /// How the bytes reach account B.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
@@ -53,15 +57,16 @@ pub fn plan(
     account: &str,
     region: &str,
 ) -> Result<ShipPlan, ShipError> {
+    let origin = LogOrigin::of(
+        account,
+        region,
+        &source.bucket,
+        &source.key,
+        source.last_modified,
+    );
     let dest_key = config
         .key_template
-        .render(&KeyInputs {
-            account,
-            region,
-            bucket: &source.bucket,
-            key: &source.key,
-            created: source.last_modified,
-        })
+        .render(&origin)
         .map_err(ShipError::Invalid)?;
     let method = match config.auth {
         AuthMode::Direct if source.size > config.copy_part_threshold.min(MAX_SINGLE_COPY) => {
@@ -121,11 +126,13 @@ fn source_metadata(source: &SourceObject, account: &str, region: &str) -> HashMa
 pub(crate) fn copy_source(source: &SourceObject) -> String {
     let key = utf8_percent_encode(&source.key, KEY_ENCODE);
     match &source.version_id {
+        // Unreserved characters (RFC 3986) stay as they are: a version id
+        // like `a-b_c.d` is sent unchanged, which every S3 implementation reads.
         Some(v) => format!(
             "{}/{}?versionId={}",
             source.bucket,
             key,
-            utf8_percent_encode(v, NON_ALPHANUMERIC)
+            utf8_percent_encode(v, VALUE_ENCODE)
         ),
         None => format!("{}/{}", source.bucket, key),
     }
@@ -206,6 +213,20 @@ mod tests {
     }
 
     #[test]
+    fn access_logs_land_under_their_audited_bucket_and_event_day() {
+        let mut late = source(1);
+        late.key =
+            "s3-access/111122223333/eu-west-1/acme-web/2026/11/20/2026-11-20-00-00-00-ABC".into();
+        // Delivered the next day: the partition still says the 20th.
+        let p = plan(&config(false), late, "111122223333", "eu-west-1").unwrap();
+        assert_eq!(
+            p.dest_key.0,
+            "logs/111122223333/eu-west-1/acme-web/2026/11/20/2026-11-20-00-00-00-ABC"
+        );
+        assert_eq!(p.metadata["logferry-source-bucket"], "acme-logs");
+    }
+
+    #[test]
     fn metadata_names_the_source_in_ascii() {
         let p = plan(&config(false), source(1), "111122223333", "eu-west-1").unwrap();
         assert_eq!(
@@ -219,6 +240,12 @@ mod tests {
         assert_eq!(
             copy_source(&p.source),
             "acme-logs/dir/%C3%A4%20b%2Bc.log?versionId=v1"
+        );
+        let mut versioned = p.source.clone();
+        versioned.version_id = Some("c818095f-4984_4e6e.8d17/+=".into());
+        assert_eq!(
+            copy_source(&versioned),
+            "acme-logs/dir/%C3%A4%20b%2Bc.log?versionId=c818095f-4984_4e6e.8d17%2F%2B%3D"
         );
     }
 }

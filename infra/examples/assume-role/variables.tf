@@ -79,7 +79,12 @@ variable "external_id" {
   description = "sts:ExternalId the writer role requires; a random string you keep, e.g. from `uuidgen`. Not a secret, but do not reuse it across deployments."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9_+=,.@:/-]{2,1224}$", var.external_id))
+    # Length is checked with length(): Terraform's regex() is RE2, which
+    # refuses repeat counts above 1000, so {2,1224} never compiles.
+    condition = try(
+      length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", var.external_id)),
+      false
+    )
     error_message = "external_id must be 2-1224 characters of A-Z a-z 0-9 and _+=,.@:/-."
   }
 }
@@ -94,6 +99,23 @@ variable "alarm_sns_topic_arns" {
   type        = list(string)
   description = "SNS topics in A notified by the shipper's alarms."
   default     = []
+}
+
+variable "access_log_bucket_policy_documents" {
+  type        = list(string)
+  description = "Extra policy documents for A's access log bucket, e.g. the athena example's access_log_bucket_policy_json (source_root_tfvars) so B's direct analyst role can read the logs."
+  default     = []
+}
+
+variable "archive_analyst_principal_arns" {
+  type        = list(string)
+  description = "Roles in B allowed to decrypt the archive through S3 (archive key policy), e.g. the athena example's archive_analyst_role_arn (source_root_tfvars)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.archive_analyst_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "archive_analyst_principal_arns must be IAM role ARNs."
+  }
 }
 
 variable "tags" {

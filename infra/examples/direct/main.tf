@@ -51,6 +51,9 @@ module "log_source" {
   lambda_zip_path        = local.lambda_zip_path
   alarm_sns_topic_arns   = var.alarm_sns_topic_arns
 
+  # Grants of other roots, e.g. examples/athena's direct analyst role.
+  access_log_bucket_policy_documents = var.access_log_bucket_policy_documents
+
   mode                 = "direct"
   archive_bucket_name  = var.archive_bucket_name
   archive_prefix       = var.archive_prefix
@@ -64,6 +67,8 @@ module "log_archive" {
   archive_bucket_name = var.archive_bucket_name
   archive_prefix      = var.archive_prefix
   kms_enabled         = var.archive_kms_enabled
+
+  analyst_principal_arns = var.archive_analyst_principal_arns
 
   mode = "direct"
   # The module output (same value as local.shipper_role_arn) orders the apply:

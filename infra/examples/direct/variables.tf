@@ -80,6 +80,23 @@ variable "alarm_sns_topic_arns" {
   default     = []
 }
 
+variable "access_log_bucket_policy_documents" {
+  type        = list(string)
+  description = "Extra policy documents for A's access log bucket, e.g. the athena example's access_log_bucket_policy_json (source_root_tfvars) so B's direct analyst role can read the logs."
+  default     = []
+}
+
+variable "archive_analyst_principal_arns" {
+  type        = list(string)
+  description = "Roles in B allowed to decrypt the archive through S3 (archive key policy), e.g. the athena example's archive_analyst_role_arn (source_root_tfvars)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.archive_analyst_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "archive_analyst_principal_arns must be IAM role ARNs."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Default tags for every resource in both accounts."

@@ -1,8 +1,10 @@
 # Account B: Athena over the logs logferry ships into the archive bucket
-# (log_archive). Objects live at
-#   <archive_prefix>/<account>/<region>/<source bucket>/<yyyy>/<MM>/<dd>/<source key>
-# the shipper's default destination key layout, which the table's partition
-# projection mirrors.
+# (log_archive). With the default key template (infra/layout/archive-key-template.txt)
+# objects live at
+#   <archive_prefix>/<account>/<region>/<audited bucket>/<yyyy>/<MM>/<dd>/<file>
+# S3's own partitioned log layout, taken from the log object's key, which the
+# table's partition projection mirrors (s3_access_log_table derives it from
+# the same file). A custom log_source key_template needs its own table.
 
 data "aws_partition" "current" {}
 

@@ -28,6 +28,11 @@ output "analyst_role_arn" {
   value       = module.workspace.analyst_role_arn
 }
 
+output "table_location_template" {
+  description = "Where Athena looks for a partition: <archive prefix>/$${account}/$${region}/$${source_bucket}/$${dt}/ (source_bucket = audited bucket)."
+  value       = module.access_log_table.storage_location_template
+}
+
 output "saved_query_ids" {
   description = "Athena named query ids by name."
   value       = module.access_log_table.saved_query_ids

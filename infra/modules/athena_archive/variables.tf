@@ -33,7 +33,7 @@ variable "archive_kms_key_arn" {
 }
 
 variable "source_account_ids" {
-  description = "Values of the account partition: account A's id(s), as the shipper puts them in destination keys."
+  description = "Values of the account partition: the account id(s) of the audited buckets (account A), as in S3's partitioned log keys and so in the archive keys."
   type        = list(string)
 
   validation {
@@ -43,7 +43,7 @@ variable "source_account_ids" {
 }
 
 variable "source_regions" {
-  description = "Values of the region partition: the regions of the log buckets the shipper reads from."
+  description = "Values of the region partition: the regions of the audited buckets."
   type        = list(string)
 
   validation {
@@ -53,7 +53,7 @@ variable "source_regions" {
 }
 
 variable "source_bucket_names" {
-  description = "Values of the source_bucket partition: the log buckets in account A the shipper reads from (the {bucket} of the destination key), not the buckets whose requests are logged (that is the bucket column)."
+  description = "Values of the source_bucket partition: the audited buckets, whose requests are logged (S3's [SourceBucket], the {bucket} of the archive key), not the log buckets the shipper reads from."
   type        = list(string)
 
   validation {

@@ -42,6 +42,11 @@ output "results_bucket_name" {
   value       = module.workspace.results_bucket_name
 }
 
+output "table_location_template" {
+  description = "Where Athena looks for a partition: <log bucket>/<DestinationPrefix>$${account}/$${region}/$${source_bucket}/$${dt}/ (source_bucket = audited bucket)."
+  value       = module.access_log_table.storage_location_template
+}
+
 output "saved_query_ids" {
   description = "Athena named query ids by name."
   value       = module.access_log_table.saved_query_ids

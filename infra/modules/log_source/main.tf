@@ -167,10 +167,14 @@ data "aws_iam_policy_document" "access_logs_delivery" {
 }
 
 data "aws_iam_policy_document" "access_logs" {
-  source_policy_documents = [
-    local.tls_only_policies["access_logs"],
-    data.aws_iam_policy_document.access_logs_delivery.json,
-  ]
+  source_policy_documents = concat(
+    [
+      local.tls_only_policies["access_logs"],
+      data.aws_iam_policy_document.access_logs_delivery.json,
+    ],
+    # Grants owned by other configurations, e.g. athena_direct's analyst role.
+    var.access_log_bucket_policy_documents,
+  )
 }
 
 resource "aws_s3_bucket_policy" "access_logs" {

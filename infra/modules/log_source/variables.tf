@@ -59,8 +59,19 @@ variable "access_log_prefix" {
   default     = "s3-access"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.access_log_prefix))
-    error_message = "access_log_prefix must be non-empty, without leading/trailing slash or empty path segments."
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.access_log_prefix)) && !strcontains(var.access_log_prefix, "..")
+    error_message = "access_log_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+  }
+}
+
+variable "access_log_bucket_policy_documents" {
+  type        = list(string)
+  description = "Extra policy documents (JSON) merged into the access log bucket's policy with source_policy_documents, for example athena_direct's source_bucket_policy_json so account B's analyst role can read the logs in place. Statement Sids must not repeat those of this module (DenyInsecureTransport, AllowS3ServerAccessLogDelivery)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for doc in var.access_log_bucket_policy_documents : can(jsondecode(doc).Statement)])
+    error_message = "access_log_bucket_policy_documents entries must be IAM policy documents in JSON, with a Statement."
   }
 }
 
@@ -128,8 +139,8 @@ variable "archive_prefix" {
   description = "Key prefix in the archive bucket, without leading or trailing slash. Must equal the prefix the archive bucket policy allows."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix))
-    error_message = "archive_prefix must be non-empty, without leading/trailing slash or empty path segments."
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
+    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
   }
 }
 
@@ -164,7 +175,12 @@ variable "external_id" {
   default     = null
 
   validation {
-    condition     = var.external_id == null || can(regex("^[A-Za-z0-9+=,.@:/_-]{2,1224}$", var.external_id))
+    # Length is checked with length(): Terraform's regex() is RE2, which
+    # refuses repeat counts above 1000, so {2,1224} never compiles.
+    condition = var.external_id == null || try(
+      length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.external_id)),
+      false
+    )
     error_message = "external_id must be 2-1224 characters from [A-Za-z0-9+=,.@:/_-]."
   }
 }
@@ -286,7 +302,7 @@ variable "queue_message_retention_seconds" {
 
 variable "key_template" {
   type        = string
-  description = "Optional LOGFERRY_KEY_TEMPLATE for destination keys; null keeps the shipper's default."
+  description = "Optional LOGFERRY_KEY_TEMPLATE for destination keys; null keeps the shipper's default (infra/layout/archive-key-template.txt, S3's partitioned layout, which athena_archive's table reads). A custom template needs its own Athena table."
   default     = null
 }
 

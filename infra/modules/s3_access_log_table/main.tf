@@ -1,12 +1,12 @@
 # Glue table over S3 server access log objects laid out as
-#   <location_prefix><account>/<region>/<bucket>/<yyyy>/<MM>/<dd>/...
-# which is both what the logferry shipper writes under the archive prefix
-# (crates/writer/src/key.rs DEFAULT_TEMPLATE: the bucket, region and date of
-# the shipped log object) and what S3 itself writes with date-based
-# (partitioned) log object keys (the logged bucket and the event day). Used by
-# athena_archive and athena_direct, so the schema and the regex exist once.
-# Queries about "which bucket was accessed" use the data column `bucket`,
-# which means the same in both layouts.
+#   <location_prefix><account>/<region>/<bucket>/<yyyy>/<MM>/<dd>/<file>
+# which is S3's own date-based (partitioned) log object key format below the
+# DestinationPrefix (the logged bucket and the event day) and, since the
+# shipper writes S3's layout under the archive prefix, also the archive's
+# layout. The partition path is derived from infra/layout/archive-key-template.txt,
+# the same file the Rust writer compiles in, so the two cannot drift. Used by
+# athena_archive and athena_direct, so the schema and the regex exist once;
+# `source_bucket` means the audited (logged) bucket in both.
 
 locals {
   # One copy of each, also read by infra/checks/athena_regex_test.sh.
@@ -14,6 +14,20 @@ locals {
   columns     = jsondecode(file("${path.module}/s3_access_log_columns.json"))
 
   table_ref = "\"${var.database_name}\".\"${var.table_name}\""
+
+  # The archive's destination key template, shared with the Rust writer
+  # (include_str!): {prefix}/{account}/{region}/{bucket}/{yyyy}/{MM}/{dd}/{key}.
+  # Without the leading {prefix}/ (location_prefix stands for it) and the
+  # trailing {key} (Athena reads everything below the partition "folder"),
+  # its placeholders map onto the partition columns.
+  archive_key_template = chomp(file("${path.module}/../../layout/archive-key-template.txt"))
+  partition_path = replace(replace(replace(replace(
+    trimsuffix(trimprefix(local.archive_key_template, "{prefix}/"), "{key}"),
+    "{account}", "$${account}"),
+    "{region}", "$${region}"),
+    "{bucket}", "$${source_bucket}"),
+  "{yyyy}/{MM}/{dd}", "$${dt}")
+  storage_location_template = "${var.location_prefix}${local.partition_path}"
 
   # Athena partition projection. "Use the enum type for partition columns whose
   # values are members of an enumerated set (for example, airport codes or AWS
@@ -35,9 +49,9 @@ locals {
     "projection.dt.interval"          = "1"
     "projection.dt.interval.unit"     = "DAYS"
     # "Athena reads all data stored in the Amazon S3 folder that you specify"
-    # (Athena user guide, table location): sub-"folders" included, so the
-    # shipped object's own key after <dd>/ may contain slashes.
-    "storage.location.template" = "${var.location_prefix}$${account}/$${region}/$${source_bucket}/$${dt}/"
+    # (Athena user guide, table location): sub-"folders" included, so an
+    # archived object's key after <dd>/ may contain slashes (fallback layout).
+    "storage.location.template" = local.storage_location_template
   }
 
   # Last N days, as the dt partition value; keeps the saved queries from
@@ -158,12 +172,21 @@ resource "aws_glue_catalog_table" "access_logs" {
   partition_keys {
     name    = "source_bucket"
     type    = "string"
-    comment = "Bucket from the object key: the shipped log bucket (archive) or the logged bucket (S3 partitioned keys)"
+    comment = "Audited (logged) bucket from the object key, in the archive and with S3 partitioned keys alike"
   }
   partition_keys {
     name    = "dt"
     type    = "string"
     comment = "Day from the object key, yyyy/MM/dd (UTC)"
+  }
+
+  lifecycle {
+    precondition {
+      # "${account}" is a projection placeholder; a bare "{...}" is a
+      # template placeholder no partition column stands for.
+      condition     = !can(regex("(^|[^$])\\{[^}]*\\}", local.partition_path)) && endswith(local.partition_path, "/") && startswith(local.archive_key_template, "{prefix}/") && endswith(local.archive_key_template, "/{key}")
+      error_message = "infra/layout/archive-key-template.txt must be {prefix}/.../{key} using only {account}, {region}, {bucket} and {yyyy}/{MM}/{dd} in between; the derived partition path is \"${local.partition_path}\"."
+    }
   }
 
   storage_descriptor {

@@ -12,3 +12,8 @@ output "saved_query_ids" {
   description = "Athena named query ids by query name (top_requesters, errors_by_code, deletes, access_denied, bytes_by_bucket_and_day)."
   value       = { for name, q in aws_athena_named_query.audit : name => q.id }
 }
+
+output "storage_location_template" {
+  description = "The table's storage.location.template: location_prefix followed by the partition path derived from infra/layout/archive-key-template.txt."
+  value       = local.storage_location_template
+}

@@ -83,8 +83,8 @@ variable "archive_prefix" {
   description = "Key prefix in the archive bucket, without leading or trailing slash (direct mode)."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix))
-    error_message = "archive_prefix must be non-empty, without leading/trailing slash or empty path segments."
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
+    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
   }
 }
 

@@ -1,0 +1,74 @@
+# examples/athena planned with terraform.tfvars.example's values against a
+# mocked provider: the archive key is found by log_archive's default alias and
+# the two query setups do not collide.
+
+mock_provider "aws" {
+  alias = "archive"
+  # Mocked computed attributes are known during plan too (Terraform >= 1.11).
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+
+  mock_data "aws_kms_alias" {
+    defaults = { target_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f" }
+  }
+}
+
+variables {
+  archive_profile                = "acme-archive-admin"
+  source_account_id              = "111111111111"
+  archive_account_id             = "222222222222"
+  audited_bucket_names           = ["acme-prod-data"]
+  access_log_bucket_name         = "acme-prod-data-access-logs"
+  archive_bucket_name            = "acme-log-archive"
+  archive_prefix                 = "prod/s3-access"
+  archive_results_bucket_name    = "acme-log-archive-athena-results"
+  direct_results_bucket_name     = "acme-prod-data-access-logs-athena-results"
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+}
+
+run "plans_with_the_example_values" {
+  command = plan
+
+  assert {
+    condition     = data.aws_kms_alias.archive[0].name == "alias/acme-log-archive"
+    error_message = "The archive key must be looked up by log_archive's default alias."
+  }
+
+  assert {
+    condition     = output.archive_workgroup_name != output.direct_workgroup_name && output.archive_table != output.direct_table
+    error_message = "The two Athena setups need distinct workgroups and databases."
+  }
+
+  assert {
+    condition     = length(output.source_root_tfvars.access_log_bucket_policy_documents) == 1 && length(output.source_root_tfvars.archive_analyst_principal_arns) == 1
+    error_message = "source_root_tfvars must carry the log bucket document and the archive analyst role."
+  }
+}
+
+run "sse_s3_archive_needs_no_key_lookup" {
+  command = plan
+
+  variables {
+    archive_kms_enabled = false
+  }
+
+  assert {
+    condition     = length(data.aws_kms_alias.archive) == 0 && length(output.source_root_tfvars.archive_analyst_principal_arns) == 0
+    error_message = "Without archive KMS there is no alias lookup and no key policy grant."
+  }
+}

@@ -1,0 +1,85 @@
+# athena_archive, planned against a mocked AWS provider: the table reads the
+# archive prefix with the shared partition layout, whose source_bucket values
+# are the audited buckets, and the analyst reads that prefix (and its key).
+
+mock_provider "aws" {
+  # Mocked computed attributes are known during plan too (Terraform >= 1.11).
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::acme-archive-athena-results", bucket = "acme-archive-athena-results" }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f" }
+  }
+
+  mock_resource "aws_athena_workgroup" {
+    defaults = { arn = "arn:aws:athena:eu-west-1:222222222222:workgroup/logferry-archive", name = "logferry-archive" }
+  }
+
+  mock_resource "aws_glue_catalog_database" {
+    defaults = { name = "logferry_archive" }
+  }
+}
+
+variables {
+  archive_bucket_name            = "acme-log-archive"
+  archive_prefix                 = "prod/s3-access"
+  archive_kms_key_arn            = "arn:aws:kms:eu-west-1:222222222222:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"
+  source_account_ids             = ["111111111111"]
+  source_regions                 = ["eu-west-1"]
+  source_bucket_names            = ["acme-prod-data"]
+  results_bucket_name            = "acme-archive-athena-results"
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+}
+
+run "table_reads_the_archive_prefix_with_the_shared_layout" {
+  command = plan
+
+  assert {
+    condition     = output.table_location_template == "s3://acme-log-archive/prod/s3-access/$${account}/$${region}/$${source_bucket}/$${dt}/"
+    error_message = "The table must read <archive_prefix>/$${account}/$${region}/$${source_bucket}/$${dt}/; got ${output.table_location_template}."
+  }
+
+  assert {
+    condition     = output.workgroup_name == "logferry-archive" && output.database_name == "logferry_archive"
+    error_message = "Default workgroup and database names."
+  }
+}
+
+run "archive_kms_key_arn_rejects_aliases" {
+  command = plan
+
+  variables {
+    archive_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:alias/acme-log-archive"
+  }
+
+  expect_failures = [var.archive_kms_key_arn]
+}
+
+run "archive_prefix_with_trailing_slash_is_rejected" {
+  command = plan
+
+  variables {
+    archive_prefix = "prod/s3-access/"
+  }
+
+  expect_failures = [var.archive_prefix]
+}

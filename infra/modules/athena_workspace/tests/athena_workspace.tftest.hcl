@@ -1,0 +1,123 @@
+# athena_workspace, planned against a mocked AWS provider: the analyst role's
+# trust and permissions, the results key decision and the enforced workgroup.
+
+mock_provider "aws" {
+  # Mocked computed attributes are known during plan too (Terraform >= 1.11).
+  override_during = plan
+
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "222222222222" }
+  }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+
+  mock_data "aws_region" {
+    defaults = { name = "eu-west-1" }
+  }
+
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+
+  mock_resource "aws_s3_bucket" {
+    defaults = { arn = "arn:aws:s3:::acme-athena-results", id = "acme-athena-results", bucket = "acme-athena-results" }
+  }
+
+  mock_resource "aws_kms_key" {
+    defaults = { arn = "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f" }
+  }
+
+  mock_resource "aws_athena_workgroup" {
+    defaults = { arn = "arn:aws:athena:eu-west-1:222222222222:workgroup/logferry-archive" }
+  }
+}
+
+variables {
+  workgroup_name                 = "logferry-archive"
+  database_name                  = "logferry_archive"
+  table_names                    = ["s3_access_logs"]
+  results_bucket_name            = "acme-athena-results"
+  results_expiration_days        = 30
+  bytes_scanned_cutoff_per_query = 10737418240
+  analyst_role_name              = "logferry-archive-analyst"
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+  log_bucket_arn                 = "arn:aws:s3:::acme-log-archive"
+  log_key_prefix                 = "prod/s3-access/"
+}
+
+run "analyst_reads_one_log_location" {
+  command = plan
+
+  variables {
+    log_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:key/1a2b3c4d-5e6f-4a7b-8c9d-0e1f2a3b4c5d"]
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.analyst.assume_role_policy).Statement[0].Principal.AWS == ["arn:aws:iam::222222222222:root"]
+    error_message = "The analyst role must trust exactly analyst_trusted_principal_arns."
+  }
+
+  assert {
+    condition = one([
+      for s in flatten([for doc in data.aws_iam_policy_document.analyst.source_policy_documents : jsondecode(doc).Statement]) :
+      s.Resource if s.Sid == "ReadLogObjects"
+    ]) == "arn:aws:s3:::acme-log-archive/prod/s3-access/*"
+    error_message = "The analyst may read log objects under log_key_prefix only."
+  }
+
+  assert {
+    condition = one([
+      for s in flatten([for doc in data.aws_iam_policy_document.analyst.source_policy_documents : jsondecode(doc).Statement]) :
+      s if s.Sid == "DecryptLogObjectsViaS3"
+    ]).Condition.StringEquals["kms:ViaService"] == "s3.eu-west-1.amazonaws.com"
+    error_message = "Log decryption must be limited to S3 in the log bucket's region."
+  }
+
+  assert {
+    condition     = length(aws_kms_key.athena_results) == 1 && aws_athena_workgroup.logs.configuration[0].enforce_workgroup_configuration
+    error_message = "Without results_kms_key_arn a results key is created, and the workgroup configuration is enforced."
+  }
+}
+
+run "no_decrypt_without_log_keys_and_brought_results_key" {
+  command = plan
+
+  variables {
+    results_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-4000-8000-000000000000"
+  }
+
+  assert {
+    condition = !contains(
+      flatten([for doc in data.aws_iam_policy_document.analyst.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]),
+      "DecryptLogObjectsViaS3",
+    )
+    error_message = "Without log_kms_key_arns the analyst gets no kms:Decrypt on log keys."
+  }
+
+  assert {
+    condition     = length(aws_kms_key.athena_results) == 0 && output.results_kms_key_arn == "arn:aws:kms:eu-west-1:222222222222:key/00000000-0000-4000-8000-000000000000"
+    error_message = "A given results_kms_key_arn must be used instead of creating a key."
+  }
+}
+
+run "log_key_prefix_must_end_in_a_slash" {
+  command = plan
+
+  variables {
+    log_key_prefix = "prod/s3-access"
+  }
+
+  expect_failures = [var.log_key_prefix]
+}
+
+run "analyst_trusted_principal_arns_reject_non_iam_arns" {
+  command = plan
+
+  variables {
+    analyst_trusted_principal_arns = ["arn:aws:sts::222222222222:assumed-role/x/y"]
+  }
+
+  expect_failures = [var.analyst_trusted_principal_arns]
+}

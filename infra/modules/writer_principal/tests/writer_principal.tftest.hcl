@@ -1,0 +1,109 @@
+# writer_principal, planned against a mocked AWS provider: the same write
+# permissions as the shipper in each mode, the optional extras, and the
+# preconditions and validations.
+
+mock_provider "aws" {
+  mock_data "aws_caller_identity" {
+    defaults = { account_id = "111111111111" }
+  }
+
+  mock_data "aws_partition" {
+    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+  }
+
+  # The provider validates a role policy as JSON even when mocked.
+  mock_data "aws_iam_policy_document" {
+    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+  }
+}
+
+variables {
+  role_name           = "logferry-batch-writer"
+  source_account_id   = "111111111111"
+  archive_bucket_name = "acme-log-archive"
+  archive_prefix      = "prod/s3-access"
+  source_object_arns  = ["arn:aws:s3:::acme-prod-data-access-logs/s3-access/*"]
+}
+
+run "direct_mode_writes_the_archive_prefix" {
+  command = plan
+
+  variables {
+    archive_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:key/*"]
+    source_bucket_arns   = ["arn:aws:s3:::acme-prod-data-access-logs"]
+  }
+
+  assert {
+    condition = toset(flatten([for doc in data.aws_iam_policy_document.writer.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]])) == toset([
+      "ReadSourceLogObjects", "WriteArchivePrefixWithOwnerFullControl", "AbortOwnMultipartUploads", "ListSourceBuckets", "EncryptArchiveObjectsViaS3",
+    ])
+    error_message = "Direct mode: source read, archive write (+ abort), listing and archive key use, nothing else."
+  }
+
+  assert {
+    condition     = jsondecode(aws_iam_role.writer[0].assume_role_policy).Statement[0].Principal.Service == ["ecs-tasks.amazonaws.com"]
+    error_message = "The role must trust service_principals."
+  }
+
+  assert {
+    condition     = length(aws_ssoadmin_permission_set.writer) == 0
+    error_message = "No permission set unless asked for."
+  }
+}
+
+run "assume_role_mode_only_assumes_the_writer" {
+  command = plan
+
+  variables {
+    mode                 = "assume-role"
+    writer_role_arn      = "arn:aws:iam::222222222222:role/logferry-archive-writer"
+    archive_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:key/*"]
+  }
+
+  assert {
+    condition = toset(flatten([for doc in data.aws_iam_policy_document.writer.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]])) == toset([
+      "ReadSourceLogObjects", "AssumeArchiveWriterRole",
+    ])
+    error_message = "Assume-role mode: source read and sts:AssumeRole on the writer role, no direct archive access."
+  }
+}
+
+run "assume_role_mode_needs_writer_role_arn" {
+  command = plan
+
+  variables {
+    mode = "assume-role"
+  }
+
+  expect_failures = [aws_iam_role.writer]
+}
+
+run "permission_set_needs_sso_instance_arn" {
+  command = plan
+
+  variables {
+    create_permission_set = true
+  }
+
+  expect_failures = [aws_ssoadmin_permission_set.writer]
+}
+
+run "source_kms_key_arns_reject_aliases" {
+  command = plan
+
+  variables {
+    source_kms_key_arns = ["arn:aws:kms:eu-west-1:111111111111:alias/logferry-source"]
+  }
+
+  expect_failures = [var.source_kms_key_arns]
+}
+
+run "archive_prefix_with_dotdot_is_rejected" {
+  command = plan
+
+  variables {
+    archive_prefix = "prod/../other"
+  }
+
+  expect_failures = [var.archive_prefix]
+}

@@ -1,0 +1,147 @@
+"""Asserts saved_queries.py's answers for the Terraform-rendered saved queries
+over generated log lines. Run by selftest.sh (which renders the plan)."""
+import argparse
+import datetime as dt
+import json
+import os
+import subprocess
+import sys
+import tempfile
+
+ap = argparse.ArgumentParser()
+for a in ("--plan", "--regex-java", "--saved-queries"):
+    ap.add_argument(a, required=True)
+args = ap.parse_args()
+
+# What the Rust test builds from Glue GetTable / Athena GetNamedQuery, here from the plan.
+resources = [r["change"]["after"] for r in json.load(open(args.plan))["resource_changes"]]
+glue = next(r for r in resources if "storage_descriptor" in r)
+sd = glue["storage_descriptor"][0]
+table = {"database": glue["database_name"], "name": glue["name"],
+         "columns": [{"name": c["name"], "type": c["type"]} for c in sd["columns"]],
+         "partition_keys": [{"name": c["name"], "type": c["type"]} for c in glue["partition_keys"]],
+         "input_regex": sd["ser_de_info"][0]["parameters"]["input.regex"], "parameters": glue["parameters"]}
+queries = [{"name": r["name"], "database": r["database"], "query": r["query"]} for r in resources if "query" in r]
+assert len(queries) == 5, [q["name"] for q in queries]
+
+now = dt.datetime.now(dt.timezone.utc)
+T, Y, OLD = (now - dt.timedelta(days=d) for d in (0, 1, 10))
+OWNER = "79a59df900b949e55d96a1e698fbacedfd6e09d98eacf8f8d5218e7cd47ef2be"
+ALICE, BOB = "arn:aws:iam::111111111111:user/alice", "arn:aws:sts::111111111111:assumed-role/etl/bob"
+DATA, LOGS = "acme-prod-data", "acme-prod-logs"
+
+
+def line(day, hms, requester, op, key, status, err, sent, bucket=DATA, ip="192.0.2.10", version="-", size="-"):
+    stamp = day.strftime("%d/%b/%Y:") + hms + " +0000"
+    uri = "-" if status == "-" else f'"{op.split(".")[1]} /{bucket}/{key} HTTP/1.1"'
+    return (f"{OWNER} {bucket} [{stamp}] {ip} {requester} 3E57427F3EX{hms.replace(':', '')} {op} {key} {uri} "
+            f"{status} {err} {sent} {size} 20 10 \"-\" \"aws-cli/2.15.0\" {version} hostid/x= SigV4 "
+            f"ECDHE-RSA-AES128-GCM-SHA256 AuthHeader {bucket}.s3.eu-west-1.amazonaws.com TLSv1.2 - - eu-west-1")
+
+
+def ts(day, hms):
+    return day.strftime("%Y-%m-%dT") + hms + ".000Z"
+
+
+yesterday = [
+    line(Y, "10:00:00", ALICE, "REST.GET.OBJECT", "obj1", 200, "-", 1000, size=1000),
+    line(Y, "11:00:00", ALICE, "REST.PUT.OBJECT", "obj2", 200, "-", "-", size=4096),
+    line(Y, "12:00:00", BOB, "REST.GET.OBJECT", "obj1", 403, "AccessDenied", 243, ip="203.0.113.9"),
+]
+today = [
+    line(T, "01:00:00", BOB, "REST.GET.OBJECT", "obj1", 403, "AccessDenied", 243, ip="203.0.113.9"),
+    line(T, "02:00:00", "-", "REST.GET.OBJECT", "obj3", 403, "AccessDenied", 300, bucket=LOGS, ip="198.51.100.7"),
+    line(T, "03:00:00", ALICE, "REST.DELETE.OBJECT", "obj2", 204, "-", "-", version="3HL4kqtJvjVBH40Nrjfkd"),
+    line(T, "04:00:00", ALICE, "REST.POST.MULTI_OBJECT_DELETE", "-", 200, "-", 512),
+    line(T, "05:00:00", "AmazonS3", "S3.EXPIRE.OBJECT", "old/obj5", "-", "-", "-", ip="-"),
+    line(T, "06:00:00", ALICE, "REST.GET.OBJECT", "obj9", 404, "NoSuchKey", 300, bucket=LOGS),
+    line(T, "07:00:00", BOB, "REST.PUT.OBJECT", "obj4", 200, "-", "-", bucket=LOGS, size=2048),
+    "this line is not an S3 server access log record",  # a row of NULLs, partition values set
+]
+part = {"account": "111111111111", "region": "eu-west-1", "source_bucket": DATA}
+tmp = tempfile.mkdtemp()
+objects = []
+for i, (lines, day, account, ending) in enumerate([
+        (yesterday, Y, "111111111111", "\r\n"), (today, T, "111111111111", "\n"),
+        ([line(OLD, "09:00:00", ALICE, "REST.GET.OBJECT", "obj1", 200, "-", 999999)], OLD, "111111111111", "\n"),
+        ([line(T, "09:00:00", ALICE, "REST.GET.OBJECT", "obj1", 200, "-", 777)], T, "222222222222", "\n")]):
+    path = os.path.join(tmp, f"object{i}.log")
+    with open(path, "w", newline="") as f:
+        f.write(ending.join(lines) + ending)
+    objects.append({"path": path, "partition": {**part, "account": account, "dt": day.strftime("%Y/%m/%d")}})
+
+failures, passed = [], 0
+
+
+def check(ok, what):
+    global passed
+    ok = bool(ok)
+    passed += ok
+    ok or failures.append(what)
+
+
+def run(qs):
+    files = []
+    for name, data in (("table", table), ("queries", qs), ("objects", objects)):
+        files += [f"--{name}", os.path.join(tmp, name + ".json")]
+        json.dump(data, open(files[-1], "w"))
+    p = subprocess.run([sys.executable, args.saved_queries, *files, "--regex-java", args.regex_java],
+                       capture_output=True, text=True)
+    return p.returncode, json.loads(p.stdout) if p.stdout else None, p.stderr
+
+
+def rows(result, name):
+    r = result["queries"].get(f"s3_access_logs-{name.replace('_', '-')}", {"columns": [], "rows": []})
+    return [dict(zip(r["columns"], row)) for row in r["rows"]]
+
+
+code, out, err = run(queries)
+check(code == 0 and err == "", f"saved queries run (exit {code}, stderr {err!r})")
+if out:
+    check(out["rows_loaded"] == 12, f"rows_loaded 12 (got {out['rows_loaded']})")
+    check(out["objects_outside_projection"] == [objects[3]["path"]], "account outside projection is invisible")
+    check("NOT Athena" in out["engine"], "engine says NOT Athena")
+    tr = rows(out, "top_requesters")
+    check([r["requests"] for r in tr[:2]] == [5, 3] and tr[0]["requester"] == ALICE, f"top_requesters order {tr}")
+    want = {ALICE: (5, 1, 1812, [DATA, LOGS]), BOB: (3, 2, 486, [DATA, LOGS]), "-": (1, 1, 300, [LOGS]),
+            "AmazonS3": (1, 0, 0, [DATA]), None: (1, 0, 0, [None])}
+    got = {r["requester"]: (r["requests"], r["errors"], r["bytes_sent"], r["buckets"]) for r in tr}
+    check(got == want, f"top_requesters {got}")
+    ebc = {(r["error_code"], r["http_status"]): (r["requests"], r["requesters"], r["first_seen"])
+           for r in rows(out, "errors_by_code")}
+    check(ebc == {("AccessDenied", 403): (3, 2, ts(Y, "12:00:00")), ("NoSuchKey", 404): (1, 1, ts(T, "06:00:00"))},
+          f"errors_by_code {ebc}")
+    dl = rows(out, "deletes")
+    check([(r["operation"], r["request_time"]) for r in dl] == [
+        ("S3.EXPIRE.OBJECT", ts(T, "05:00:00")), ("REST.POST.MULTI_OBJECT_DELETE", ts(T, "04:00:00")),
+        ("REST.DELETE.OBJECT", ts(T, "03:00:00"))], f"deletes {dl}")
+    check(dl and dl[2]["version_id"] == "3HL4kqtJvjVBH40Nrjfkd" and dl[2]["http_status"] == 204
+          and dl[0]["http_status"] is None and dl[0]["key"] == "old/obj5", f"deletes columns {dl}")
+    ad = rows(out, "access_denied")
+    check([(r["requester"], r["remote_ip"], r["bucket"], r["requests"], r["first_seen"], r["last_seen"]) for r in ad] == [
+        (BOB, "203.0.113.9", DATA, 2, ts(Y, "12:00:00"), ts(T, "01:00:00")),
+        ("-", "198.51.100.7", LOGS, 1, ts(T, "02:00:00"), ts(T, "02:00:00"))], f"access_denied {ad}")
+    bb = [(r["request_day"], r["bucket"], r["requests"], r["bytes_sent"], r["gets"], r["puts"])
+          for r in rows(out, "bytes_by_bucket_and_day")]
+    check(bb == [(T.date().isoformat(), DATA, 4, 755, 1, 0), (T.date().isoformat(), LOGS, 3, 600, 2, 1),
+                 (Y.date().isoformat(), DATA, 3, 1243, 2, 1), (None, None, 1, 0, 0, 0)],
+          f"bytes_by_bucket_and_day {bb}")
+
+bad = [{"name": "bad-column", "database": "logferry_archive",
+        "query": 'SELECT requester, no_such_column FROM "logferry_archive"."s3_access_logs"'},
+       {"name": "bad-syntax", "database": "logferry_archive", "query": "SELECT FROM WHERE"},
+       {"name": "bad-function", "database": "logferry_archive",
+        "query": "SELECT format_datetime(from_unixtime(0), 'yyyy') FROM s3_access_logs"},
+       {"name": "unqualified-ok", "database": "logferry_archive", "query": "SELECT count(*) AS n FROM s3_access_logs"}]
+code, out, err = run(bad)
+lines = err.splitlines()
+check(code == 1 and len(lines) == 3, f"bad queries: exit 1, 3 stderr lines (got {code}, {lines})")
+check(any(l.startswith("FAIL: bad-column:") and "no_such_column" in l for l in lines), f"unknown column fails: {lines}")
+check(any(l.startswith("FAIL: bad-syntax:") for l in lines), f"syntax error fails: {lines}")
+check(any(l.startswith("FAIL: bad-function:") for l in lines), f"unemulated function fails: {lines}")
+check(out and out["queries"].get("unqualified-ok", {}).get("rows") == [[12]], f"unqualified table resolves: {out}")
+
+for f in failures:
+    print("  failed:", f)
+print(("PASS" if not failures else "FAIL") + f": athena saved queries self-check: {passed} passed, {len(failures)} failed")
+sys.exit(1 if failures else 0)

@@ -1,0 +1,326 @@
+//! The shipper as Terraform deployed it: its function configuration, its
+//! role, its queue and event source mapping, read back from the emulator and
+//! run with the real handler, the way Lambda would run it.
+
+use std::collections::{BTreeMap, HashMap};
+use std::time::{Duration, Instant};
+
+use anyhow::{bail, ensure, Context, Result};
+use aws_config::{Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
+use aws_credential_types::Credentials;
+use aws_sdk_sqs::types::QueueAttributeName;
+use lambda_runtime::{Context as LambdaContext, LambdaEvent};
+use logferry::{RawConfig, Shipper};
+use serde_json::{json, Value};
+
+use crate::account::Account;
+use crate::gaps;
+
+/// What Terraform configured for the shipper, read from the emulator.
+#[derive(Debug, Clone)]
+pub struct DeployedFunction {
+    pub name: String,
+    pub region: String,
+    pub role_arn: String,
+    pub timeout_seconds: i32,
+    pub environment: BTreeMap<String, String>,
+    pub queue_url: String,
+    pub queue_arn: String,
+    pub batch_size: i32,
+    pub visibility_timeout_seconds: i64,
+    pub max_receive_count: i64,
+    pub reports_batch_item_failures: bool,
+}
+
+impl Account {
+    /// The same identity, with clients for `region`.
+    pub fn in_region(&self, region: &str) -> Account {
+        Account {
+            id: self.id,
+            arn: self.arn.clone(),
+            sdk: self
+                .sdk
+                .to_builder()
+                .region(Region::new(region.to_string()))
+                .build(),
+        }
+    }
+
+    /// This identity's access key, for tools that read a credentials file.
+    pub async fn keys(&self) -> Result<Credentials> {
+        Ok(self
+            .sdk
+            .credentials_provider()
+            .context("no credentials provider")?
+            .provide_credentials()
+            .await?)
+    }
+}
+
+impl DeployedFunction {
+    /// `GetFunctionConfiguration`, its event source mapping and its queue.
+    pub async fn read(admin_a: &Account, name: &str) -> Result<DeployedFunction> {
+        let lambda = aws_sdk_lambda::Client::new(&admin_a.sdk);
+        let config = lambda
+            .get_function_configuration()
+            .function_name(name)
+            .send()
+            .await
+            .with_context(|| format!("GetFunctionConfiguration {name}"))?;
+        let function_arn = config.function_arn().context("function has no ARN")?;
+        let region = function_arn
+            .split(':')
+            .nth(3)
+            .unwrap_or_default()
+            .to_string();
+        let environment: BTreeMap<String, String> = config
+            .environment()
+            .and_then(|e| e.variables())
+            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+            .unwrap_or_default();
+        let mappings = lambda
+            .list_event_source_mappings()
+            .function_name(name)
+            .send()
+            .await?;
+        let [mapping] = mappings.event_source_mappings() else {
+            bail!(
+                "{name} has {} event source mappings, expected one queue",
+                mappings.event_source_mappings().len()
+            );
+        };
+        let queue_arn = mapping
+            .event_source_arn()
+            .context("mapping has no source")?;
+        let queue_name = queue_arn.rsplit(':').next().unwrap_or_default();
+        let sqs = aws_sdk_sqs::Client::new(&admin_a.sdk);
+        let queue_url = sqs
+            .get_queue_url()
+            .queue_name(queue_name)
+            .send()
+            .await?
+            .queue_url
+            .context("queue has no url")?;
+        let attributes = sqs
+            .get_queue_attributes()
+            .queue_url(&queue_url)
+            .attribute_names(QueueAttributeName::All)
+            .send()
+            .await?
+            .attributes
+            .unwrap_or_default();
+        let attribute =
+            |name: QueueAttributeName| attributes.get(&name).cloned().unwrap_or_default();
+        let redrive: Value = serde_json::from_str(&attribute(QueueAttributeName::RedrivePolicy))
+            .context("the queue has no redrive policy (no DLQ)")?;
+        Ok(DeployedFunction {
+            name: name.to_string(),
+            region,
+            role_arn: config.role().context("function has no role")?.to_string(),
+            timeout_seconds: config.timeout().unwrap_or(3),
+            environment,
+            queue_url,
+            queue_arn: queue_arn.to_string(),
+            batch_size: mapping.batch_size().unwrap_or(10),
+            visibility_timeout_seconds: attribute(QueueAttributeName::VisibilityTimeout)
+                .parse()
+                .unwrap_or(30),
+            max_receive_count: redrive["maxReceiveCount"]
+                .as_i64()
+                .or_else(|| redrive["maxReceiveCount"].as_str()?.parse().ok())
+                .unwrap_or_default(),
+            reports_batch_item_failures: mapping
+                .function_response_types()
+                .iter()
+                .any(|t| t.as_str() == "ReportBatchItemFailures"),
+        })
+    }
+
+    /// What the README promises about the queue and the mapping.
+    pub fn check_settings(&self) -> Result<()> {
+        ensure!(
+            self.reports_batch_item_failures,
+            "the event source mapping lacks ReportBatchItemFailures, so one bad message would fail its whole batch"
+        );
+        ensure!(
+            (1..=10).contains(&self.batch_size),
+            "batch size {} is outside 1..=10",
+            self.batch_size
+        );
+        // AWS: "set the source queue's visibility timeout to at least six
+        // times the timeout that you configure on your function".
+        ensure!(
+            self.visibility_timeout_seconds >= 6 * i64::from(self.timeout_seconds),
+            "queue visibility timeout {} s is under 6 × the function timeout {} s",
+            self.visibility_timeout_seconds,
+            self.timeout_seconds
+        );
+        ensure!(
+            self.max_receive_count >= 1,
+            "the queue's redrive policy has no maxReceiveCount"
+        );
+        Ok(())
+    }
+
+    /// The writer as Lambda would start it: this function's environment, and
+    /// credentials of a session of this function's role.
+    pub async fn start(&self, admin_a: &Account, endpoint: &str) -> Result<Shipper> {
+        let sdk = self.role_session(admin_a, endpoint).await?;
+        let config = RawConfig::from_lookup(|name| self.environment.get(name).cloned())
+            .validate()
+            .map_err(|errors| {
+                let lines: Vec<String> = errors.into_iter().map(|e| e.0).collect();
+                anyhow::anyhow!(
+                    "the environment Terraform gave {} is rejected by the shipper:\n{}",
+                    self.name,
+                    lines.join("\n")
+                )
+            })?;
+        Ok(Shipper::connect(config, &sdk, std::convert::identity).await?)
+    }
+
+    /// Gap [`gaps::LAMBDA_RUNTIME`]: the harness plays the Lambda service. The
+    /// role trusts only `lambda.amazonaws.com`, so its trust policy gets one
+    /// more statement for A's admin, and that admin assumes the role.
+    async fn role_session(&self, admin_a: &Account, endpoint: &str) -> Result<SdkConfig> {
+        let iam = admin_a.iam();
+        let role_name = self.role_arn.rsplit('/').next().unwrap_or_default();
+        let role = iam.get_role().role_name(role_name).send().await?;
+        let document = role
+            .role()
+            .and_then(|r| r.assume_role_policy_document())
+            .context("the role has no trust policy")?;
+        let decoded = percent_encoding::percent_decode_str(document).decode_utf8_lossy();
+        let mut trust: Value = serde_json::from_str(&decoded)?;
+        trust["Statement"]
+            .as_array_mut()
+            .context("trust policy has no statements")?
+            .push(json!({
+                "Sid": "EmulatorPlaysLambda",
+                "Effect": "Allow",
+                "Principal": {"AWS": admin_a.arn},
+                "Action": "sts:AssumeRole"
+            }));
+        iam.update_assume_role_policy()
+            .role_name(role_name)
+            .policy_document(trust.to_string())
+            .send()
+            .await
+            .with_context(|| {
+                format!(
+                    "{}: widening the trust of {role_name}",
+                    gaps::LAMBDA_RUNTIME
+                )
+            })?;
+        let session = admin_a
+            .sts()
+            .assume_role()
+            .role_arn(&self.role_arn)
+            .role_session_name(&self.name)
+            .send()
+            .await
+            .with_context(|| format!("assuming {}", self.role_arn))?;
+        let c = session
+            .credentials()
+            .context("AssumeRole returned no credentials")?;
+        let credentials = Credentials::new(
+            c.access_key_id(),
+            c.secret_access_key(),
+            Some(c.session_token().to_string()),
+            None,
+            "lambda-role",
+        );
+        Ok(crate::account::sdk_config_in(endpoint, &self.region, credentials).await)
+    }
+
+    /// The role session's ARN, as other accounts' policies see it.
+    pub fn session_arn(&self) -> String {
+        let account = self.role_arn.split(':').nth(4).unwrap_or_default();
+        let role = self.role_arn.rsplit('/').next().unwrap_or_default();
+        format!("arn:aws:sts::{account}:assumed-role/{role}/{}", self.name)
+    }
+
+    /// Play the event source mapping: receive the queue's messages in batches
+    /// of the mapping's size until `expected` objects were seen, invoke the
+    /// handler with each batch, and delete what it did not report failed.
+    /// Returns the handler's responses.
+    pub async fn drain_queue(
+        &self,
+        shipper: &Shipper,
+        admin_a: &Account,
+        expected: usize,
+    ) -> Result<Vec<Value>> {
+        let sqs = admin_a.sqs();
+        let mut seen = 0;
+        let mut responses = Vec::new();
+        let mut other_bodies = Vec::new();
+        let deadline = Instant::now() + Duration::from_secs(60);
+        while seen < expected {
+            ensure!(
+                Instant::now() < deadline,
+                "only {seen} of {expected} objects reached {} within 60 s; other messages: {other_bodies:?}",
+                self.queue_url
+            );
+            let received = sqs
+                .receive_message()
+                .queue_url(&self.queue_url)
+                .max_number_of_messages(self.batch_size.min(10))
+                .wait_time_seconds(1)
+                .send()
+                .await?;
+            let messages = received.messages();
+            if messages.is_empty() {
+                continue;
+            }
+            for m in messages {
+                let body = m.body().unwrap_or_default();
+                match logferry::parse_text(body).map(|p| p.objects.len()) {
+                    Ok(n) if n > 0 => seen += n,
+                    _ => other_bodies.push(body.chars().take(300).collect::<String>()),
+                }
+            }
+            let records: Vec<Value> = messages
+                .iter()
+                .map(|m| {
+                    json!({
+                        "messageId": m.message_id(), "receiptHandle": m.receipt_handle(),
+                        "body": m.body(), "md5OfBody": m.md5_of_body(), "attributes": {},
+                        "messageAttributes": {}, "eventSource": "aws:sqs",
+                        "eventSourceARN": self.queue_arn, "awsRegion": self.region,
+                    })
+                })
+                .collect();
+            let event = LambdaEvent::new(json!({ "Records": records }), LambdaContext::default());
+            let response = shipper::handle(event, shipper)
+                .await
+                .map_err(|e| anyhow::anyhow!("the handler failed the batch: {e}"))?;
+            let failed: Vec<&str> = response["batchItemFailures"]
+                .as_array()
+                .into_iter()
+                .flatten()
+                .filter_map(|f| f["itemIdentifier"].as_str())
+                .collect();
+            let receipts: HashMap<&str, &str> = messages
+                .iter()
+                .map(|m| {
+                    (
+                        m.message_id().unwrap_or_default(),
+                        m.receipt_handle().unwrap_or_default(),
+                    )
+                })
+                .collect();
+            for (id, receipt) in receipts {
+                if !failed.contains(&id) {
+                    sqs.delete_message()
+                        .queue_url(&self.queue_url)
+                        .receipt_handle(receipt)
+                        .send()
+                        .await?;
+                }
+            }
+            responses.push(response);
+        }
+        Ok(responses)
+    }
+}

@@ -1,0 +1,389 @@
+//! `terraform apply` of the roots in `infra/examples/` against an emulator,
+//! as a user would run them against AWS.
+//!
+//! Nothing in `infra/` is changed: the whole `infra/` tree is copied to a
+//! temporary directory (so `../../modules` still resolves), the example's own
+//! `terraform.tfvars.example` becomes its `terraform.tfvars`, and one
+//! override file, written here, points each provider alias at the emulator.
+//! Terraform merges `*_override.tf` into the root's provider blocks
+//! (Terraform language docs, "Override Files").
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::process::Stdio;
+
+use anyhow::{bail, Context, Result};
+use serde_json::Value;
+use tokio::process::Command;
+
+/// Services the examples create resources in; every one must go to the emulator.
+const SERVICES: &[&str] = &[
+    "athena",
+    "cloudwatch",
+    "events",
+    "glue",
+    "iam",
+    "kms",
+    "lambda",
+    "logs",
+    "s3",
+    "sns",
+    "sqs",
+    "sts",
+];
+
+/// Where the local provider mirror lives on machines without the registry.
+const PLUGIN_MIRROR: &str = "/opt/tf-plugins";
+
+/// Profiles named in the examples' `terraform.tfvars.example`, and the
+/// credentials the emulator issued for each.
+#[derive(Debug, Clone)]
+pub struct Profile {
+    pub name: String,
+    pub access_key_id: String,
+    pub secret_access_key: String,
+}
+
+/// One example root, staged in a temporary copy of `infra/`.
+#[derive(Debug)]
+pub struct Root {
+    pub name: String,
+    pub dir: PathBuf,
+    _stage: TempDir,
+    binary: PathBuf,
+    env: Vec<(String, String)>,
+}
+
+/// A directory removed on drop.
+#[derive(Debug)]
+struct TempDir(PathBuf);
+
+impl Drop for TempDir {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_dir_all(&self.0);
+    }
+}
+
+/// The repository's `infra/` directory.
+pub fn infra_dir() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../infra")
+}
+
+impl Root {
+    /// Stage `infra/examples/<name>` for `endpoint`: tfvars from the example,
+    /// plus `extra_vars` (HCL lines), and the emulator override.
+    pub fn stage(
+        name: &str,
+        endpoint: &str,
+        profiles: &[Profile],
+        extra_vars: &str,
+    ) -> Result<Root> {
+        let binary = which_terraform()?;
+        let stage = std::env::temp_dir().join(crate::account::unique("logferry-tf"));
+        copy_tree(&infra_dir(), &stage.join("infra"))?;
+        let stage = TempDir(stage);
+        let dir = stage.0.join("infra/examples").join(name);
+        let example = std::fs::read_to_string(dir.join("terraform.tfvars.example"))
+            .with_context(|| format!("infra/examples/{name} has no terraform.tfvars.example"))?;
+        std::fs::write(
+            dir.join("terraform.tfvars"),
+            format!("{example}\n# added by the test harness\n{extra_vars}\n"),
+        )?;
+        std::fs::write(
+            dir.join("zz_emulator_override.tf"),
+            emulator_override(&provider_aliases(&dir)?, endpoint),
+        )?;
+        let credentials = stage.0.join("credentials");
+        std::fs::write(&credentials, credentials_file(profiles))?;
+        let config = stage.0.join("aws-config");
+        std::fs::write(&config, "")?;
+        let cache = crate::emulator::cache_dir().join("tf-plugin-cache");
+        std::fs::create_dir_all(&cache)?;
+        let env = vec![
+            (
+                "AWS_SHARED_CREDENTIALS_FILE".into(),
+                credentials.display().to_string(),
+            ),
+            ("AWS_CONFIG_FILE".into(), config.display().to_string()),
+            ("TF_PLUGIN_CACHE_DIR".into(), cache.display().to_string()),
+            ("TF_IN_AUTOMATION".into(), "1".into()),
+            ("CHECKPOINT_DISABLE".into(), "1".into()),
+        ];
+        Ok(Root {
+            name: name.to_string(),
+            dir,
+            _stage: stage,
+            binary,
+            env,
+        })
+    }
+
+    /// Run `terraform <args>` in the root; the output, or an error naming the
+    /// command and the end of what Terraform said.
+    pub async fn terraform(&self, args: &[&str]) -> Result<std::process::Output> {
+        let mut command = Command::new(&self.binary);
+        command
+            .args(args)
+            .current_dir(&self.dir)
+            .stdin(Stdio::null())
+            .kill_on_drop(true);
+        for var in [
+            "AWS_PROFILE",
+            "AWS_ACCESS_KEY_ID",
+            "AWS_SECRET_ACCESS_KEY",
+            "AWS_SESSION_TOKEN",
+            "AWS_ENDPOINT_URL",
+            "AWS_REGION",
+            "AWS_DEFAULT_REGION",
+        ] {
+            command.env_remove(var);
+        }
+        for (k, v) in &self.env {
+            command.env(k, v);
+        }
+        Ok(command.output().await?)
+    }
+
+    async fn run(&self, args: &[&str]) -> Result<String> {
+        let out = self.terraform(args).await?;
+        if !out.status.success() {
+            bail!(
+                "`terraform {}` in infra/examples/{} failed:\n{}",
+                args.join(" "),
+                self.name,
+                tail(&out, 40)
+            );
+        }
+        Ok(String::from_utf8_lossy(&out.stdout).into_owned())
+    }
+
+    /// `terraform init` from the local mirror when there is one, else the registry.
+    pub async fn init(&self) -> Result<()> {
+        let mirror = format!("-plugin-dir={PLUGIN_MIRROR}");
+        let mut args = vec!["init", "-input=false", "-no-color"];
+        if Path::new(PLUGIN_MIRROR).is_dir() {
+            args.push(&mirror);
+        }
+        self.run(&args).await.map(drop)
+    }
+
+    pub async fn apply(&self) -> Result<()> {
+        self.run(&["apply", "-auto-approve", "-input=false", "-no-color"])
+            .await
+            .map(drop)
+    }
+
+    /// A fresh `terraform plan -detailed-exitcode`: every resource it would
+    /// change, with the top-level attributes that differ.
+    pub async fn plan_changes(&self) -> Result<Vec<Change>> {
+        let out = self
+            .terraform(&[
+                "plan",
+                "-detailed-exitcode",
+                "-input=false",
+                "-no-color",
+                "-out=replan.tfplan",
+            ])
+            .await?;
+        match out.status.code() {
+            Some(0) => return Ok(Vec::new()),
+            Some(2) => {}
+            _ => bail!(
+                "`terraform plan` in infra/examples/{} failed:\n{}",
+                self.name,
+                tail(&out, 40)
+            ),
+        }
+        let plan: Value = serde_json::from_str(
+            &self
+                .run(&["show", "-json", "-no-color", "replan.tfplan"])
+                .await?,
+        )?;
+        Ok(changes(&plan))
+    }
+
+    /// A string variable as the root's `terraform.tfvars` sets it.
+    pub fn variable(&self, name: &str) -> Result<String> {
+        let tfvars = std::fs::read_to_string(self.dir.join("terraform.tfvars"))?;
+        tfvars
+            .lines()
+            .filter_map(|line| line.split_once('='))
+            .find(|(k, _)| k.trim() == name)
+            .map(|(_, v)| {
+                v.split('#')
+                    .next()
+                    .unwrap_or_default()
+                    .trim()
+                    .trim_matches('"')
+                    .to_string()
+            })
+            .with_context(|| {
+                format!(
+                    "infra/examples/{}: terraform.tfvars sets no {name}",
+                    self.name
+                )
+            })
+    }
+
+    /// `terraform output -json`, as name → value.
+    pub async fn outputs(&self) -> Result<BTreeMap<String, Value>> {
+        let raw: BTreeMap<String, Value> =
+            serde_json::from_str(&self.run(&["output", "-json", "-no-color"]).await?)?;
+        Ok(raw
+            .into_iter()
+            .map(|(k, v)| (k, v["value"].clone()))
+            .collect())
+    }
+}
+
+/// A resource a plan would change.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Change {
+    pub address: String,
+    pub actions: Vec<String>,
+    /// Top-level attributes whose planned value differs from the state.
+    pub attributes: Vec<String>,
+}
+
+fn changes(plan: &Value) -> Vec<Change> {
+    let empty = Vec::new();
+    plan["resource_changes"]
+        .as_array()
+        .unwrap_or(&empty)
+        .iter()
+        .filter_map(|rc| {
+            let actions: Vec<String> = rc["change"]["actions"]
+                .as_array()?
+                .iter()
+                .filter_map(|a| a.as_str().map(str::to_string))
+                .collect();
+            if actions.iter().all(|a| a == "no-op" || a == "read") {
+                return None;
+            }
+            let (before, after) = (&rc["change"]["before"], &rc["change"]["after"]);
+            let mut attributes: Vec<String> = after
+                .as_object()
+                .into_iter()
+                .flatten()
+                .filter(|(k, v)| before.get(k.as_str()) != Some(v))
+                .map(|(k, _)| k.clone())
+                .collect();
+            attributes.sort();
+            Some(Change {
+                address: rc["address"].as_str()?.to_string(),
+                actions,
+                attributes,
+            })
+        })
+        .collect()
+}
+
+fn tail(out: &std::process::Output, lines: usize) -> String {
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let all: Vec<&str> = text.lines().collect();
+    all[all.len().saturating_sub(lines)..].join("\n")
+}
+
+fn which_terraform() -> Result<PathBuf> {
+    let path = std::env::var_os("PATH").unwrap_or_default();
+    std::env::split_paths(&path)
+        .map(|dir| dir.join("terraform"))
+        .find(|candidate| candidate.is_file())
+        .context("terraform not found on PATH: install Terraform >= 1.7 (https://developer.hashicorp.com/terraform/install)")
+}
+
+/// The `alias = "..."` of every provider block in the root.
+fn provider_aliases(dir: &Path) -> Result<Vec<String>> {
+    let mut aliases = Vec::new();
+    for entry in std::fs::read_dir(dir)? {
+        let path = entry?.path();
+        if path.extension().is_some_and(|e| e == "tf") {
+            for line in std::fs::read_to_string(&path)?.lines() {
+                let line = line.trim();
+                if let Some(value) = line.strip_prefix("alias") {
+                    let value = value.trim_start().trim_start_matches('=').trim();
+                    aliases.push(value.trim_matches('"').to_string());
+                }
+            }
+        }
+    }
+    aliases.sort();
+    aliases.dedup();
+    if aliases.is_empty() {
+        bail!("{} declares no aliased aws provider", dir.display());
+    }
+    Ok(aliases)
+}
+
+fn emulator_override(aliases: &[String], endpoint: &str) -> String {
+    let endpoints: String = SERVICES
+        .iter()
+        .map(|s| format!("    {s:<10} = \"{endpoint}\"\n"))
+        .collect();
+    aliases
+        .iter()
+        .map(|alias| {
+            format!(
+                "provider \"aws\" {{\n  alias                       = \"{alias}\"\n  \
+                 s3_use_path_style           = true\n  skip_credentials_validation = true\n  \
+                 skip_metadata_api_check     = true\n\n  endpoints {{\n{endpoints}  }}\n}}\n\n"
+            )
+        })
+        .collect()
+}
+
+fn credentials_file(profiles: &[Profile]) -> String {
+    profiles
+        .iter()
+        .map(|p| {
+            format!(
+                "[{}]\naws_access_key_id = {}\naws_secret_access_key = {}\n\n",
+                p.name, p.access_key_id, p.secret_access_key
+            )
+        })
+        .collect()
+}
+
+fn copy_tree(from: &Path, to: &Path) -> Result<()> {
+    std::fs::create_dir_all(to)?;
+    for entry in std::fs::read_dir(from)? {
+        let entry = entry?;
+        let name = entry.file_name();
+        if name == ".terraform" || name.to_string_lossy().ends_with(".tfstate") {
+            continue;
+        }
+        let target = to.join(&name);
+        if entry.file_type()?.is_dir() {
+            copy_tree(&entry.path(), &target)?;
+        } else {
+            std::fs::copy(entry.path(), &target)?;
+        }
+    }
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_changed_attributes_are_reported() {
+        let plan = serde_json::json!({"resource_changes": [
+            {"address": "a.same", "change": {"actions": ["no-op"], "before": {"x": 1}, "after": {"x": 1}}},
+            {"address": "a.drift", "change": {"actions": ["update"],
+                "before": {"x": 1, "scaling_config": []}, "after": {"x": 1, "scaling_config": [{"maximum_concurrency": 2}]}}}
+        ]});
+        assert_eq!(
+            changes(&plan),
+            vec![Change {
+                address: "a.drift".into(),
+                actions: vec!["update".into()],
+                attributes: vec!["scaling_config".into()],
+            }]
+        );
+    }
+}

@@ -1,0 +1,487 @@
+//! The user's journey, once per auth mode, on a fakecloud of its own:
+//! `terraform apply` of the example root and of the Athena root, a clean
+//! second plan, access logs put where Terraform told S3 to deliver them, the
+//! notification Terraform configured carrying them to the queue Terraform
+//! created, the real handler run as the deployed function (its environment,
+//! its role), the archive Terraform created holding identical copies, every
+//! copy inside a partition the Glue table projects, and every saved query
+//! answering what the sample logs say. IAM is soft here: strict mode cannot
+//! match role sessions or evaluate external ids (see `gaps.rs`); the strict
+//! policy matrix lives in `least_privilege.rs`.
+
+use std::collections::BTreeMap;
+use std::time::Instant;
+
+use anyhow::{ensure, Context, Result};
+use logferry_tests::access_logs::{self, LogObject};
+use logferry_tests::catalog::{self, Answers, LocalObject, Table};
+use logferry_tests::deployed::DeployedFunction;
+use logferry_tests::terraform::{Profile, Root};
+use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_B};
+use logferry_tests::{gaps, Endpoint, IamMode};
+use serde_json::Value;
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn direct_mode_from_terraform_apply_to_saved_query_answers() {
+    journey("direct").await.unwrap_or_else(|e| panic!("{e:#}"));
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 4)]
+async fn assume_role_mode_from_terraform_apply_to_saved_query_answers() {
+    journey("assume-role")
+        .await
+        .unwrap_or_else(|e| panic!("{e:#}"));
+}
+
+async fn journey(example: &str) -> Result<()> {
+    logferry_tests::init_tracing();
+    let clock = Instant::now();
+    let lap = |step: &str| eprintln!("[{example}] {step}: {:.0} s", clock.elapsed().as_secs_f64());
+    let endpoint = Endpoint::spawn(IamMode::Soft).await?;
+    let url = endpoint.url.as_str();
+    let admin_a = admin(url, ACCOUNT_A, "terraform").await?;
+    let admin_b = admin(url, ACCOUNT_B, "terraform").await?;
+    let profiles = [
+        profile("acme-source-admin", &admin_a).await?,
+        profile("acme-archive-admin", &admin_b).await?,
+    ];
+    let work = std::env::temp_dir().join(logferry_tests::world::unique("deployed"));
+    std::fs::create_dir_all(&work)?;
+    let zip = lambda_zip(&work)?;
+
+    // 1. terraform apply, as the examples' READMEs say.
+    let shipping = Root::stage(
+        example,
+        url,
+        &profiles,
+        &format!("lambda_zip_path = {zip:?}"),
+    )?;
+    shipping.init().await?;
+    shipping.apply().await?;
+    lap("apply shipping root");
+    let athena = Root::stage("athena", url, &profiles, "")?;
+    athena.init().await?;
+    athena.apply().await?;
+    lap("apply athena root");
+
+    // 2. A second plan changes nothing but the named gap.
+    for root in [&shipping, &athena] {
+        for change in root.plan_changes().await? {
+            let allowed = change
+                .address
+                .ends_with("aws_lambda_event_source_mapping.shipper")
+                && change.attributes == ["scaling_config"];
+            ensure!(allowed,
+                "infra/examples/{}: a plan right after apply wants to change {} ({:?}: {:?}); only gap {} is expected",
+                root.name, change.address, change.actions, change.attributes, gaps::EVENT_SOURCE_SCALING_CONFIG);
+        }
+    }
+    lap("plan after apply");
+
+    // 3. Access logs land where Terraform configured S3 to deliver them.
+    let outputs = shipping.outputs().await?;
+    let text = |name: &str| {
+        outputs
+            .get(name)
+            .and_then(Value::as_str)
+            .map(str::to_string)
+            .with_context(|| format!("output {name}"))
+    };
+    let region = shipping.variable("region")?;
+    let (admin_a, admin_b) = (admin_a.in_region(&region), admin_b.in_region(&region));
+    let audited = text("audited_bucket_name")?;
+    let log_bucket = text("access_log_bucket_name")?;
+    let logging = admin_a
+        .s3()
+        .get_bucket_logging()
+        .bucket(&audited)
+        .send()
+        .await?;
+    let enabled = logging
+        .logging_enabled()
+        .context("Terraform did not enable server access logging")?;
+    ensure!(
+        enabled.target_bucket() == log_bucket,
+        "access logs go to {}, not {log_bucket}",
+        enabled.target_bucket()
+    );
+    let log_prefix = enabled.target_prefix().trim_end_matches('/').to_string();
+    let objects = access_logs::two_days(&log_prefix, ACCOUNT_A, &region, &audited);
+    let owner = "7d1e3c2b5a4f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d";
+    for o in &objects {
+        admin_a
+            .s3()
+            .put_object()
+            .bucket(&log_bucket)
+            .key(&o.key)
+            .body(o.body(&audited, owner).into_bytes().into())
+            .send()
+            .await?;
+    }
+
+    // 4. The deployed function, run as Lambda would run it.
+    let function = DeployedFunction::read(&admin_a, &text("shipper_function_name")?).await?;
+    function.check_settings()?;
+    if example == "assume-role" {
+        allow_role_session_in_writer_trust(&admin_b, &function).await?;
+    }
+    let shipper = function.start(&admin_a, url).await?;
+    for response in function
+        .drain_queue(&shipper, &admin_a, objects.len())
+        .await?
+    {
+        ensure!(
+            response["batchItemFailures"]
+                .as_array()
+                .is_some_and(Vec::is_empty),
+            "the handler reported failures: {response}"
+        );
+    }
+    lap("ship");
+    let archive_bucket = &function.environment["LOGFERRY_DEST_BUCKET"];
+    let archive_prefix = &function.environment["LOGFERRY_DEST_PREFIX"];
+    let (archived, sources) = copies(
+        &admin_b,
+        archive_bucket,
+        archive_prefix,
+        &objects,
+        &audited,
+        &admin_a,
+        &log_bucket,
+    )
+    .await?;
+
+    // 5. and 6. The tables see every copy in its own day; the saved queries answer.
+    let tables = catalog::tables(&admin_b).await?;
+    let queries = catalog::saved_queries(&admin_b).await?;
+    let mut answers = Vec::new();
+    for (bucket, copies) in [
+        (archive_bucket.as_str(), &archived),
+        (log_bucket.as_str(), &sources),
+    ] {
+        let table = tables
+            .iter()
+            .find(|t| t.location.starts_with(&format!("s3://{bucket}/")))
+            .with_context(|| format!("no Glue table reads s3://{bucket}/"))?;
+        let local = partitions(table, bucket, copies, &objects, &audited, &region, &work)?;
+        let mine: Vec<_> = queries
+            .iter()
+            .filter(|q| q.database == table.database)
+            .cloned()
+            .collect();
+        ensure!(
+            mine.len() >= 5,
+            "{} saved queries for {}",
+            mine.len(),
+            table.database
+        );
+        let table_answers = catalog::answer(table, &mine, &local, &work).await?;
+        check_answers(&table_answers, &objects, &audited)?;
+        answers.push(table_answers.into_values().collect::<Vec<_>>());
+    }
+    ensure!(
+        answers[0] == answers[1],
+        "the archive table and the table over account A's log bucket answer differently"
+    );
+    lap("saved queries");
+    let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+async fn profile(name: &str, account: &Account) -> Result<Profile> {
+    let keys = account.keys().await?;
+    Ok(Profile {
+        name: name.into(),
+        access_key_id: keys.access_key_id().into(),
+        secret_access_key: keys.secret_access_key().into(),
+    })
+}
+
+/// A stand-in deployment package: fakecloud stores it and never runs it
+/// (gap `lambda-runtime`); `make package` builds the real one.
+fn lambda_zip(work: &std::path::Path) -> Result<String> {
+    let zip = work.join("bootstrap.zip");
+    let status = std::process::Command::new("python3")
+        .args(["-c", "import sys, zipfile\nwith zipfile.ZipFile(sys.argv[1], 'w') as z:\n    z.writestr(zipfile.ZipInfo('bootstrap', (2026, 1, 1, 0, 0, 0)), '#!/bin/sh\\necho fakecloud cannot run Lambda functions; the harness runs the handler\\nexit 1\\n')"])
+        .arg(&zip)
+        .status()?;
+    ensure!(status.success(), "could not write {}", zip.display());
+    Ok(zip.display().to_string())
+}
+
+/// Gap `role-principal`: a trust policy naming a role does not match that
+/// role's sessions here. The writer role's trust gets the session's ARN as
+/// a second principal, with the same `sts:ExternalId` condition, which the
+/// soft emulator still enforces.
+async fn allow_role_session_in_writer_trust(
+    admin_b: &Account,
+    function: &DeployedFunction,
+) -> Result<()> {
+    let role_arn = &function.environment["LOGFERRY_ROLE_ARN"];
+    let name = role_arn.rsplit('/').next().unwrap_or_default();
+    let iam = admin_b.iam();
+    let role = iam.get_role().role_name(name).send().await?;
+    let document = role
+        .role()
+        .and_then(|r| r.assume_role_policy_document())
+        .context("writer role has no trust policy")?;
+    let mut trust: Value =
+        serde_json::from_str(&percent_encoding::percent_decode_str(document).decode_utf8_lossy())?;
+    for statement in trust["Statement"].as_array_mut().into_iter().flatten() {
+        if let Some(principal) = statement["Principal"].get_mut("AWS") {
+            let mut arns: Vec<Value> = match principal.take() {
+                Value::Array(a) => a,
+                one => vec![one],
+            };
+            arns.push(Value::String(function.session_arn()));
+            *principal = Value::Array(arns);
+        }
+    }
+    iam.update_assume_role_policy()
+        .role_name(name)
+        .policy_document(trust.to_string())
+        .send()
+        .await
+        .with_context(|| {
+            format!(
+                "{}: adding the role session to {name}'s trust",
+                gaps::ROLE_PRINCIPAL
+            )
+        })?;
+    Ok(())
+}
+
+/// Every access log is in the archive, byte for byte, under the audited
+/// bucket and the log's own day, and nothing else is. Returns the copies and
+/// the sources, key → bytes.
+async fn copies(
+    admin_b: &Account,
+    bucket: &str,
+    prefix: &str,
+    objects: &[LogObject],
+    audited: &str,
+    admin_a: &Account,
+    log_bucket: &str,
+) -> Result<(BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>)> {
+    let listed = admin_b
+        .s3()
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(format!("{prefix}/"))
+        .send()
+        .await?;
+    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
+    ensure!(
+        keys.len() == objects.len(),
+        "archive holds {keys:?}, expected {} objects",
+        objects.len()
+    );
+    let (mut copies, mut sources) = (BTreeMap::new(), BTreeMap::new());
+    for o in objects {
+        let file = o.key.rsplit('/').next().unwrap_or_default();
+        let key = format!(
+            "{prefix}/{ACCOUNT_A}/{}/{audited}/{}/{file}",
+            o.key.split('/').nth(2).unwrap_or_default(),
+            o.day.format("%Y/%m/%d")
+        );
+        let copy = admin_b
+            .s3()
+            .get_object()
+            .bucket(bucket)
+            .key(&key)
+            .send()
+            .await
+            .with_context(|| format!("s3://{bucket}/{key} is missing"))?
+            .body
+            .collect()
+            .await?
+            .to_vec();
+        let source = admin_a
+            .s3()
+            .get_object()
+            .bucket(log_bucket)
+            .key(&o.key)
+            .send()
+            .await?
+            .body
+            .collect()
+            .await?
+            .to_vec();
+        ensure!(
+            copy == source,
+            "s3://{bucket}/{key} differs from its source"
+        );
+        copies.insert(key, copy);
+        sources.insert(o.key.clone(), source);
+    }
+    Ok((copies, sources))
+}
+
+/// Each object's partition under `table`'s projection, which must be the
+/// log's own audited bucket and day; written locally for the query runner.
+fn partitions(
+    table: &Table,
+    bucket: &str,
+    copies: &BTreeMap<String, Vec<u8>>,
+    objects: &[LogObject],
+    audited: &str,
+    region: &str,
+    work: &std::path::Path,
+) -> Result<Vec<LocalObject>> {
+    let projection = table.projection()?;
+    let mut local = Vec::new();
+    for (i, (key, bytes)) in copies.iter().enumerate() {
+        let uri = format!("s3://{bucket}/{key}");
+        let partition = projection.partition_of(&uri).map_err(anyhow::Error::msg)?;
+        let day = objects
+            .iter()
+            .find(|o| key.ends_with(o.key.rsplit('/').next().unwrap_or_default()))
+            .context("copy of no known log")?
+            .day;
+        let expected = [
+            ("account", ACCOUNT_A),
+            ("region", region),
+            ("source_bucket", audited),
+        ];
+        for (column, value) in expected {
+            ensure!(
+                partition.get(column).map(String::as_str) == Some(value),
+                "{uri}: partition {partition:?}"
+            );
+        }
+        ensure!(
+            partition.get("dt") == Some(&day.format("%Y/%m/%d").to_string()),
+            "{uri} is not in its day's partition: {partition:?}"
+        );
+        let path = work.join(format!("{}-{i}.log", table.database));
+        std::fs::write(&path, bytes)?;
+        local.push(LocalObject { path, partition });
+    }
+    Ok(local)
+}
+
+/// What each saved query must say about the sample logs, computed from the
+/// requests themselves.
+fn check_answers(answers: &Answers, objects: &[LogObject], audited: &str) -> Result<()> {
+    let find = |suffix: &str| {
+        answers
+            .iter()
+            .find(|(name, _)| name.ends_with(suffix))
+            .map(|(_, rows)| rows)
+            .with_context(|| format!("no saved query named *{suffix}"))
+    };
+    let requests: Vec<_> = access_logs::requests(objects).collect();
+    let int = |v: Option<&Value>| v.and_then(Value::as_i64).unwrap_or(-1);
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+
+    let mut denied: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for r in requests.iter().filter(|r| r.status == 403) {
+        *denied
+            .entry((r.requester.into(), r.ip.into(), r.operation.into()))
+            .or_default() += 1;
+    }
+    let got: BTreeMap<_, _> = find("-access-denied")?
+        .iter()
+        .map(|row| {
+            (
+                (
+                    text(row.get("requester")),
+                    text(row.get("remote_ip")),
+                    text(row.get("operation")),
+                ),
+                int(row.get("requests")),
+            )
+        })
+        .collect();
+    ensure!(
+        got == denied,
+        "access_denied answered {got:?}, the logs have {denied:?}"
+    );
+
+    let is_delete = |op: &str| {
+        op.starts_with("REST.DELETE.")
+            || op == "REST.POST.MULTI_OBJECT_DELETE"
+            || op.starts_with("S3.EXPIRE.")
+    };
+    let mut deletes: Vec<String> = requests
+        .iter()
+        .filter(|r| is_delete(r.operation))
+        .map(|r| r.operation.to_string())
+        .collect();
+    let mut got: Vec<String> = find("-deletes")?
+        .iter()
+        .map(|row| text(row.get("operation")))
+        .collect();
+    deletes.sort();
+    got.sort();
+    ensure!(
+        got == deletes,
+        "deletes answered {got:?}, the logs have {deletes:?}"
+    );
+
+    let mut errors: BTreeMap<(String, i64), i64> = BTreeMap::new();
+    for r in requests
+        .iter()
+        .filter(|r| r.error != "-" || r.status >= 400)
+    {
+        *errors
+            .entry((r.error.into(), i64::from(r.status)))
+            .or_default() += 1;
+    }
+    let got: BTreeMap<_, _> = find("-errors-by-code")?
+        .iter()
+        .map(|row| {
+            (
+                (text(row.get("error_code")), int(row.get("http_status"))),
+                int(row.get("requests")),
+            )
+        })
+        .collect();
+    ensure!(
+        got == errors,
+        "errors_by_code answered {got:?}, the logs have {errors:?}"
+    );
+
+    let mut top: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in &requests {
+        let e = top.entry(r.requester.into()).or_default();
+        e.0 += 1;
+        e.1 += r.bytes_sent.unwrap_or(0) as i64;
+    }
+    let got: BTreeMap<_, _> = find("-top-requesters")?
+        .iter()
+        .map(|row| {
+            (
+                text(row.get("requester")),
+                (int(row.get("requests")), int(row.get("bytes_sent"))),
+            )
+        })
+        .collect();
+    ensure!(
+        got == top,
+        "top_requesters answered {got:?}, the logs have {top:?}"
+    );
+
+    let mut days: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for r in &requests {
+        let e = days
+            .entry((r.time.format("%Y-%m-%d").to_string(), audited.to_string()))
+            .or_default();
+        e.0 += 1;
+        e.1 += r.bytes_sent.unwrap_or(0) as i64;
+    }
+    let got: BTreeMap<_, _> = find("-bytes-by-bucket-and-day")?
+        .iter()
+        .map(|row| {
+            (
+                (text(row.get("request_day")), text(row.get("bucket"))),
+                (int(row.get("requests")), int(row.get("bytes_sent"))),
+            )
+        })
+        .collect();
+    ensure!(
+        got == days,
+        "bytes_by_bucket_and_day answered {got:?}, the logs have {days:?}"
+    );
+    Ok(())
+}
