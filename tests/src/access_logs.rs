@@ -2,7 +2,13 @@
 //! partitioned keys S3 would deliver them under (`EventTime`), and what the
 //! saved queries must answer about them.
 
+use std::collections::BTreeMap;
+
+use anyhow::{ensure, Context, Result};
 use chrono::{DateTime, Duration, NaiveDate, Utc};
+use serde_json::Value;
+
+use crate::catalog::Answers;
 
 /// One request, as a log record knows it.
 #[derive(Debug, Clone)]
@@ -219,4 +225,130 @@ impl LogObject {
 /// Every request of every object.
 pub fn requests(objects: &[LogObject]) -> impl Iterator<Item = &Request> {
     objects.iter().flat_map(|o| o.requests.iter())
+}
+
+/// What each saved query must say about the sample logs, computed from the
+/// requests themselves.
+pub fn check_answers(answers: &Answers, objects: &[LogObject], audited: &str) -> Result<()> {
+    let find = |suffix: &str| {
+        answers
+            .iter()
+            .find(|(name, _)| name.ends_with(suffix))
+            .map(|(_, rows)| rows)
+            .with_context(|| format!("no saved query named *{suffix}"))
+    };
+    let requests: Vec<_> = requests(objects).collect();
+    let int = |v: Option<&Value>| v.and_then(Value::as_i64).unwrap_or(-1);
+    let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
+
+    let mut denied: BTreeMap<(String, String, String), i64> = BTreeMap::new();
+    for r in requests.iter().filter(|r| r.status == 403) {
+        *denied
+            .entry((r.requester.into(), r.ip.into(), r.operation.into()))
+            .or_default() += 1;
+    }
+    let got: BTreeMap<_, _> = find("-access-denied")?
+        .iter()
+        .map(|row| {
+            (
+                (
+                    text(row.get("requester")),
+                    text(row.get("remote_ip")),
+                    text(row.get("operation")),
+                ),
+                int(row.get("requests")),
+            )
+        })
+        .collect();
+    ensure!(
+        got == denied,
+        "access_denied answered {got:?}, the logs have {denied:?}"
+    );
+
+    let is_delete = |op: &str| {
+        op.starts_with("REST.DELETE.")
+            || op == "REST.POST.MULTI_OBJECT_DELETE"
+            || op.starts_with("S3.EXPIRE.")
+    };
+    let mut deletes: Vec<String> = requests
+        .iter()
+        .filter(|r| is_delete(r.operation))
+        .map(|r| r.operation.to_string())
+        .collect();
+    let mut got: Vec<String> = find("-deletes")?
+        .iter()
+        .map(|row| text(row.get("operation")))
+        .collect();
+    deletes.sort();
+    got.sort();
+    ensure!(
+        got == deletes,
+        "deletes answered {got:?}, the logs have {deletes:?}"
+    );
+
+    let mut errors: BTreeMap<(String, i64), i64> = BTreeMap::new();
+    for r in requests
+        .iter()
+        .filter(|r| r.error != "-" || r.status >= 400)
+    {
+        *errors
+            .entry((r.error.into(), i64::from(r.status)))
+            .or_default() += 1;
+    }
+    let got: BTreeMap<_, _> = find("-errors-by-code")?
+        .iter()
+        .map(|row| {
+            (
+                (text(row.get("error_code")), int(row.get("http_status"))),
+                int(row.get("requests")),
+            )
+        })
+        .collect();
+    ensure!(
+        got == errors,
+        "errors_by_code answered {got:?}, the logs have {errors:?}"
+    );
+
+    let mut top: BTreeMap<String, (i64, i64)> = BTreeMap::new();
+    for r in &requests {
+        let e = top.entry(r.requester.into()).or_default();
+        e.0 += 1;
+        e.1 += r.bytes_sent.unwrap_or(0) as i64;
+    }
+    let got: BTreeMap<_, _> = find("-top-requesters")?
+        .iter()
+        .map(|row| {
+            (
+                text(row.get("requester")),
+                (int(row.get("requests")), int(row.get("bytes_sent"))),
+            )
+        })
+        .collect();
+    ensure!(
+        got == top,
+        "top_requesters answered {got:?}, the logs have {top:?}"
+    );
+
+    let mut days: BTreeMap<(String, String), (i64, i64)> = BTreeMap::new();
+    for r in &requests {
+        let e = days
+            .entry((r.time.format("%Y-%m-%d").to_string(), audited.to_string()))
+            .or_default();
+        e.0 += 1;
+        e.1 += r.bytes_sent.unwrap_or(0) as i64;
+    }
+    let got: BTreeMap<_, _> = find("-bytes-by-bucket-and-day")?
+        .iter()
+        .map(|row| {
+            (
+                (text(row.get("request_day")), text(row.get("bucket"))),
+                (int(row.get("requests")), int(row.get("bytes_sent"))),
+            )
+        })
+        .collect();
+    ensure!(
+        got == days,
+        "bytes_by_bucket_and_day answered {got:?}, the logs have {days:?}"
+    );
+    Ok(())
 }
