@@ -20,12 +20,13 @@ build: ## Build every crate (debug)
 	cargo build --workspace --all-targets
 
 .PHONY: test
-test: emulator ## Unit tests, emulator integration suite, and the infra checks
+test: emulator ## Unit tests, the emulator suites (deployed world included), and the infra checks
 	cargo test --workspace
 	infra/checks/run.sh
+	tests/athena/selftest.sh
 
 .PHONY: infra-check
-infra-check: ## Static checks of infra/: HCL parse, conventions, checkov, parliament, Athena regex
+infra-check: ## Checks of infra/: HCL, conventions, checkov, parliament, Athena regex, terraform fmt/validate/test
 	infra/checks/run.sh
 
 .PHONY: lint

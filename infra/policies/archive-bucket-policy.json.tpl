@@ -2,21 +2,6 @@
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "DenyInsecureTransport",
-      "Effect": "Deny",
-      "Principal": "*",
-      "Action": "s3:*",
-      "Resource": [
-        "${archive_bucket_arn}",
-        "${archive_bucket_arn}/*"
-      ],
-      "Condition": {
-        "Bool": {
-          "aws:SecureTransport": "false"
-        }
-      }
-    },
-    {
       "Sid": "AllowShipperWriteWithOwnerFullControl",
       "Effect": "Allow",
       "Principal": {

@@ -6,7 +6,8 @@
 #
 #   tests/athena/selftest.sh        # last line: PASS/FAIL summary
 #
-# Needs terraform (with /opt/tf-plugins or TF_PLUGIN_DIR), java 17, python3.
+# Needs terraform (providers from /opt/tf-plugins or TF_PLUGIN_DIR when present,
+# else the registry), java 17, python3.
 set -euo pipefail
 
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
@@ -47,8 +48,12 @@ module "table" {
 }
 TF
   log="$work/terraform.log"
+  # The local provider mirror where there is one, the registry otherwise.
+  mirror=()
+  [[ -d "$plugin_dir" ]] && mirror=(-plugin-dir="$plugin_dir")
+  command -v terraform >/dev/null || { echo "FAIL: terraform not found: install Terraform >= 1.7 or put it on PATH"; exit 1; }
   if ! (cd "$work/root" &&
-    TF_CLI_CONFIG_FILE=/dev/null terraform init -input=false -backend=false -plugin-dir="$plugin_dir" &&
+    TF_CLI_CONFIG_FILE=/dev/null terraform init -input=false -backend=false "${mirror[@]}" &&
     TF_CLI_CONFIG_FILE=/dev/null terraform plan -input=false -refresh=false -lock=false -out=plan.bin &&
     TF_CLI_CONFIG_FILE=/dev/null terraform show -json plan.bin >plan.json) >"$log" 2>&1; then
     cp "$log" "$cache_dir/athena-selftest-terraform.log"

@@ -10,7 +10,10 @@ pub const OPERATION_NAMES: &str = "operation-names";
 
 /// A principal naming a role ARN does not match that role's sessions.
 /// Workaround: the shipper identity in account A is an IAM user, whose ARN
-/// fills the same principal variables of the same templates.
+/// fills the same principal variables of the same templates. In the deployed
+/// world, where the shipper is the role Terraform made, the writer role's
+/// trust policy gets the session's ARN as one more principal, under the same
+/// `sts:ExternalId` condition.
 pub const ROLE_PRINCIPAL: &str = "role-principal";
 
 /// `--iam strict` denies every cross-account AssumeRole whose trust policy has

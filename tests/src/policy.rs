@@ -26,6 +26,31 @@ pub fn render(name: &str, vars: &Value) -> Result<Value> {
     serde_json::from_str(&rendered).with_context(|| format!("{name} does not render to JSON"))
 }
 
+/// One policy from several documents, as Terraform's
+/// `source_policy_documents` merges them: their statements, in order.
+pub fn merge(documents: &[Value]) -> Value {
+    let statements: Vec<Value> = documents
+        .iter()
+        .flat_map(|d| d["Statement"].as_array().cloned().unwrap_or_default())
+        .collect();
+    json!({"Version": "2012-10-17", "Statement": statements})
+}
+
+/// The archive bucket's policy as `infra/modules/log_archive` builds it:
+/// the TLS-only document, then the writer grants.
+pub fn archive_bucket_policy(archive_arn: &str, prefix: &str, writers: &[&str]) -> Result<Value> {
+    Ok(merge(&[
+        render(
+            "tls-only.json.tpl",
+            &json!({"tls_only_service_prefix": "s3", "tls_only_resource_arns": [archive_arn, format!("{archive_arn}/*")]}),
+        )?,
+        render(
+            "archive-bucket-policy.json.tpl",
+            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": prefix, "writer_principal_arns": writers}),
+        )?,
+    ]))
+}
+
 fn render_text(text: &str, vars: &Map<String, Value>) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
@@ -181,11 +206,16 @@ mod tests {
     fn renders_like_templatefile_and_rejects_missing_values() {
         let vars = json!({"archive_bucket_arn": "arn:aws:s3:::b", "archive_prefix": "p", "writer_principal_arns": ["arn:aws:iam::111111111111:user/s"]});
         let policy = render("archive-bucket-policy.json.tpl", &vars).unwrap();
-        assert_eq!(policy["Statement"][1]["Resource"], "arn:aws:s3:::b/p/*");
+        assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:s3:::b/p/*");
         assert_eq!(
-            policy["Statement"][1]["Principal"]["AWS"][0],
+            policy["Statement"][0]["Principal"]["AWS"][0],
             "arn:aws:iam::111111111111:user/s"
         );
+        let merged =
+            archive_bucket_policy("arn:aws:s3:::b", "p", &["arn:aws:iam::111111111111:user/s"])
+                .unwrap();
+        assert_eq!(merged["Statement"][0]["Sid"], "DenyInsecureTransport");
+        assert_eq!(merged["Statement"][1], policy["Statement"][0]);
         let err = render(
             "archive-bucket-policy.json.tpl",
             &json!({"archive_prefix": "p"}),

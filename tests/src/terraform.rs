@@ -138,6 +138,10 @@ impl Root {
         ] {
             command.env_remove(var);
         }
+        // A CLI configuration file that is named but missing only adds a warning.
+        if std::env::var_os("TF_CLI_CONFIG_FILE").is_some_and(|f| !Path::new(&f).exists()) {
+            command.env_remove("TF_CLI_CONFIG_FILE");
+        }
         for (k, v) in &self.env {
             command.env(k, v);
         }
@@ -157,8 +161,12 @@ impl Root {
         Ok(String::from_utf8_lossy(&out.stdout).into_owned())
     }
 
-    /// `terraform init` from the local mirror when there is one, else the registry.
+    /// `terraform init` from the local mirror when there is one, else the
+    /// registry. One at a time: concurrent inits collide in the shared
+    /// plugin cache.
     pub async fn init(&self) -> Result<()> {
+        static ONE_AT_A_TIME: tokio::sync::Mutex<()> = tokio::sync::Mutex::const_new(());
+        let _turn = ONE_AT_A_TIME.lock().await;
         let mirror = format!("-plugin-dir={PLUGIN_MIRROR}");
         let mut args = vec!["init", "-input=false", "-no-color"];
         if Path::new(PLUGIN_MIRROR).is_dir() {

@@ -12,7 +12,7 @@ use aws_sdk_s3::types::{
 use serde_json::{json, Value};
 
 use crate::emulator::{Endpoint, IamMode};
-use crate::policy::{for_emulator, render, trust_for_strict_emulator};
+use crate::policy::{archive_bucket_policy, for_emulator, render, trust_for_strict_emulator};
 use crate::ForwardedHttps;
 
 pub const ACCOUNT_A: &str = "111111111111";
@@ -165,10 +165,7 @@ impl World {
             )
             .send()
             .await?;
-        let bucket_policy = render(
-            "archive-bucket-policy.json.tpl",
-            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "writer_principal_arns": [shipper_arn]}),
-        )?;
+        let bucket_policy = archive_bucket_policy(&archive_arn, PREFIX, &[&shipper_arn])?;
         s3_b.put_bucket_policy()
             .bucket(&archive_bucket)
             .policy(for_emulator(bucket_policy).to_string())
@@ -342,15 +339,22 @@ impl World {
 
     /// The writer as the Lambda builds it, running with the shipper's credentials.
     pub async fn shipper(&self, raw: logferry::RawConfig) -> Result<logferry::Shipper> {
+        self.shipper_counting(raw, crate::InFlight::default()).await
+    }
+
+    /// [`World::shipper`], with its S3 requests counted by `in_flight`.
+    pub async fn shipper_counting(
+        &self,
+        raw: logferry::RawConfig,
+        in_flight: crate::InFlight,
+    ) -> Result<logferry::Shipper> {
         let config = raw
             .validate()
             .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
-        Ok(
-            logferry::Shipper::connect(config, &self.shipper.sdk, |b| {
-                b.interceptor(ForwardedHttps)
-            })
-            .await?,
-        )
+        Ok(logferry::Shipper::connect(config, &self.shipper.sdk, |b| {
+            b.interceptor(ForwardedHttps).interceptor(in_flight.clone())
+        })
+        .await?)
     }
 
     /// Wait for the emulator's notifications and hand them over as Lambda's

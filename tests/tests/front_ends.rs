@@ -105,6 +105,84 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
     Ok(())
 }
 
+/// `LOGFERRY_CONCURRENCY` bounds the objects in flight across a whole
+/// received batch, not per message: with one object per notification and a
+/// concurrency of 1, no two S3 requests are ever in flight together.
+#[tokio::test]
+async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
+    let world = world().await?;
+    let keys: Vec<String> = (0..8).map(|i| format!("many/{i}.log")).collect();
+    for key in &keys {
+        world.put_source(key, key.as_bytes().to_vec()).await?;
+    }
+    eventually("eight messages are queued", || async {
+        Ok(queue_depth(&world).await? == 8)
+    })
+    .await?;
+    let mut raw = world.config(Mode::Direct);
+    raw.concurrency = Some("1".into());
+    let in_flight = logferry_tests::InFlight::default();
+    let shipper = world.shipper_counting(raw, in_flight.clone()).await?;
+    let args = worker::WorkerArgs {
+        queue_url: world.queue_url.clone(),
+        visibility_timeout: 30,
+    };
+    let sqs = world.shipper.sqs();
+    let (stop_tx, stop) = watch::channel(false);
+    let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop), async {
+        let shipped = eventually("all eight objects are in B", || async {
+            Ok(world.archive_keys().await?.len() == keys.len())
+        })
+        .await;
+        let _ = stop_tx.send(true);
+        shipped
+    });
+    shipped?;
+    assert_eq!(in_flight.most(), 1, "S3 requests in flight at once");
+    Ok(())
+}
+
+#[test]
+fn worker_settings_sqs_would_refuse_fail_at_start() {
+    let rt = tokio::runtime::Runtime::new().unwrap();
+    let sqs = aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::Config::builder()
+            .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
+            .region(aws_sdk_sqs::config::Region::new("eu-west-1"))
+            .build(),
+    );
+    for timeout in [-5, 43_201] {
+        let args = worker::WorkerArgs {
+            queue_url: "https://sqs.eu-west-1.amazonaws.com/111122223333/q".into(),
+            visibility_timeout: timeout,
+        };
+        let err = rt
+            .block_on(worker::check(&args, &sqs))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains("0-43200") && !err.contains('\n'), "{err}");
+    }
+}
+
+#[tokio::test]
+async fn a_worker_on_a_queue_that_does_not_exist_fails_at_start() -> Result<()> {
+    let world = world().await?;
+    let args = worker::WorkerArgs {
+        queue_url: format!("{}/111111111111/no-such-queue", world.endpoint),
+        visibility_timeout: 30,
+    };
+    let err = worker::check(&args, &world.shipper.sqs())
+        .await
+        .unwrap_err()
+        .to_string();
+    assert!(
+        err.contains("no-such-queue") && err.contains("LOGFERRY_QUEUE_URL"),
+        "{err}"
+    );
+    assert!(!err.contains('\n') && err.len() < 400, "{err}");
+    Ok(())
+}
+
 #[tokio::test]
 async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()> {
     let world = world().await?;

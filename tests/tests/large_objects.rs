@@ -7,7 +7,7 @@
 use anyhow::Result;
 use logferry::plan::Method;
 use logferry::{ObjectRef, ShipError};
-use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::policy::{archive_bucket_policy, for_emulator};
 use logferry_tests::world::PREFIX;
 use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
 use serde_json::json;
@@ -61,10 +61,7 @@ async fn part_copies_land_verified_where_the_policy_allows_them() -> Result<()> 
     // A deployment that lets this writer complete multipart uploads without
     // the ACL header (test-only: the shipped templates require it).
     let archive_arn = format!("arn:aws:s3:::{}", world.archive_bucket);
-    let mut policy = render(
-        "archive-bucket-policy.json.tpl",
-        &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "writer_principal_arns": [world.shipper.arn]}),
-    )?;
+    let mut policy = archive_bucket_policy(&archive_arn, PREFIX, &[&world.shipper.arn])?;
     let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": world.shipper.arn}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
     policy["Statement"]
         .as_array_mut()

@@ -31,17 +31,23 @@ enum Command {
     Worker(worker::WorkerArgs),
 }
 
-/// The writer settings; each falls back to its `LOGFERRY_*` variable.
+/// The writer settings; each falls back to its `LOGFERRY_*` variable (README,
+/// "Configuration", which a test checks against `--help`).
 #[derive(Args)]
 struct Settings {
+    /// Archive bucket name in account B.
     #[arg(long, global = true, env = "LOGFERRY_DEST_BUCKET")]
     dest_bucket: Option<String>,
+    /// Key prefix the bucket policy allows (default `logferry`).
     #[arg(long, global = true, env = "LOGFERRY_DEST_PREFIX")]
     dest_prefix: Option<String>,
+    /// `direct` or `assume-role` (default: assume-role when a role is set).
     #[arg(long, global = true, env = "LOGFERRY_AUTH_MODE")]
     auth_mode: Option<String>,
+    /// Writer role in account B (assume-role mode).
     #[arg(long, global = true, env = "LOGFERRY_ROLE_ARN")]
     role_arn: Option<String>,
+    /// The external id B's trust policy requires.
     #[arg(
         long,
         global = true,
@@ -49,14 +55,27 @@ struct Settings {
         hide_env_values = true
     )]
     external_id: Option<String>,
+    /// Role session name, as B's CloudTrail shows it (default `logferry-shipper`).
+    #[arg(long, global = true, env = "LOGFERRY_SESSION_NAME")]
+    session_name: Option<String>,
+    /// Destination key template (default: infra/layout/archive-key-template.txt).
     #[arg(long, global = true, env = "LOGFERRY_KEY_TEMPLATE")]
     key_template: Option<String>,
+    /// Account A's id for `{account}` (default: the caller's account).
     #[arg(long, global = true, env = "LOGFERRY_SOURCE_ACCOUNT")]
     source_account: Option<String>,
+    /// Objects shipped at once (default 8).
     #[arg(long, global = true, env = "LOGFERRY_CONCURRENCY")]
     concurrency: Option<String>,
+    /// Streamed part size in MiB, 5-5120 (default 16).
     #[arg(long, global = true, env = "LOGFERRY_PART_SIZE_MIB")]
     part_size_mib: Option<String>,
+    /// Parts in flight per streamed object (default 4).
+    #[arg(long, global = true, env = "LOGFERRY_PART_CONCURRENCY")]
+    part_concurrency: Option<String>,
+    /// Direct mode: above this many MiB, copy in parts (default 5120).
+    #[arg(long, global = true, env = "LOGFERRY_COPY_PART_THRESHOLD_MIB")]
+    copy_part_threshold_mib: Option<String>,
 }
 
 impl Settings {
@@ -67,11 +86,13 @@ impl Settings {
             auth_mode: self.auth_mode,
             role_arn: self.role_arn,
             external_id: self.external_id,
+            session_name: self.session_name,
             key_template: self.key_template,
             source_account: self.source_account,
             concurrency: self.concurrency,
             part_size_mib: self.part_size_mib,
-            ..RawConfig::from_env()
+            part_concurrency: self.part_concurrency,
+            copy_part_threshold_mib: self.copy_part_threshold_mib,
         }
     }
 }
@@ -83,6 +104,7 @@ async fn main() -> std::process::ExitCode {
             tracing_subscriber::EnvFilter::try_from_default_env().unwrap_or_else(|_| "warn".into()),
         )
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     match run(cli).await {
@@ -107,6 +129,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Ship(args) => ship::run(args, &shipper, &source).await,
         Command::Worker(args) => {
             let sqs = aws_sdk_sqs::Client::new(&sdk_config);
+            worker::check(&args, &sqs).await?;
             worker::run(&args, &shipper, &sqs, worker::stop_on_signals()).await;
             Ok(std::process::ExitCode::SUCCESS)
         }

@@ -6,9 +6,10 @@
 
 use std::time::Duration;
 
+use aws_sdk_sqs::error::ProvideErrorMetadata;
 use aws_sdk_sqs::types::Message;
 use clap::Args;
-use logferry::{parse_text, Shipper};
+use logferry::{ship_messages, Shipper};
 use tokio::sync::watch;
 use tracing::Instrument;
 
@@ -38,13 +39,40 @@ pub fn stop_on_signals() -> watch::Receiver<bool> {
     stop
 }
 
+/// Fail fast on settings that could never work: a visibility timeout SQS
+/// refuses, or a queue that does not exist or cannot be read.
+pub async fn check(args: &WorkerArgs, sqs: &aws_sdk_sqs::Client) -> anyhow::Result<()> {
+    if !(0..=43_200).contains(&args.visibility_timeout) {
+        anyhow::bail!(
+            "LOGFERRY_VISIBILITY_TIMEOUT {} is outside SQS's 0-43200 seconds; set it to a few times the time one message takes (default 120)",
+            args.visibility_timeout
+        );
+    }
+    sqs.get_queue_attributes()
+        .queue_url(&args.queue_url)
+        .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
+        .send()
+        .await
+        .map_err(|e| {
+            anyhow::anyhow!(
+                "cannot read queue {} ({}); set LOGFERRY_QUEUE_URL to the shipper queue's URL, and allow sqs:GetQueueAttributes (infra/policies/shipper-queue-consume.json.tpl)",
+                args.queue_url,
+                sqs_error(&e)
+            )
+        })?;
+    Ok(())
+}
+
 /// Poll until `stop` turns true; a batch already received is always finished.
+/// A failing ReceiveMessage is retried with exponential back-off (1 s to
+/// 64 s), one log line per step.
 pub async fn run(
     args: &WorkerArgs,
     shipper: &Shipper,
     sqs: &aws_sdk_sqs::Client,
     mut stop: watch::Receiver<bool>,
 ) {
+    let mut backoff = Duration::from_secs(1);
     while !*stop.borrow() {
         let received = tokio::select! {
             r = sqs.receive_message().queue_url(&args.queue_url).max_number_of_messages(10)
@@ -52,62 +80,92 @@ pub async fn run(
             _ = stop.changed() => break,
         };
         let messages = match received {
-            Ok(out) => out.messages.unwrap_or_default(),
+            Ok(out) => {
+                backoff = Duration::from_secs(1);
+                out.messages.unwrap_or_default()
+            }
             Err(e) => {
-                tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "ReceiveMessage failed; retrying in 5 s");
-                tokio::time::sleep(Duration::from_secs(5)).await;
+                tracing::error!(error = %sqs_error(&e), retry_in_s = backoff.as_secs(), "ReceiveMessage failed");
+                tokio::select! {
+                    _ = tokio::time::sleep(backoff) => {}
+                    _ = stop.changed() => break,
+                }
+                backoff = (backoff * 2).min(Duration::from_secs(64));
                 continue;
             }
         };
-        // In-flight work always finishes: the stop signal is only checked between batches.
-        futures::future::join_all(messages.into_iter().map(|m| handle(args, shipper, sqs, m)))
-            .await;
+        if !messages.is_empty() {
+            // In-flight work always finishes: the stop signal is only checked between batches.
+            ship_batch(args, shipper, sqs, messages).await;
+        }
     }
 }
 
-async fn handle(args: &WorkerArgs, shipper: &Shipper, sqs: &aws_sdk_sqs::Client, message: Message) {
-    let span =
-        tracing::info_span!("message", message_id = %message.message_id().unwrap_or_default());
-    ship_message(args, shipper, sqs, message)
-        .instrument(span)
-        .await
-}
-
-async fn ship_message(
+/// Ship a received batch as one: at most `concurrency` objects at once
+/// across all its messages; delete the messages whose objects all landed.
+async fn ship_batch(
     args: &WorkerArgs,
     shipper: &Shipper,
     sqs: &aws_sdk_sqs::Client,
-    message: Message,
+    messages: Vec<Message>,
 ) {
-    let receipt = message.receipt_handle().unwrap_or_default().to_string();
-    let parsed = match parse_text(message.body().unwrap_or_default()) {
-        Ok(parsed) => parsed,
-        Err(e) => {
-            tracing::error!(error = %e, "not a shippable event; left for the DLQ");
-            return;
-        }
-    };
-    let heartbeat = keep_invisible(
-        sqs.clone(),
-        args.queue_url.clone(),
-        receipt.clone(),
-        args.visibility_timeout,
-    );
-    let results = shipper.ship_many(parsed.objects).await;
-    heartbeat.abort();
-    if results
+    let receipts: Vec<String> = messages
         .iter()
-        .all(|(_, r)| r.as_ref().map_or_else(|e| e.is_skip(), |_| true))
-    {
+        .map(|m| m.receipt_handle().unwrap_or_default().to_string())
+        .collect();
+    let heartbeats: Vec<_> = receipts
+        .iter()
+        .map(|r| {
+            keep_invisible(
+                sqs.clone(),
+                args.queue_url.clone(),
+                r.clone(),
+                args.visibility_timeout,
+            )
+        })
+        .collect();
+    let batch: Vec<logferry::Message> = messages
+        .iter()
+        .map(|m| logferry::Message {
+            id: m.message_id().unwrap_or_default().to_string(),
+            body: m.body().unwrap_or_default().to_string(),
+        })
+        .collect();
+    let reports = ship_messages(shipper, &batch)
+        .instrument(tracing::info_span!("batch", messages = batch.len()))
+        .await;
+    heartbeats.iter().for_each(|h| h.abort());
+    for (report, receipt) in reports.iter().zip(&receipts) {
+        if !report.done() {
+            tracing::warn!(message_id = %report.id, failed = report.objects.failed, "left on the queue for another try (then the DLQ)");
+            continue;
+        }
         if let Err(e) = sqs
             .delete_message()
             .queue_url(&args.queue_url)
-            .receipt_handle(&receipt)
+            .receipt_handle(receipt)
             .send()
             .await
         {
-            tracing::error!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "DeleteMessage failed; the message will be shipped again (idempotent)");
+            tracing::error!(message_id = %report.id, error = %sqs_error(&e), "DeleteMessage failed; the message will be shipped again (idempotent)");
         }
+    }
+}
+
+/// An SQS error as one line: its code and message, never Debug structures.
+fn sqs_error<E, R>(e: &aws_sdk_sqs::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_sqs::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    match (e.code(), e.message()) {
+        // Some messages carry a long encoded blob; the code and the start say enough.
+        (Some(code), Some(message)) if message.chars().count() > 160 => {
+            format!("{code}: {}…", message.chars().take(160).collect::<String>())
+        }
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => aws_sdk_sqs::error::DisplayErrorContext(e).to_string(),
     }
 }
 
@@ -130,7 +188,7 @@ pub fn keep_invisible(
                 .send()
                 .await;
             if let Err(e) = extended {
-                tracing::warn!(error = %aws_sdk_sqs::error::DisplayErrorContext(&e), "could not extend visibility");
+                tracing::warn!(error = %sqs_error(&e), "could not extend visibility");
             }
         }
     })

@@ -52,3 +52,48 @@ fn a_bad_uri_is_one_line() {
         "{stderr}"
     );
 }
+
+/// Every setting the writer reads from the environment is also a flag with
+/// help text, named after its variable (README: "`logferry ship` also takes
+/// each as a flag").
+#[test]
+fn every_setting_is_a_documented_flag() {
+    let out = Command::new(env!("CARGO_BIN_EXE_logferry"))
+        .args(["ship", "--help"])
+        .output()
+        .expect("run logferry");
+    let help = String::from_utf8_lossy(&out.stdout);
+    for (_, var) in logferry::config::ENV_VARS {
+        let flag = format!(
+            "--{}",
+            var.trim_start_matches("LOGFERRY_")
+                .to_lowercase()
+                .replace('_', "-")
+        );
+        let lines: Vec<&str> = help.lines().collect();
+        let at = lines
+            .iter()
+            .position(|l| l.trim_start().starts_with(&format!("{flag} ")))
+            .unwrap_or_else(|| panic!("no {flag} for {var} in:\n{help}"));
+        assert!(
+            help.contains(&format!("[env: {var}")),
+            "{flag} does not name {var}"
+        );
+        // clap prints the help on the flag's line or, when long, the next one.
+        let next = lines
+            .get(at + 1)
+            .filter(|l| !l.trim_start().starts_with('-'))
+            .unwrap_or(&"");
+        let line = format!("{} {next}", lines[at]);
+        let text = line
+            .split_once('>')
+            .map(|(_, rest)| rest)
+            .unwrap_or_default()
+            .split("[env:")
+            .next()
+            .unwrap_or_default()
+            .trim()
+            .to_string();
+        assert!(!text.is_empty(), "{flag} has no help text: {line}");
+    }
+}

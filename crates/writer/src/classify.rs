@@ -137,6 +137,10 @@ where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
     match (err.code(), err.message(), status) {
+        // Some messages carry a long encoded blob; the code and the start say enough.
+        (Some(code), Some(message), _) if message.chars().count() > 160 => {
+            format!("{code}: {}…", message.chars().take(160).collect::<String>())
+        }
         (Some(code), Some(message), _) => format!("{code}: {message}"),
         (Some(code), None, _) => code.to_string(),
         (None, _, Some(status)) => format!("HTTP {status} with no error code"),

@@ -6,8 +6,11 @@
 //! [`event`] (events → [`ObjectRef`]s) → [`source`] (what the object is) →
 //! [`plan`] (destination key from its [`origin`], method) → [`write`] (copy or stream) →
 //! [`verify`] ([`checksum`]) → [`ship`] (the report). [`config`] and [`clients`] are read and
-//! built once by the front-end; nothing here knows about Lambda.
+//! built once by the front-end; nothing here knows about Lambda. Queue
+//! consumers go through [`batch`] (messages → objects → one bounded
+//! [`Shipper::ship_many`] → a verdict per message).
 
+pub mod batch;
 pub mod checksum;
 mod classify;
 pub mod clients;
@@ -22,6 +25,7 @@ pub mod source;
 pub mod verify;
 pub mod write;
 
+pub use batch::{ship_messages, Message, MessageReport, Outcome, Tally};
 pub use clients::{build_clients, caller_account, load_sdk_config, Clients};
 pub use config::{AuthMode, RawConfig, ShipperConfig};
 pub use error::{ConfigError, ShipError};

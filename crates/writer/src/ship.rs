@@ -152,23 +152,34 @@ impl Shipper {
         &self,
         objects: Vec<ObjectRef>,
     ) -> Vec<(ObjectRef, Result<Shipped, ShipError>)> {
-        self.ship_stream(objects).collect().await
+        let mut done: Vec<_> = self.ship_indexed(objects).collect().await;
+        done.sort_by_key(|(index, _, _)| *index);
+        done.into_iter().map(|(_, o, r)| (o, r)).collect()
     }
 
-    /// [`Shipper::ship_many`] as a stream, for callers that report progress
-    /// as objects finish.
+    /// [`Shipper::ship_many`] as a stream in completion order, for callers
+    /// that report progress as objects finish.
     pub fn ship_stream(
         &self,
         objects: Vec<ObjectRef>,
     ) -> impl futures::Stream<Item = (ObjectRef, Result<Shipped, ShipError>)> + '_ {
-        futures::stream::iter(objects)
-            .map(move |object| async move {
+        self.ship_indexed(objects).map(|(_, o, r)| (o, r))
+    }
+
+    /// Objects finish in any order, so one slow object never holds back the
+    /// next ones; each result carries its input position.
+    fn ship_indexed(
+        &self,
+        objects: Vec<ObjectRef>,
+    ) -> impl futures::Stream<Item = (usize, ObjectRef, Result<Shipped, ShipError>)> + '_ {
+        futures::stream::iter(objects.into_iter().enumerate())
+            .map(move |(index, object)| async move {
                 let span = tracing::info_span!("ship", bucket = %object.bucket, key = %object.key);
                 let result = self.ship_object(&object).instrument(span.clone()).await;
                 span.in_scope(|| log_result(&result));
-                (object, result)
+                (index, object, result)
             })
-            .buffered(self.config.concurrency)
+            .buffer_unordered(self.config.concurrency)
     }
 }
 

@@ -10,16 +10,9 @@
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Error, LambdaEvent};
-use logferry::{parse_event, parse_text, ObjectRef, ShipError, Shipper, Skip};
+use logferry::batch::log_skips;
+use logferry::{parse_event, ship_messages, Message, Outcome, Shipper, Tally};
 use serde_json::Value;
-use tracing::Instrument;
-
-/// What one invocation did, for a direct (non-SQS) event.
-#[derive(Debug, Default, serde::Serialize, PartialEq, Eq)]
-pub struct Summary {
-    pub shipped: usize,
-    pub skipped: usize,
-}
 
 /// The Lambda entry point: dispatch on the envelope.
 pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Value, Error> {
@@ -31,17 +24,15 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
     }
     let parsed = parse_event(&payload)?;
     log_skips(&parsed.skipped);
-    let results = shipper.ship_many(parsed.objects).await;
-    let mut summary = Summary {
+    let mut tally = Tally {
         skipped: parsed.skipped.len(),
-        ..Summary::default()
+        ..Tally::default()
     };
     let mut failures = Vec::new();
-    for (object, result) in results {
-        match result {
-            Ok(_) => summary.shipped += 1,
-            Err(e) if e.is_skip() => summary.skipped += 1,
-            Err(e) => failures.push(format!("s3://{}/{}: {e}", object.bucket, object.key)),
+    for (object, result) in shipper.ship_many(parsed.objects).await {
+        tally.add(Outcome::of(&result));
+        if let (Outcome::Failed, Err(e)) = (Outcome::of(&result), &result) {
+            failures.push(format!("s3://{}/{}: {e}", object.bucket, object.key));
         }
     }
     if !failures.is_empty() {
@@ -52,7 +43,23 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
         )
         .into());
     }
-    Ok(serde_json::to_value(summary)?)
+    Ok(serde_json::json!({"shipped": tally.shipped, "skipped": tally.skipped}))
+}
+
+/// How the function logs, from Lambda's own settings (the function's
+/// `logging_config`): `AWS_LAMBDA_LOG_LEVEL` wins over `RUST_LOG`, as in
+/// `lambda_runtime`'s tracing set-up, and `AWS_LAMBDA_LOG_FORMAT=JSON` picks
+/// JSON lines. Returns the `EnvFilter` directive and whether to write JSON.
+pub fn log_settings(lookup: impl Fn(&str) -> Option<String>) -> (String, bool) {
+    let json = lookup("AWS_LAMBDA_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
+    let filter = match lookup("AWS_LAMBDA_LOG_LEVEL").map(|l| l.to_ascii_lowercase()) {
+        // Lambda's FATAL has no tracing level; ERROR is the closest.
+        Some(level) if level == "fatal" => "error".to_string(),
+        Some(level) if !level.is_empty() => level,
+        _ => lookup("RUST_LOG").unwrap_or_else(|| "info".to_string()),
+    };
+    // The SDK's credential chain is chatty at INFO; keep it to warnings.
+    (format!("{filter},aws_config=warn"), json)
 }
 
 fn is_sqs(payload: &Value) -> bool {
@@ -65,62 +72,26 @@ fn is_sqs(payload: &Value) -> bool {
 /// Ship every object of every message, at most `concurrency` objects at once,
 /// and report the messages that must come back.
 pub async fn handle_sqs(event: SqsEvent, shipper: &Shipper) -> SqsBatchResponse {
-    let mut objects: Vec<(usize, ObjectRef)> = Vec::new();
-    let mut failed: Vec<bool> = vec![false; event.records.len()];
-    let ids: Vec<String> = event
+    let messages: Vec<Message> = event
         .records
-        .iter()
-        .map(|m| m.message_id.clone().unwrap_or_default())
-        .collect();
-    for (index, message) in event.records.iter().enumerate() {
-        let span = tracing::info_span!("message", message_id = %ids[index]);
-        let _enter = span.enter();
-        match parse_text(message.body.as_deref().unwrap_or_default()) {
-            Ok(parsed) => {
-                log_skips(&parsed.skipped);
-                objects.extend(parsed.objects.into_iter().map(|o| (index, o)));
-            }
-            Err(e) => {
-                // Unparseable is permanent, but it is still reported so the
-                // message reaches the DLQ instead of vanishing.
-                tracing::error!(error = %e, "message is not a shippable event");
-                failed[index] = true;
-            }
-        }
-    }
-    let (indexes, refs): (Vec<usize>, Vec<ObjectRef>) = objects.into_iter().unzip();
-    let results = shipper
-        .ship_many(refs)
-        .instrument(tracing::info_span!("batch", messages = ids.len()))
-        .await;
-    for (index, (_, result)) in indexes.into_iter().zip(results) {
-        if let Err(e) = result {
-            failed[index] |= !ShipError::is_skip(&e);
-        }
-    }
-    let mut response = SqsBatchResponse::default();
-    response.batch_item_failures = ids
         .into_iter()
-        .zip(failed)
-        .filter(|(id, failed)| *failed && !id.is_empty())
-        .map(|(id, _)| {
+        .map(|m| Message {
+            id: m.message_id.unwrap_or_default(),
+            body: m.body.unwrap_or_default(),
+        })
+        .collect();
+    let mut response = SqsBatchResponse::default();
+    response.batch_item_failures = ship_messages(shipper, &messages)
+        .await
+        .into_iter()
+        .filter(|report| !report.done() && !report.id.is_empty())
+        .map(|report| {
             let mut failure = BatchItemFailure::default();
-            failure.item_identifier = id;
+            failure.item_identifier = report.id;
             failure
         })
         .collect();
     response
-}
-
-fn log_skips(skipped: &[Skip]) {
-    for skip in skipped {
-        match skip {
-            Skip::TestEvent => tracing::info!("s3:TestEvent acknowledged"),
-            Skip::NotObjectCreated(name) => {
-                tracing::info!(event_name = %name, "not an ObjectCreated event; skipped")
-            }
-        }
-    }
 }
 
 #[cfg(test)]
@@ -163,6 +134,37 @@ mod tests {
 
     async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Error> {
         handle(LambdaEvent::new(payload, Context::default()), shipper).await
+    }
+
+    #[test]
+    fn lambda_log_settings_win_over_rust_log() {
+        let env = |vars: &'static [(&'static str, &'static str)]| {
+            move |name: &str| {
+                vars.iter()
+                    .find(|(k, _)| *k == name)
+                    .map(|(_, v)| v.to_string())
+            }
+        };
+        assert_eq!(
+            log_settings(env(&[
+                ("AWS_LAMBDA_LOG_LEVEL", "DEBUG"),
+                ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
+                ("RUST_LOG", "error")
+            ])),
+            ("debug,aws_config=warn".to_string(), true)
+        );
+        assert_eq!(
+            log_settings(env(&[
+                ("AWS_LAMBDA_LOG_LEVEL", "FATAL"),
+                ("AWS_LAMBDA_LOG_FORMAT", "Text")
+            ])),
+            ("error,aws_config=warn".to_string(), false)
+        );
+        assert_eq!(
+            log_settings(env(&[("RUST_LOG", "warn")])),
+            ("warn,aws_config=warn".to_string(), false)
+        );
+        assert_eq!(log_settings(env(&[])).0, "info,aws_config=warn");
     }
 
     #[tokio::test]

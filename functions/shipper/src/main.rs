@@ -7,15 +7,19 @@ use serde_json::Value;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
-    tracing_subscriber::fmt()
-        .json()
-        .with_env_filter(
-            tracing_subscriber::EnvFilter::try_from_default_env()
-                .unwrap_or_else(|_| "info,aws_config=warn".into()),
-        )
-        .with_current_span(true)
-        .without_time()
-        .init();
+    let (filter, json) = shipper::log_settings(|name| std::env::var(name).ok());
+    let filter = tracing_subscriber::EnvFilter::try_new(&filter)
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    // Lambda adds its own timestamps; no colour codes in CloudWatch.
+    let logs = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_ansi(false)
+        .without_time();
+    if json {
+        logs.json().with_current_span(true).init();
+    } else {
+        logs.init();
+    }
 
     let config = ShipperConfig::from_env().map_err(|e| {
         tracing::error!("{e}");

@@ -109,8 +109,9 @@ resource "aws_s3_bucket_lifecycle_configuration" "athena_results" {
 
 resource "aws_s3_bucket_policy" "athena_results" {
   bucket = aws_s3_bucket.athena_results.id
-  policy = templatefile("${local.policies}/bucket-tls-only.json.tpl", {
-    tls_only_bucket_arn = aws_s3_bucket.athena_results.arn
+  policy = templatefile("${local.policies}/tls-only.json.tpl", {
+    tls_only_service_prefix = "s3"
+    tls_only_resource_arns  = [aws_s3_bucket.athena_results.arn, "${aws_s3_bucket.athena_results.arn}/*"]
   })
 
   depends_on = [aws_s3_bucket_public_access_block.athena_results]

@@ -222,13 +222,19 @@ data "aws_iam_policy_document" "require_archive_key" {
 
 data "aws_iam_policy_document" "archive_bucket" {
   source_policy_documents = concat(
-    # TLS-only + prefix-scoped writes with bucket-owner-full-control; the same
-    # file the emulator tests apply.
-    [templatefile("${local.policies}/archive-bucket-policy.json.tpl", {
-      archive_bucket_arn    = aws_s3_bucket.archive.arn
-      archive_prefix        = var.archive_prefix
-      writer_principal_arns = local.writer_principal_arns
-    })],
+    # TLS only, then prefix-scoped writes with bucket-owner-full-control: the
+    # same two files, merged the same way, that the emulator tests apply.
+    [
+      templatefile("${local.policies}/tls-only.json.tpl", {
+        tls_only_service_prefix = "s3"
+        tls_only_resource_arns  = [aws_s3_bucket.archive.arn, "${aws_s3_bucket.archive.arn}/*"]
+      }),
+      templatefile("${local.policies}/archive-bucket-policy.json.tpl", {
+        archive_bucket_arn    = aws_s3_bucket.archive.arn
+        archive_prefix        = var.archive_prefix
+        writer_principal_arns = local.writer_principal_arns
+      }),
+    ],
     data.aws_iam_policy_document.org_guard[*].json,
     data.aws_iam_policy_document.require_archive_key[*].json,
   )

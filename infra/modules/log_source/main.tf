@@ -30,10 +30,14 @@ locals {
     access_logs = aws_s3_bucket.access_logs
   }
 
-  # Deny-insecure-transport statement shared with the archive side.
+  # The one deny-insecure-transport document (tls-only.json.tpl), also merged
+  # into the queue policy (queue.tf) and the archive bucket policy in B.
   tls_only_policies = {
     for role, bucket in local.buckets :
-    role => templatefile("${local.policy_dir}/bucket-tls-only.json.tpl", { tls_only_bucket_arn = bucket.arn })
+    role => templatefile("${local.policy_dir}/tls-only.json.tpl", {
+      tls_only_service_prefix = "s3"
+      tls_only_resource_arns  = [bucket.arn, "${bucket.arn}/*"]
+    })
   }
 }
 

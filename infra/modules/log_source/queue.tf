@@ -57,29 +57,12 @@ data "aws_iam_policy_document" "queue_s3_notifications" {
   }
 }
 
-data "aws_iam_policy_document" "queue_tls_only" {
-  statement {
-    sid       = "DenyInsecureTransport"
-    effect    = "Deny"
-    actions   = ["sqs:*"]
-    resources = [aws_sqs_queue.shipper.arn]
-
-    principals {
-      type        = "*"
-      identifiers = ["*"]
-    }
-
-    condition {
-      test     = "Bool"
-      variable = "aws:SecureTransport"
-      values   = ["false"]
-    }
-  }
-}
-
 data "aws_iam_policy_document" "queue" {
   source_policy_documents = [
-    data.aws_iam_policy_document.queue_tls_only.json,
+    templatefile("${local.policy_dir}/tls-only.json.tpl", {
+      tls_only_service_prefix = "sqs"
+      tls_only_resource_arns  = [aws_sqs_queue.shipper.arn]
+    }),
     data.aws_iam_policy_document.queue_s3_notifications.json,
   ]
 }

@@ -2,15 +2,19 @@
 # role's policy comes from infra/policies/*.json.tpl, the same files the
 # emulator tests apply, so what is tested is what is deployed.
 
-locals {
-  # One template per concern; the mode picks how the archive is reached.
-  write_policy = var.mode == "direct" ? templatefile("${local.policy_dir}/archive-write.json.tpl", {
-    archive_bucket_arn = local.archive_bucket_arn
-    archive_prefix     = var.archive_prefix
-    }) : templatefile("${local.policy_dir}/shipper-assume-writer.json.tpl", {
-    writer_role_arn = coalesce(var.writer_role_arn, "unset")
-  })
+# How the shipper reaches the archive (the mode's write documents) is decided
+# in one place, shared with writer_principal.
+module "write_policy" {
+  source = "../shipper_write_policy"
 
+  mode                 = var.mode
+  archive_bucket_arn   = local.archive_bucket_arn
+  archive_prefix       = var.archive_prefix
+  archive_kms_key_arns = var.archive_kms_key_arns
+  writer_role_arn      = var.writer_role_arn
+}
+
+locals {
   shipper_policy_documents = concat(
     [
       templatefile("${local.policy_dir}/shipper-source-read.json.tpl", {
@@ -22,18 +26,11 @@ locals {
       templatefile("${local.policy_dir}/lambda-log-write.json.tpl", {
         log_group_arn = aws_cloudwatch_log_group.shipper.arn
       }),
-      local.write_policy,
     ],
+    module.write_policy.policy_documents,
     var.kms_enabled ? [
       templatefile("${local.policy_dir}/kms-decrypt.json.tpl", {
         kms_key_arns = [aws_kms_key.source[0].arn]
-      }),
-    ] : [],
-    var.mode == "direct" && length(var.archive_kms_key_arns) > 0 ? [
-      templatefile("${local.policy_dir}/archive-kms-encrypt.json.tpl", {
-        archive_kms_key_arns = var.archive_kms_key_arns
-        archive_bucket_arn   = local.archive_bucket_arn
-        archive_prefix       = var.archive_prefix
       }),
     ] : [],
   )
@@ -45,9 +42,11 @@ locals {
       LOGFERRY_DEST_PREFIX    = var.archive_prefix
       LOGFERRY_SOURCE_ACCOUNT = var.source_account_id
     },
+    # Never a placeholder: the function's precondition refuses to plan
+    # assume-role mode without both values.
     var.mode == "assume-role" ? {
-      LOGFERRY_ROLE_ARN    = coalesce(var.writer_role_arn, "unset")
-      LOGFERRY_EXTERNAL_ID = coalesce(var.external_id, "unset")
+      LOGFERRY_ROLE_ARN    = var.writer_role_arn
+      LOGFERRY_EXTERNAL_ID = var.external_id
     } : {},
     var.key_template == null ? {} : { LOGFERRY_KEY_TEMPLATE = var.key_template },
     var.shipper_concurrency == null ? {} : { LOGFERRY_CONCURRENCY = tostring(var.shipper_concurrency) },
@@ -64,6 +63,13 @@ resource "aws_iam_role" "shipper" {
 
 data "aws_iam_policy_document" "shipper" {
   source_policy_documents = local.shipper_policy_documents
+
+  lifecycle {
+    precondition {
+      condition     = length(module.write_policy.configuration_errors) == 0
+      error_message = "log_source: ${join(" ", module.write_policy.configuration_errors)}"
+    }
+  }
 }
 
 resource "aws_iam_role_policy" "shipper" {
@@ -122,7 +128,7 @@ resource "aws_lambda_function" "shipper" {
 
     precondition {
       condition     = var.mode == "direct" || (var.writer_role_arn != null && var.external_id != null)
-      error_message = "mode = \"assume-role\" needs writer_role_arn and external_id."
+      error_message = "mode = \"assume-role\" needs writer_role_arn and external_id (LOGFERRY_ROLE_ARN and LOGFERRY_EXTERNAL_ID of the shipper)."
     }
   }
 

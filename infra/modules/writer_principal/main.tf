@@ -7,24 +7,29 @@ data "aws_partition" "current" {}
 
 data "aws_caller_identity" "current" {}
 
+# How the principal reaches the archive (the mode's write documents) is decided
+# in one place, shared with log_source's shipper.
+module "write_policy" {
+  source = "../shipper_write_policy"
+
+  mode                 = var.mode
+  archive_bucket_arn   = local.archive_bucket_arn
+  archive_prefix       = var.archive_prefix
+  archive_kms_key_arns = var.archive_kms_key_arns
+  writer_role_arn      = var.writer_role_arn
+}
+
 locals {
   policy_dir         = "${path.module}/../../policies"
   archive_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
-
-  write_policy = var.mode == "direct" ? templatefile("${local.policy_dir}/archive-write.json.tpl", {
-    archive_bucket_arn = local.archive_bucket_arn
-    archive_prefix     = var.archive_prefix
-    }) : templatefile("${local.policy_dir}/shipper-assume-writer.json.tpl", {
-    writer_role_arn = coalesce(var.writer_role_arn, "unset")
-  })
 
   policy_documents = concat(
     [
       templatefile("${local.policy_dir}/shipper-source-read.json.tpl", {
         source_object_arns = var.source_object_arns
       }),
-      local.write_policy,
     ],
+    module.write_policy.policy_documents,
     length(var.source_bucket_arns) > 0 ? [
       templatefile("${local.policy_dir}/source-list.json.tpl", {
         source_bucket_arns = var.source_bucket_arns
@@ -35,18 +40,20 @@ locals {
         kms_key_arns = var.source_kms_key_arns
       }),
     ] : [],
-    var.mode == "direct" && length(var.archive_kms_key_arns) > 0 ? [
-      templatefile("${local.policy_dir}/archive-kms-encrypt.json.tpl", {
-        archive_kms_key_arns = var.archive_kms_key_arns
-        archive_bucket_arn   = local.archive_bucket_arn
-        archive_prefix       = var.archive_prefix
-      }),
-    ] : [],
   )
 }
 
+# Consumed by both the role and the permission set, so the check on the
+# inputs sits here: it holds whichever of the two is created.
 data "aws_iam_policy_document" "writer" {
   source_policy_documents = local.policy_documents
+
+  lifecycle {
+    precondition {
+      condition     = length(module.write_policy.configuration_errors) == 0
+      error_message = "writer_principal: ${join(" ", module.write_policy.configuration_errors)}"
+    }
+  }
 }
 
 resource "aws_iam_role" "writer" {
@@ -64,11 +71,6 @@ resource "aws_iam_role" "writer" {
     precondition {
       condition     = data.aws_caller_identity.current.account_id == var.source_account_id
       error_message = "The aws provider given to writer_principal is not in source_account_id."
-    }
-
-    precondition {
-      condition     = var.mode == "direct" || var.writer_role_arn != null
-      error_message = "mode = \"assume-role\" needs writer_role_arn."
     }
   }
 }

@@ -55,6 +55,18 @@ run "analyst_reads_one_log_location" {
   }
 
   assert {
+    condition = jsondecode(aws_s3_bucket_policy.athena_results.policy).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-athena-results", "arn:aws:s3:::acme-athena-results/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+    error_message = "The results bucket policy must be tls-only.json.tpl for the bucket and its objects."
+  }
+
+  assert {
     condition     = jsondecode(aws_iam_role.analyst.assume_role_policy).Statement[0].Principal.AWS == ["arn:aws:iam::222222222222:root"]
     error_message = "The analyst role must trust exactly analyst_trusted_principal_arns."
   }

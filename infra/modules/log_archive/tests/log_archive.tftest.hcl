@@ -53,7 +53,7 @@ run "direct_mode_bucket_policy_names_the_shipper" {
 
   assert {
     condition = one([
-      for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[0]).Statement :
+      for s in flatten([for doc in slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2) : jsondecode(doc).Statement]) :
       s if s.Sid == "AllowShipperWriteWithOwnerFullControl"
     ]).Principal.AWS == ["arn:aws:iam::111111111111:role/logferry-shipper"]
     error_message = "The bucket policy must let exactly writer_principal_arns write."
@@ -61,7 +61,7 @@ run "direct_mode_bucket_policy_names_the_shipper" {
 
   assert {
     condition = one([
-      for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[0]).Statement :
+      for s in flatten([for doc in slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2) : jsondecode(doc).Statement]) :
       s if s.Sid == "AllowShipperWriteWithOwnerFullControl"
     ]).Condition.StringEquals["s3:x-amz-acl"] == "bucket-owner-full-control"
     error_message = "Writes must require s3:x-amz-acl = bucket-owner-full-control."
@@ -69,15 +69,33 @@ run "direct_mode_bucket_policy_names_the_shipper" {
 
   assert {
     condition = one([
-      for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[0]).Statement :
+      for s in flatten([for doc in slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2) : jsondecode(doc).Statement]) :
       s if s.Sid == "AllowShipperWriteWithOwnerFullControl"
     ]).Resource == "arn:aws:s3:::acme-log-archive/prod/s3-access/*"
     error_message = "Writes must be confined to the archive prefix."
   }
 
   assert {
-    condition     = contains([for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[0]).Statement : s.Sid], "DenyInsecureTransport")
-    error_message = "The bucket policy must deny insecure transport."
+    condition = one([
+      for s in flatten([for doc in slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2) : jsondecode(doc).Statement]) :
+      s if s.Sid == "DenyInsecureTransport"
+      ]) == {
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }
+    error_message = "The bucket policy must deny every non-TLS request (aws:SecureTransport = false) to the bucket and its objects."
+  }
+
+  assert {
+    condition = data.aws_iam_policy_document.archive_bucket.source_policy_documents[0] == templatefile("../../policies/tls-only.json.tpl", {
+      tls_only_service_prefix = "s3"
+      tls_only_resource_arns  = ["arn:aws:s3:::acme-log-archive", "arn:aws:s3:::acme-log-archive/*"]
+    })
+    error_message = "The TLS statement must be tls-only.json.tpl itself, merged first, as the emulator tests merge it."
   }
 
   assert {
@@ -112,7 +130,7 @@ run "assume_role_mode_trusts_the_shipper_with_external_id" {
 
   assert {
     condition = one([
-      for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[0]).Statement :
+      for s in flatten([for doc in slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2) : jsondecode(doc).Statement]) :
       s if s.Sid == "AllowShipperWriteWithOwnerFullControl"
     ]).Principal.AWS == ["arn:aws:iam::222222222222:role/logferry-archive-writer"]
     error_message = "In assume-role mode the bucket policy must name the writer role, not the shipper."

@@ -156,14 +156,85 @@ run "assume_role_mode_assumes_the_writer" {
   }
 }
 
-run "assume_role_mode_needs_role_and_external_id" {
+# --- Assume-role inputs: a missing value stops the plan, nothing is rendered ----
+
+# The shipper's policy is refused before anything is rendered from a missing
+# writer_role_arn (the old code rendered sts:AssumeRole on "unset" and only
+# the function's precondition stopped the plan).
+run "assume_role_mode_without_writer_role_arn_renders_no_policy" {
+  command = plan
+
+  variables {
+    mode        = "assume-role"
+    external_id = "3b8f0c9e-5d7a-4c1e-9f2b-6a4d8e1c7b05"
+  }
+
+  expect_failures = [data.aws_iam_policy_document.shipper]
+}
+
+run "assume_role_mode_without_anything_renders_no_policy" {
   command = plan
 
   variables {
     mode = "assume-role"
   }
 
+  expect_failures = [data.aws_iam_policy_document.shipper]
+}
+
+run "assume_role_mode_needs_external_id" {
+  command = plan
+
+  variables {
+    mode            = "assume-role"
+    writer_role_arn = "arn:aws:iam::222222222222:role/logferry-archive-writer"
+  }
+
   expect_failures = [aws_lambda_function.shipper]
+}
+
+# --- TLS only: both buckets and the queue merge tls-only.json.tpl ------------------
+
+run "buckets_and_queue_deny_insecure_transport" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_s3_bucket_policy.audited.policy).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-prod-data", "arn:aws:s3:::acme-prod-data/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+    error_message = "The audited bucket policy must deny every non-TLS request to the bucket and its objects."
+  }
+
+  assert {
+    # [0]: the TLS-only template; [1] is a data source read at apply.
+    condition = jsondecode(data.aws_iam_policy_document.access_logs.source_policy_documents[0]).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "s3:*"
+      Resource  = ["arn:aws:s3:::acme-prod-data-access-logs", "arn:aws:s3:::acme-prod-data-access-logs/*"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+    error_message = "The access log bucket policy must deny every non-TLS request to the bucket and its objects."
+  }
+
+  assert {
+    # [0]: the TLS-only template; [1] is a data source read at apply.
+    condition = jsondecode(data.aws_iam_policy_document.queue.source_policy_documents[0]).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:*"
+      Resource  = ["arn:aws:sqs:eu-west-1:111111111111:logferry-shipper"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+    error_message = "The queue policy must deny every non-TLS request to the queue (statement with aws:SecureTransport = false)."
+  }
 }
 
 run "access_log_bucket_policy_merges_extra_documents" {

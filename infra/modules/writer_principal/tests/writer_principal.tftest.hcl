@@ -75,7 +75,48 @@ run "assume_role_mode_needs_writer_role_arn" {
     mode = "assume-role"
   }
 
-  expect_failures = [aws_iam_role.writer]
+  expect_failures = [data.aws_iam_policy_document.writer]
+}
+
+# A permission set alone (the Identity Center instance of the module) must be
+# held to the same inputs as the role: the old code checked writer_role_arn
+# only on the role and put sts:AssumeRole on "unset" into the permission set.
+run "permission_set_only_assume_role_needs_writer_role_arn" {
+  command = plan
+
+  variables {
+    mode                  = "assume-role"
+    create_role           = false
+    create_permission_set = true
+    sso_instance_arn      = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+  }
+
+  expect_failures = [data.aws_iam_policy_document.writer]
+}
+
+run "permission_set_only_assume_role_assumes_the_writer" {
+  command = plan
+
+  variables {
+    mode                  = "assume-role"
+    writer_role_arn       = "arn:aws:iam::222222222222:role/logferry-archive-writer"
+    create_role           = false
+    create_permission_set = true
+    sso_instance_arn      = "arn:aws:sso:::instance/ssoins-0123456789abcdef"
+  }
+
+  assert {
+    condition = [
+      for s in flatten([for doc in data.aws_iam_policy_document.writer.source_policy_documents : jsondecode(doc).Statement]) :
+      s.Resource if s.Sid == "AssumeArchiveWriterRole"
+    ] == ["arn:aws:iam::222222222222:role/logferry-archive-writer"]
+    error_message = "The permission set must assume exactly writer_role_arn."
+  }
+
+  assert {
+    condition     = length(aws_iam_role.writer) == 0 && length(aws_ssoadmin_permission_set.writer) == 1
+    error_message = "create_role = false: only the permission set."
+  }
 }
 
 run "permission_set_needs_sso_instance_arn" {

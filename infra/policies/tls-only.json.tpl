@@ -5,11 +5,8 @@
       "Sid": "DenyInsecureTransport",
       "Effect": "Deny",
       "Principal": "*",
-      "Action": "s3:*",
-      "Resource": [
-        "${tls_only_bucket_arn}",
-        "${tls_only_bucket_arn}/*"
-      ],
+      "Action": "${tls_only_service_prefix}:*",
+      "Resource": ${jsonencode(tls_only_resource_arns)},
       "Condition": {
         "Bool": {
           "aws:SecureTransport": "false"
