@@ -36,155 +36,62 @@ pub const ALICE: &str = "arn:aws:iam::111111111111:user/alice";
 pub const BOB: &str = "arn:aws:iam::111111111111:role/etl";
 pub const MALLORY: &str = "arn:aws:iam::999999999999:user/mallory";
 
-/// Two days of requests against `bucket`: yesterday's object (with a request
-/// at 23:59:30, delivered after midnight) and today's.
+/// The sample requests: days before today, time of day, who, from where,
+/// what, status, error code and bytes sent (`None` is S3's `-`).
+#[rustfmt::skip]
+#[allow(clippy::type_complexity)]
+const REQUESTS: &[(i64, (u32, u32, u32), &str, &str, &str, &str, u16, &str, Option<u64>)] = &[
+    (1, (8, 0, 1), ALICE, "192.0.2.10", "REST.GET.OBJECT", "reports/q3.csv", 200, "-", Some(4096)),
+    (1, (8, 0, 5), ALICE, "192.0.2.10", "REST.PUT.OBJECT", "reports/q4.csv", 200, "-", None),
+    (1, (9, 15, 0), MALLORY, "203.0.113.66", "REST.GET.OBJECT", "secrets/keys.txt", 403, "AccessDenied", Some(243)),
+    (1, (12, 30, 0), BOB, "198.51.100.7", "REST.DELETE.OBJECT", "tmp/old.csv", 204, "-", None),
+    // Late evening: delivered after midnight, still yesterday's log.
+    (1, (23, 59, 30), ALICE, "192.0.2.10", "REST.GET.OBJECT", "reports/q3.csv", 200, "-", Some(4096)),
+    (0, (0, 0, 2), BOB, "198.51.100.7", "REST.GET.OBJECT", "data/part-0001.parquet", 200, "-", Some(1_048_576)),
+    (0, (0, 1, 0), BOB, "198.51.100.7", "REST.POST.MULTI_OBJECT_DELETE", "-", 200, "-", Some(512)),
+    (0, (0, 2, 0), MALLORY, "203.0.113.66", "REST.PUT.OBJECT", "secrets/keys.txt", 403, "AccessDenied", Some(243)),
+    (0, (0, 3, 0), MALLORY, "203.0.113.66", "REST.GET.OBJECT", "secrets/keys.txt", 403, "AccessDenied", Some(243)),
+    (0, (0, 4, 0), "AmazonS3", "-", "S3.EXPIRE.OBJECT", "tmp/older.csv", 200, "-", None),
+    (0, (0, 5, 0), ALICE, "192.0.2.10", "REST.GET.OBJECT", "reports/missing.csv", 404, "NoSuchKey", Some(312)),
+];
+
+/// Two days of requests against `bucket`, one log object per day, under the
+/// keys S3 delivers them with `EventTime` partitioning.
 pub fn two_days(prefix: &str, account: &str, region: &str, bucket: &str) -> Vec<LogObject> {
     let today = Utc::now().date_naive();
-    let yesterday = today - Duration::days(1);
-    let at = |day: NaiveDate, h, m, s| day.and_hms_opt(h, m, s).unwrap().and_utc();
-    let r = |time, requester, ip, operation, key, status, error, bytes_sent| Request {
-        time,
-        requester,
-        ip,
-        operation,
-        key,
-        status,
-        error,
-        bytes_sent,
-    };
-    let object = |day: NaiveDate, unique: &str, requests| LogObject {
-        key: format!(
-            "{prefix}/{account}/{region}/{bucket}/{}/{}-00-00-00-{unique}",
-            day.format("%Y/%m/%d"),
-            day.format("%Y-%m-%d")
-        ),
-        day,
-        requests,
-    };
-    vec![
-        object(
-            yesterday,
-            "4F1C8A2B9D3E5F60",
-            vec![
-                r(
-                    at(yesterday, 8, 0, 1),
-                    ALICE,
-                    "192.0.2.10",
-                    "REST.GET.OBJECT",
-                    "reports/q3.csv",
-                    200,
-                    "-",
-                    Some(4096),
+    [(1, "4F1C8A2B9D3E5F60"), (0, "A07B3C5D1E2F4A6B")]
+        .into_iter()
+        .map(|(days_ago, unique)| {
+            let day = today - Duration::days(days_ago);
+            let requests = REQUESTS
+                .iter()
+                .filter(|r| r.0 == days_ago)
+                .map(
+                    |&(_, (h, m, s), requester, ip, operation, key, status, error, bytes_sent)| {
+                        Request {
+                            time: day.and_hms_opt(h, m, s).expect("a valid time").and_utc(),
+                            requester,
+                            ip,
+                            operation,
+                            key,
+                            status,
+                            error,
+                            bytes_sent,
+                        }
+                    },
+                )
+                .collect();
+            LogObject {
+                key: format!(
+                    "{prefix}/{account}/{region}/{bucket}/{}/{}-00-00-00-{unique}",
+                    day.format("%Y/%m/%d"),
+                    day.format("%Y-%m-%d")
                 ),
-                r(
-                    at(yesterday, 8, 0, 5),
-                    ALICE,
-                    "192.0.2.10",
-                    "REST.PUT.OBJECT",
-                    "reports/q4.csv",
-                    200,
-                    "-",
-                    None,
-                ),
-                r(
-                    at(yesterday, 9, 15, 0),
-                    MALLORY,
-                    "203.0.113.66",
-                    "REST.GET.OBJECT",
-                    "secrets/keys.txt",
-                    403,
-                    "AccessDenied",
-                    Some(243),
-                ),
-                r(
-                    at(yesterday, 12, 30, 0),
-                    BOB,
-                    "198.51.100.7",
-                    "REST.DELETE.OBJECT",
-                    "tmp/old.csv",
-                    204,
-                    "-",
-                    None,
-                ),
-                r(
-                    at(yesterday, 23, 59, 30),
-                    ALICE,
-                    "192.0.2.10",
-                    "REST.GET.OBJECT",
-                    "reports/q3.csv",
-                    200,
-                    "-",
-                    Some(4096),
-                ),
-            ],
-        ),
-        object(
-            today,
-            "A07B3C5D1E2F4A6B",
-            vec![
-                r(
-                    at(today, 0, 0, 2),
-                    BOB,
-                    "198.51.100.7",
-                    "REST.GET.OBJECT",
-                    "data/part-0001.parquet",
-                    200,
-                    "-",
-                    Some(1_048_576),
-                ),
-                r(
-                    at(today, 0, 1, 0),
-                    BOB,
-                    "198.51.100.7",
-                    "REST.POST.MULTI_OBJECT_DELETE",
-                    "-",
-                    200,
-                    "-",
-                    Some(512),
-                ),
-                r(
-                    at(today, 0, 2, 0),
-                    MALLORY,
-                    "203.0.113.66",
-                    "REST.PUT.OBJECT",
-                    "secrets/keys.txt",
-                    403,
-                    "AccessDenied",
-                    Some(243),
-                ),
-                r(
-                    at(today, 0, 3, 0),
-                    MALLORY,
-                    "203.0.113.66",
-                    "REST.GET.OBJECT",
-                    "secrets/keys.txt",
-                    403,
-                    "AccessDenied",
-                    Some(243),
-                ),
-                r(
-                    at(today, 0, 4, 0),
-                    "AmazonS3",
-                    "-",
-                    "S3.EXPIRE.OBJECT",
-                    "tmp/older.csv",
-                    200,
-                    "-",
-                    None,
-                ),
-                r(
-                    at(today, 0, 5, 0),
-                    ALICE,
-                    "192.0.2.10",
-                    "REST.GET.OBJECT",
-                    "reports/missing.csv",
-                    404,
-                    "NoSuchKey",
-                    Some(312),
-                ),
-            ],
-        ),
-    ]
+                day,
+                requests,
+            }
+        })
+        .collect()
 }
 
 impl LogObject {

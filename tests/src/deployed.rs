@@ -184,35 +184,18 @@ impl DeployedFunction {
     /// role trusts only `lambda.amazonaws.com`, so its trust policy gets one
     /// more statement for A's admin, and that admin assumes the role.
     async fn role_session(&self, admin_a: &Account, endpoint: &str) -> Result<SdkConfig> {
-        let iam = admin_a.iam();
         let role_name = self.role_arn.rsplit('/').next().unwrap_or_default();
-        let role = iam.get_role().role_name(role_name).send().await?;
-        let document = role
-            .role()
-            .and_then(|r| r.assume_role_policy_document())
-            .context("the role has no trust policy")?;
-        let decoded = percent_encoding::percent_decode_str(document).decode_utf8_lossy();
-        let mut trust: Value = serde_json::from_str(&decoded)?;
-        trust["Statement"]
-            .as_array_mut()
-            .context("trust policy has no statements")?
-            .push(json!({
-                "Sid": "EmulatorPlaysLambda",
-                "Effect": "Allow",
-                "Principal": {"AWS": admin_a.arn},
-                "Action": "sts:AssumeRole"
-            }));
-        iam.update_assume_role_policy()
-            .role_name(role_name)
-            .policy_document(trust.to_string())
-            .send()
-            .await
-            .with_context(|| {
-                format!(
-                    "{}: widening the trust of {role_name}",
-                    gaps::LAMBDA_RUNTIME
-                )
-            })?;
+        edit_trust(admin_a, role_name, gaps::LAMBDA_RUNTIME, |trust| {
+            if let Some(statements) = trust["Statement"].as_array_mut() {
+                statements.push(json!({
+                    "Sid": "EmulatorPlaysLambda",
+                    "Effect": "Allow",
+                    "Principal": {"AWS": admin_a.arn},
+                    "Action": "sts:AssumeRole"
+                }));
+            }
+        })
+        .await?;
         let session = admin_a
             .sts()
             .assume_role()
@@ -323,4 +306,29 @@ impl DeployedFunction {
         }
         Ok(responses)
     }
+}
+
+/// Change a role's trust policy on the emulator, for the gap named `why`.
+pub async fn edit_trust(
+    admin: &Account,
+    role_name: &str,
+    why: &str,
+    edit: impl FnOnce(&mut Value),
+) -> Result<()> {
+    let iam = admin.iam();
+    let role = iam.get_role().role_name(role_name).send().await?;
+    let document = role
+        .role()
+        .and_then(|r| r.assume_role_policy_document())
+        .context("the role has no trust policy")?;
+    let decoded = percent_encoding::percent_decode_str(document).decode_utf8_lossy();
+    let mut trust: Value = serde_json::from_str(&decoded)?;
+    edit(&mut trust);
+    iam.update_assume_role_policy()
+        .role_name(role_name)
+        .policy_document(trust.to_string())
+        .send()
+        .await
+        .with_context(|| format!("{why}: changing the trust of {role_name}"))?;
+    Ok(())
 }

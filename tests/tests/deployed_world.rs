@@ -15,7 +15,7 @@ use std::time::Instant;
 use anyhow::{ensure, Context, Result};
 use logferry_tests::access_logs::{self, LogObject};
 use logferry_tests::catalog::{self, LocalObject, Table};
-use logferry_tests::deployed::DeployedFunction;
+use logferry_tests::deployed::{edit_trust, DeployedFunction};
 use logferry_tests::terraform::{Profile, Root};
 use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_B};
 use logferry_tests::{gaps, Endpoint, IamMode};
@@ -219,36 +219,19 @@ async fn allow_role_session_in_writer_trust(
 ) -> Result<()> {
     let role_arn = &function.environment["LOGFERRY_ROLE_ARN"];
     let name = role_arn.rsplit('/').next().unwrap_or_default();
-    let iam = admin_b.iam();
-    let role = iam.get_role().role_name(name).send().await?;
-    let document = role
-        .role()
-        .and_then(|r| r.assume_role_policy_document())
-        .context("writer role has no trust policy")?;
-    let mut trust: Value =
-        serde_json::from_str(&percent_encoding::percent_decode_str(document).decode_utf8_lossy())?;
-    for statement in trust["Statement"].as_array_mut().into_iter().flatten() {
-        if let Some(principal) = statement["Principal"].get_mut("AWS") {
-            let mut arns: Vec<Value> = match principal.take() {
-                Value::Array(a) => a,
-                one => vec![one],
-            };
-            arns.push(Value::String(function.session_arn()));
-            *principal = Value::Array(arns);
+    edit_trust(admin_b, name, gaps::ROLE_PRINCIPAL, |trust| {
+        for statement in trust["Statement"].as_array_mut().into_iter().flatten() {
+            if let Some(principal) = statement["Principal"].get_mut("AWS") {
+                let mut arns: Vec<Value> = match principal.take() {
+                    Value::Array(a) => a,
+                    one => vec![one],
+                };
+                arns.push(Value::String(function.session_arn()));
+                *principal = Value::Array(arns);
+            }
         }
-    }
-    iam.update_assume_role_policy()
-        .role_name(name)
-        .policy_document(trust.to_string())
-        .send()
-        .await
-        .with_context(|| {
-            format!(
-                "{}: adding the role session to {name}'s trust",
-                gaps::ROLE_PRINCIPAL
-            )
-        })?;
-    Ok(())
+    })
+    .await
 }
 
 /// Every access log is in the archive, byte for byte, under the audited

@@ -76,6 +76,12 @@ struct Settings {
     /// Direct mode: above this many MiB, copy in parts (default 5120).
     #[arg(long, global = true, env = "LOGFERRY_COPY_PART_THRESHOLD_MIB")]
     copy_part_threshold_mib: Option<String>,
+    /// Seconds a connection may take (default 5).
+    #[arg(long, global = true, env = "LOGFERRY_CONNECT_TIMEOUT_SECONDS")]
+    connect_timeout_seconds: Option<String>,
+    /// Seconds to a response after a request was sent (default 120).
+    #[arg(long, global = true, env = "LOGFERRY_READ_TIMEOUT_SECONDS")]
+    read_timeout_seconds: Option<String>,
 }
 
 impl Settings {
@@ -93,6 +99,8 @@ impl Settings {
             part_size_mib: self.part_size_mib,
             part_concurrency: self.part_concurrency,
             copy_part_threshold_mib: self.copy_part_threshold_mib,
+            connect_timeout_seconds: self.connect_timeout_seconds,
+            read_timeout_seconds: self.read_timeout_seconds,
         }
     }
 }
@@ -122,7 +130,7 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         .raw()
         .validate()
         .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
-    let sdk_config = load_sdk_config().await;
+    let sdk_config = load_sdk_config(config.timeouts).await;
     let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
     let source = shipper.clients().source.clone();
     match cli.command {

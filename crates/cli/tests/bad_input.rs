@@ -97,3 +97,58 @@ fn every_setting_is_a_documented_flag() {
         assert!(!text.is_empty(), "{flag} has no help text: {line}");
     }
 }
+
+/// An endpoint that accepts connections and never answers: `ship` gives up
+/// after its read timeout (and the SDK's retries) with one line, instead of
+/// hanging. The bound below only catches a hang; it is not a performance
+/// threshold.
+#[test]
+fn a_black_holed_endpoint_fails_instead_of_hanging() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let endpoint = format!("http://{}", listener.local_addr().unwrap());
+    let held = std::thread::spawn(move || {
+        let mut open = Vec::new();
+        for _ in 0..8 {
+            match listener.accept() {
+                Ok((stream, _)) => open.push(stream),
+                Err(_) => break,
+            }
+        }
+        std::thread::sleep(std::time::Duration::from_secs(30));
+    });
+    let mut child = Command::new(env!("CARGO_BIN_EXE_logferry"))
+        .args(["ship", "s3://acme-logs/a.log"])
+        .env_clear()
+        .env("PATH", std::env::var("PATH").unwrap_or_default())
+        .envs([
+            ("LOGFERRY_DEST_BUCKET", "archive-b"),
+            ("LOGFERRY_SOURCE_ACCOUNT", "111122223333"),
+            ("LOGFERRY_READ_TIMEOUT_SECONDS", "1"),
+            ("AWS_ENDPOINT_URL", endpoint.as_str()),
+            ("AWS_REGION", "eu-west-1"),
+            ("AWS_ACCESS_KEY_ID", "AKIDEXAMPLE"),
+            ("AWS_SECRET_ACCESS_KEY", "secret"),
+            ("AWS_EC2_METADATA_DISABLED", "true"),
+        ])
+        .stdout(std::process::Stdio::null())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .expect("run logferry");
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(120);
+    let status = loop {
+        if let Some(status) = child.try_wait().unwrap() {
+            break status;
+        }
+        if std::time::Instant::now() > deadline {
+            let _ = child.kill();
+            panic!("logferry ship still waiting on a silent endpoint after 120 s");
+        }
+        std::thread::sleep(std::time::Duration::from_millis(200));
+    };
+    let mut stderr = String::new();
+    std::io::Read::read_to_string(&mut child.stderr.take().unwrap(), &mut stderr).unwrap();
+    assert!(!status.success(), "{stderr}");
+    assert!(stderr.contains("timeout"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    drop(held);
+}

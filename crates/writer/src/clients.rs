@@ -4,10 +4,11 @@
 
 use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
+use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 use aws_sdk_s3::config::ProvideCredentials;
 
-use crate::config::{AuthMode, ShipperConfig};
+use crate::config::{AuthMode, ShipperConfig, Timeouts};
 use crate::error::ShipError;
 
 /// The two S3 clients the data path uses. In direct mode they are the same client.
@@ -20,11 +21,19 @@ pub struct Clients {
 }
 
 /// Load the ambient SDK configuration (environment, profile, container or
-/// Lambda role) with the standard retry mode. `AWS_ENDPOINT_URL` is honoured
-/// by the SDK itself, which is how the tests point everything at an emulator.
-pub async fn load_sdk_config() -> SdkConfig {
+/// Lambda role) with the standard retry mode and `timeouts`, so no call waits
+/// on a dead connection: a black-holed endpoint fails after at most four
+/// attempts of `timeouts.read`. `AWS_ENDPOINT_URL` is honoured by the SDK
+/// itself, which is how the tests point everything at an emulator.
+pub async fn load_sdk_config(timeouts: Timeouts) -> SdkConfig {
     aws_config::defaults(BehaviorVersion::latest())
         .retry_config(RetryConfig::standard().with_max_attempts(4))
+        .timeout_config(
+            TimeoutConfig::builder()
+                .connect_timeout(timeouts.connect)
+                .read_timeout(timeouts.read)
+                .build(),
+        )
         .load()
         .await
 }

@@ -45,6 +45,32 @@ pub struct ShipperConfig {
     pub part_concurrency: usize,
     /// Direct mode: objects larger than this are copied with `UploadPartCopy`.
     pub copy_part_threshold: u64,
+    /// How long a connection may take, and a response's headers after the
+    /// request was sent. Stalled bodies are caught by the SDK's stalled-stream
+    /// protection (on with `BehaviorVersion::latest()`).
+    pub timeouts: Timeouts,
+}
+
+/// Client timeouts; see [`crate::clients::load_sdk_config`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Timeouts {
+    pub connect: std::time::Duration,
+    pub read: std::time::Duration,
+}
+
+impl Default for Timeouts {
+    /// 5 s to connect: a TCP+TLS handshake to S3 takes milliseconds, so
+    /// anything slower is a dead route worth a retry. 120 s to the first
+    /// response byte: S3 answers CopyObject and CompleteMultipartUpload with
+    /// an early 200 and keeps the connection alive, but an UploadPart must
+    /// send its whole part (16 MiB by default) first, which on a slow link
+    /// takes tens of seconds.
+    fn default() -> Self {
+        Timeouts {
+            connect: std::time::Duration::from_secs(5),
+            read: std::time::Duration::from_secs(120),
+        }
+    }
 }
 
 /// The raw settings, as environment variables or CLI flags give them.
@@ -63,6 +89,8 @@ pub struct RawConfig {
     pub part_size_mib: Option<String>,
     pub part_concurrency: Option<String>,
     pub copy_part_threshold_mib: Option<String>,
+    pub connect_timeout_seconds: Option<String>,
+    pub read_timeout_seconds: Option<String>,
 }
 
 /// Environment variable for each raw setting, in README order.
@@ -82,6 +110,11 @@ pub const ENV_VARS: &[(&str, &str)] = &[
         "copy_part_threshold_mib",
         "LOGFERRY_COPY_PART_THRESHOLD_MIB",
     ),
+    (
+        "connect_timeout_seconds",
+        "LOGFERRY_CONNECT_TIMEOUT_SECONDS",
+    ),
+    ("read_timeout_seconds", "LOGFERRY_READ_TIMEOUT_SECONDS"),
 ];
 
 impl RawConfig {
@@ -167,6 +200,10 @@ impl RawConfig {
                 fail("LOGFERRY_EXTERNAL_ID is set without LOGFERRY_ROLE_ARN; set the ARN of the writer role in account B".into());
                 None
             }
+            (Some("assume-role"), None, None) => {
+                fail("LOGFERRY_AUTH_MODE is `assume-role` but LOGFERRY_ROLE_ARN and LOGFERRY_EXTERNAL_ID are not set; set both to the writer role in account B and the external id its trust policy requires".into());
+                None
+            }
             (Some(other), _, _) => {
                 fail(format!(
                     "LOGFERRY_AUTH_MODE `{other}` is unknown; set it to `direct` or `assume-role`"
@@ -213,6 +250,24 @@ impl RawConfig {
             5 * 1024,
         ) * MIB;
 
+        let defaults = Timeouts::default();
+        let timeouts = Timeouts {
+            connect: std::time::Duration::from_secs(number(
+                "LOGFERRY_CONNECT_TIMEOUT_SECONDS",
+                self.connect_timeout_seconds,
+                defaults.connect.as_secs(),
+                1,
+                300,
+            )),
+            read: std::time::Duration::from_secs(number(
+                "LOGFERRY_READ_TIMEOUT_SECONDS",
+                self.read_timeout_seconds,
+                defaults.read.as_secs(),
+                1,
+                3600,
+            )),
+        };
+
         match (key_template, auth) {
             (Some(key_template), Some(auth)) if errors.is_empty() => Ok(ShipperConfig {
                 dest_bucket,
@@ -223,6 +278,7 @@ impl RawConfig {
                 part_size,
                 part_concurrency,
                 copy_part_threshold,
+                timeouts,
             }),
             _ => Err(errors),
         }
@@ -315,6 +371,60 @@ mod tests {
         .unwrap();
         assert!(
             matches!(c.auth, AuthMode::AssumeRole { ref session_name, .. } if session_name == "logferry-shipper")
+        );
+    }
+
+    #[test]
+    fn assume_role_mode_without_a_role_says_what_is_missing() {
+        let e = errors(&[
+            ("LOGFERRY_DEST_BUCKET", "archive-b"),
+            ("LOGFERRY_AUTH_MODE", "assume-role"),
+        ]);
+        assert!(!e.contains("unknown"), "{e}");
+        assert!(
+            e.contains("LOGFERRY_ROLE_ARN") && e.contains("LOGFERRY_EXTERNAL_ID"),
+            "{e}"
+        );
+    }
+
+    /// The README's configuration table and [`ENV_VARS`] name the same
+    /// settings (the worker's own two aside).
+    #[test]
+    fn the_readme_documents_exactly_these_settings() {
+        let readme = include_str!("../../../README.md");
+        let documented: Vec<&str> = readme
+            .lines()
+            .filter_map(|l| l.strip_prefix("| `LOGFERRY_"))
+            .filter_map(|l| l.split('`').next())
+            .collect();
+        let mut expected: Vec<String> = ENV_VARS
+            .iter()
+            .map(|(_, var)| var.trim_start_matches("LOGFERRY_").to_string())
+            .chain(["QUEUE_URL".to_string(), "VISIBILITY_TIMEOUT".to_string()])
+            .collect();
+        let mut documented: Vec<String> = documented.iter().map(|s| s.to_string()).collect();
+        expected.sort();
+        documented.sort();
+        assert_eq!(documented, expected);
+    }
+
+    #[test]
+    fn timeouts_have_defaults_and_bounds() {
+        let c = config(&[("LOGFERRY_DEST_BUCKET", "archive-b")]).unwrap();
+        assert_eq!(c.timeouts, Timeouts::default());
+        let c = config(&[
+            ("LOGFERRY_DEST_BUCKET", "archive-b"),
+            ("LOGFERRY_READ_TIMEOUT_SECONDS", "7"),
+        ])
+        .unwrap();
+        assert_eq!(c.timeouts.read, std::time::Duration::from_secs(7));
+        let e = errors(&[
+            ("LOGFERRY_DEST_BUCKET", "archive-b"),
+            ("LOGFERRY_CONNECT_TIMEOUT_SECONDS", "0"),
+        ]);
+        assert!(
+            e.contains("LOGFERRY_CONNECT_TIMEOUT_SECONDS `0` must be"),
+            "{e}"
         );
     }
 

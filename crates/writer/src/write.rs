@@ -1,6 +1,8 @@
 //! Writing account B: server-side copies (direct mode) and streamed uploads
 //! (assume-role mode). Every request that creates an object carries
-//! `x-amz-acl: bucket-owner-full-control` and asks S3 for a CRC32C.
+//! `x-amz-acl: bucket-owner-full-control` and asks S3 for a full-object
+//! checksum: a streamed upload a CRC32C the shipper computes while reading, a
+//! server-side copy the algorithm the source already stores.
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{

@@ -6,22 +6,7 @@ mock_provider "aws" {
   alias = "archive"
   # Mocked computed attributes are known during plan too (Terraform >= 1.11).
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "222222222222" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source          = "../../tests/mocks/aws/archive"
 
   mock_data "aws_kms_alias" {
     defaults = { target_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f" }

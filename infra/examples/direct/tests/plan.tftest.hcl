@@ -6,44 +6,13 @@ mock_provider "aws" {
   alias = "source"
   # Mocked computed attributes are known during plan too (Terraform >= 1.11).
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-
-  # The provider validates policies as JSON even when mocked.
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-
-  mock_resource "aws_iam_role" {
-    defaults = { arn = "arn:aws:iam::111111111111:role/logferry-shipper" }
-  }
+  source          = "../../tests/mocks/aws/source"
 }
 
 mock_provider "aws" {
   alias           = "archive"
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "222222222222" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source          = "../../tests/mocks/aws/archive"
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::222222222222:role/logferry-archive-writer" }

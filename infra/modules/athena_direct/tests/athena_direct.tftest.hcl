@@ -5,22 +5,7 @@
 mock_provider "aws" {
   # Mocked computed attributes are known during plan too (Terraform >= 1.11).
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "222222222222" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-
-  mock_data "aws_region" {
-    defaults = { name = "eu-west-1" }
-  }
-
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
+  source          = "../../tests/mocks/aws/archive"
 
   mock_resource "aws_iam_role" {
     defaults = { arn = "arn:aws:iam::222222222222:role/logferry-direct-analyst" }
@@ -28,10 +13,6 @@ mock_provider "aws" {
 
   mock_resource "aws_s3_bucket" {
     defaults = { arn = "arn:aws:s3:::acme-direct-athena-results", bucket = "acme-direct-athena-results" }
-  }
-
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f" }
   }
 
   mock_resource "aws_athena_workgroup" {

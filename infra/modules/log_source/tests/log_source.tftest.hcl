@@ -6,34 +6,7 @@ mock_provider "aws" {
   # Mocked computed attributes are known during plan too (Terraform >= 1.11),
   # so the rendered policies can be asserted on.
   override_during = plan
-
-  mock_data "aws_caller_identity" {
-    defaults = { account_id = "111111111111" }
-  }
-
-  mock_data "aws_partition" {
-    defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
-  }
-
-  # The provider computes the merged JSON; the mock cannot. Its inputs (the
-  # rendered templates in source_policy_documents) are asserted on instead.
-  mock_data "aws_iam_policy_document" {
-    defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
-  }
-
-  # ARNs that feed the rendered templates (resources without a mock_resource
-  # block keep unknown computed values during plan).
-  mock_resource "aws_sqs_queue" {
-    defaults = { arn = "arn:aws:sqs:eu-west-1:111111111111:logferry-shipper" }
-  }
-
-  mock_resource "aws_cloudwatch_log_group" {
-    defaults = { arn = "arn:aws:logs:eu-west-1:111111111111:log-group:/aws/lambda/logferry-shipper" }
-  }
-
-  mock_resource "aws_kms_key" {
-    defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }
-  }
+  source          = "../../tests/mocks/aws/source"
 }
 
 override_resource {

@@ -2,7 +2,9 @@
 # projection derived from infra/layout/archive-key-template.txt, the regex and
 # columns read from their files, and the saved queries.
 
-mock_provider "aws" {}
+mock_provider "aws" {
+  source = "../../tests/mocks/aws/archive"
+}
 
 variables {
   database_name       = "logferry_archive"

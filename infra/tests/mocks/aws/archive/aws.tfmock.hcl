@@ -1,0 +1,38 @@
+# Mock defaults for the AWS provider in the archive account (222222222222), in
+# eu-west-1, for the tests of log_archive, athena_workspace, athena_archive,
+# athena_direct and s3_access_log_table and the examples' "archive" alias:
+#
+#   mock_provider "aws" {
+#     override_during = plan # where the test needs the values during plan
+#     source          = "../../tests/mocks/aws/archive"
+#   }
+#
+# source is relative to the root under test (infra/modules/<name> or
+# infra/examples/<name>). A mock_data or mock_resource block in the test file
+# itself takes precedence over the one here (each test names its own buckets,
+# roles and workgroups), and override_* blocks there target single resources.
+
+mock_data "aws_caller_identity" {
+  defaults = { account_id = "222222222222" }
+}
+
+mock_data "aws_partition" {
+  defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
+}
+
+mock_data "aws_region" {
+  defaults = { name = "eu-west-1" }
+}
+
+# The provider validates policies as JSON even when mocked.
+mock_data "aws_iam_policy_document" {
+  defaults = { json = "{\"Version\":\"2012-10-17\",\"Statement\":[]}" }
+}
+
+# The archive key (log_archive) and the Athena results key (athena_workspace).
+mock_resource "aws_kms_key" {
+  defaults = {
+    arn    = "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f"
+    key_id = "6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f"
+  }
+}
