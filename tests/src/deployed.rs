@@ -31,6 +31,7 @@ pub struct DeployedFunction {
     pub visibility_timeout_seconds: i64,
     pub max_receive_count: i64,
     pub reports_batch_item_failures: bool,
+    mapping_uuid: String,
 }
 
 impl Account {
@@ -134,6 +135,7 @@ impl DeployedFunction {
                 .function_response_types()
                 .iter()
                 .any(|t| t.as_str() == "ReportBatchItemFailures"),
+            mapping_uuid: mapping.uuid().unwrap_or_default().to_string(),
         })
     }
 
@@ -160,6 +162,23 @@ impl DeployedFunction {
             self.max_receive_count >= 1,
             "the queue's redrive policy has no maxReceiveCount"
         );
+        Ok(())
+    }
+
+    /// Gap [`gaps::LAMBDA_RUNTIME`]: the emulator's own poller would receive
+    /// the queue's messages for this mapping (and hide them for the
+    /// visibility timeout) only to fail the invocation, so the harness
+    /// disables the mapping before it plays Lambda itself.
+    pub async fn take_over_the_mapping(&self, admin_a: &Account) -> Result<()> {
+        aws_sdk_lambda::Client::new(&admin_a.sdk)
+            .update_event_source_mapping()
+            .uuid(&self.mapping_uuid)
+            .enabled(false)
+            .send()
+            .await
+            .with_context(|| {
+                format!("{}: disabling the emulator's poller", gaps::LAMBDA_RUNTIME)
+            })?;
         Ok(())
     }
 

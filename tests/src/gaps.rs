@@ -50,8 +50,11 @@ pub const KMS_ENCRYPTION_CONTEXT: &str = "kms-encryption-context";
 pub const COPY_DEFAULT_KMS_KEY: &str = "copy-default-kms-key";
 
 /// fakecloud stores Lambda functions but cannot run them (its runtime needs
-/// Docker). Workaround, in the deployed world only: the harness plays the
-/// Lambda service. It reads the function's configuration back, adds one
+/// Docker), yet its own poller receives the messages of an enabled SQS
+/// mapping (hiding them for the visibility timeout) and fails to invoke.
+/// Workaround, in the deployed world only: the harness plays the Lambda
+/// service. It disables the mapping, reads the function's configuration
+/// back, adds one
 /// trust statement to the function's role so A's admin can assume it (the
 /// role trusts only `lambda.amazonaws.com`), and runs the real handler with
 /// that role's session and the function's environment on the queue's

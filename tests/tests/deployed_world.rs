@@ -106,6 +106,14 @@ async fn journey(example: &str) -> Result<()> {
         enabled.target_bucket()
     );
     let log_prefix = enabled.target_prefix().trim_end_matches('/').to_string();
+    // 4. The deployed function, run as Lambda would run it.
+    let function = DeployedFunction::read(&admin_a, &text("shipper_function_name")?).await?;
+    function.check_settings()?;
+    function.take_over_the_mapping(&admin_a).await?;
+    if example == "assume-role" {
+        allow_role_session_in_writer_trust(&admin_b, &function).await?;
+    }
+    // The access logs, put where S3 would deliver them.
     let objects = access_logs::two_days(&log_prefix, ACCOUNT_A, &region, &audited);
     let owner = "7d1e3c2b5a4f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d";
     for o in &objects {
@@ -119,12 +127,6 @@ async fn journey(example: &str) -> Result<()> {
             .await?;
     }
 
-    // 4. The deployed function, run as Lambda would run it.
-    let function = DeployedFunction::read(&admin_a, &text("shipper_function_name")?).await?;
-    function.check_settings()?;
-    if example == "assume-role" {
-        allow_role_session_in_writer_trust(&admin_b, &function).await?;
-    }
     let shipper = function.start(&admin_a, url).await?;
     for response in function
         .drain_queue(&shipper, &admin_a, objects.len())
