@@ -260,11 +260,22 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
             "other/three.log"
         ]
     );
+    // A named object that does not exist is a failure (non-zero exit), not a skip.
+    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    let missing = format!("s3://{}/other/missing.log", world.source_bucket);
     assert_eq!(
-        summary.skipped,
-        vec![format!("s3://{}/other/missing.log", world.source_bucket)]
+        summary
+            .failed
+            .iter()
+            .map(|f| f.source.as_str())
+            .collect::<Vec<_>>(),
+        [missing.as_str()]
     );
-    assert!(summary.failed.is_empty(), "{:?}", summary.failed);
+    assert!(
+        summary.failed[0].error.contains("does not exist"),
+        "{:?}",
+        summary.failed
+    );
     assert_eq!(seen.lock().unwrap().len(), 4);
     assert_eq!(world.archive_keys().await?.len(), 3);
 

@@ -43,6 +43,18 @@ pub fn parse_uri(uri: &str) -> Result<(String, String)> {
     if bucket.is_empty() {
         bail!("`{uri}` names no bucket; write s3://bucket/key");
     }
+    let valid_bucket = (3..=63).contains(&bucket.len())
+        && bucket
+            .bytes()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
+        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
+        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
+    if !valid_bucket {
+        bail!("`{uri}`: `{bucket}` is not a valid S3 bucket name (3-63 lower-case letters, digits, `.` and `-`)");
+    }
+    if key.split('/').any(|s| s == "." || s == "..") {
+        bail!("`{uri}` has a `.` or `..` path segment, which HTTP clients may normalise away; name the object without it");
+    }
     Ok((bucket.to_string(), key.to_string()))
 }
 
@@ -87,6 +99,8 @@ pub async fn ship_uris(
     progress: impl Fn(usize, usize, &str),
 ) -> Result<Summary> {
     let objects = expand(source, uris).await?;
+    // An object the caller named must exist; one found by listing may vanish.
+    let named: std::collections::HashSet<&str> = uris.iter().map(String::as_str).collect();
     let total = objects.len();
     let mut summary = Summary::default();
     let mut results = std::pin::pin!(shipper.ship_stream(objects).enumerate());
@@ -95,6 +109,13 @@ pub async fn ship_uris(
         progress(done + 1, total, &name);
         match result {
             Ok(shipped) => summary.shipped.push(shipped),
+            Err(e) if e.is_skip() && named.contains(name.as_str()) => {
+                summary.failed.push(Failure {
+                    error: format!("{name} does not exist (or its bucket does not); check the URI"),
+                    source: name,
+                    retryable: false,
+                })
+            }
             Err(e) if e.is_skip() => summary.skipped.push(name),
             Err(e) => summary.failed.push(Failure {
                 source: name,
@@ -157,14 +178,26 @@ mod tests {
     #[test]
     fn uris_split_into_bucket_and_key() {
         assert_eq!(
-            parse_uri("s3://b/k/x.log").unwrap(),
-            ("b".into(), "k/x.log".into())
+            parse_uri("s3://acme-logs/k/x.log").unwrap(),
+            ("acme-logs".into(), "k/x.log".into())
         );
-        assert_eq!(parse_uri("s3://b").unwrap(), ("b".into(), "".into()));
+        assert_eq!(
+            parse_uri("s3://acme-logs").unwrap(),
+            ("acme-logs".into(), "".into())
+        );
         assert!(parse_uri("b/k")
             .unwrap_err()
             .to_string()
             .contains("s3://bucket/key"));
         assert!(parse_uri("s3:///k").is_err());
+        for bad in [
+            "s3://Bad_Bucket/k",
+            "s3://b/k",
+            "s3://bucket/a/./k",
+            "s3://bucket/a/../k",
+        ] {
+            let err = parse_uri(bad).unwrap_err().to_string();
+            assert!(!err.contains('\n'), "{err}");
+        }
     }
 }
