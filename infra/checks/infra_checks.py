@@ -10,13 +10,16 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import re
+import subprocess
 import sys
 from pathlib import Path
 
 # The only two interpolation forms the templates may use. Terraform's
 # templatefile() understands far more; the Rust emulator tests render the same
-# files with a tiny renderer, so anything beyond these two would diverge.
+# files with a tiny renderer, so anything beyond these two would diverge. The
+# check itself renders with Terraform (render_policies.sh), not with a copy.
 PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
 STRING_FORM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)$")
 LIST_FORM = re.compile(r"^jsonencode\(([A-Za-z_][A-Za-z0-9_]*)\)$")
@@ -89,34 +92,43 @@ def check_conventions(infra: Path) -> list[str]:
     return problems
 
 
-def render(template: str, values: dict, source: str) -> tuple[str, list[str]]:
-    """Render exactly the two supported forms; anything else is an error."""
+def template_syntax(template: str, values: dict, source: str) -> list[str]:
+    """Only ${name} (a string) and ${jsonencode(name)} (a list of strings) may
+    appear: the Rust emulator tests render these files with a tiny renderer
+    that knows nothing else. Rendering itself is Terraform's (render_policies.sh)."""
     problems = []
     if "%{" in template:
         problems.append(f"{source}: template directives (%{{...}}) are not allowed")
-
-    def substitute(match: re.Match) -> str:
+    for match in PLACEHOLDER.finditer(template):
         expr = match.group(1).strip()
         string_name = STRING_FORM.match(expr)
         list_name = LIST_FORM.match(expr)
         if string_name:
-            name = string_name.group(1)
-            value = values.get(name)
-            if not isinstance(value, str):
-                problems.append(f"{source}: ${{{name}}} needs a string in sample-vars.json")
-                return match.group(0)
-            return value
-        if list_name:
-            name = list_name.group(1)
-            value = values.get(name)
+            if not isinstance(values.get(string_name.group(1)), str):
+                problems.append(f"{source}: ${{{string_name.group(1)}}} needs a string in sample-vars.json")
+        elif list_name:
+            value = values.get(list_name.group(1))
             if not (isinstance(value, list) and all(isinstance(v, str) for v in value)):
-                problems.append(f"{source}: ${{jsonencode({name})}} needs a list of strings in sample-vars.json")
-                return match.group(0)
-            return json.dumps(value)
-        problems.append(f"{source}: unsupported placeholder ${{{expr}}}")
-        return match.group(0)
+                problems.append(
+                    f"{source}: ${{jsonencode({list_name.group(1)})}} needs a list of strings in sample-vars.json"
+                )
+        else:
+            problems.append(f"{source}: unsupported placeholder ${{{expr}}}")
+    return problems
 
-    return PLACEHOLDER.sub(substitute, template), problems
+
+def render_with_terraform(policies: Path) -> tuple[dict[str, str], list[str]]:
+    """The rendered text of every template, from Terraform's templatefile()."""
+    script = Path(__file__).with_name("render_policies.sh")
+    result = subprocess.run(
+        ["bash", str(script), "--raw", str(policies)],
+        capture_output=True, text=True, check=False,
+        env={**os.environ, "PYTHON": sys.executable},
+    )
+    if result.returncode != 0:
+        lines = [line for line in result.stderr.splitlines() if line.strip()]
+        return {}, lines or [f"render_policies.sh failed (exit {result.returncode})"]
+    return json.loads(result.stdout), []
 
 
 def load_allowlist(path: Path) -> list[dict]:
@@ -141,11 +153,21 @@ def check_policies(infra: Path) -> list[str]:
     allowlist = load_allowlist(Path(__file__).with_name("parliament-allowlist.json"))
     used = set()
     templates = sorted(policies.glob("*.json.tpl"))
+    syntax = {path.name: template_syntax(path.read_text(encoding="utf-8"), values, path.name) for path in templates}
+    for template_problems in syntax.values():
+        problems += template_problems
+    all_rendered, render_problems = render_with_terraform(policies)
+    problems += render_problems
+    if render_problems:
+        print(f"{len(templates)} templates, not rendered")
+        return problems
     for path in templates:
-        rendered, render_problems = render(path.read_text(encoding="utf-8"), values, path.name)
-        problems += render_problems
-        if render_problems:
+        if syntax[path.name]:
             continue
+        if path.name not in all_rendered:
+            problems.append(f"{path.name}: not rendered by render_policies.sh")
+            continue
+        rendered = all_rendered[path.name]
         try:
             json.loads(rendered)
         except json.JSONDecodeError as err:
@@ -168,7 +190,7 @@ def check_policies(infra: Path) -> list[str]:
     for i, entry in enumerate(allowlist):
         if i not in used:
             problems.append(f"parliament-allowlist.json: stale entry {entry['template']} {entry['issue']} (remove it)")
-    print(f"{len(templates)} templates")
+    print(f"{len(templates)} templates (rendered by terraform)")
     return problems
 
 

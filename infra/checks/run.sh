@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Checks for infra/: HCL parses, module conventions, checkov, the IAM policy
-# templates (render + JSON + parliament), when present the Athena regex test,
-# and Terraform itself (fmt, validate, test: checks/terraform.sh). Installs its
+# templates (rendered by Terraform's templatefile() through
+# render_policies.sh, then JSON + parliament), when present the Athena regex
+# test, and Terraform itself (fmt, validate, test: checks/terraform.sh). Installs its
 # own pinned tools into a cached venv on first run.
 #
 #   infra/checks/run.sh            # all checks

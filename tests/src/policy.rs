@@ -1,5 +1,6 @@
 //! The policy files under `infra/policies/` rendered exactly as Terraform's
-//! `templatefile` would, and adapted to the emulator's known gaps in one
+//! `templatefile` would (a test compares every template with Terraform's own
+//! rendering), and adapted to the emulator's known gaps in one
 //! named place ([`for_emulator`], [`trust_for_strict_emulator`]).
 
 use std::path::PathBuf;
@@ -201,6 +202,39 @@ pub fn key_policy_for_emulator(mut policy: Value) -> Value {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// This renderer and Terraform's `templatefile()` give the same document
+    /// for every template (rendered by Terraform through
+    /// `infra/checks/render_policies.sh` with `sample-vars.json`).
+    #[test]
+    fn renders_exactly_what_terraform_renders() {
+        let checks = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../infra/checks");
+        let out = std::process::Command::new("bash")
+            .arg(checks.join("render_policies.sh"))
+            .output()
+            .expect("run render_policies.sh");
+        assert!(
+            out.status.success(),
+            "{}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let by_terraform: Map<String, Value> = serde_json::from_slice(&out.stdout).unwrap();
+        let vars: Value = serde_json::from_str(
+            &std::fs::read_to_string(policy_dir().join("sample-vars.json")).unwrap(),
+        )
+        .unwrap();
+        let templates = std::fs::read_dir(policy_dir())
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .is_ok_and(|e| e.file_name().to_string_lossy().ends_with(".json.tpl"))
+            })
+            .count();
+        assert_eq!(by_terraform.len(), templates);
+        for (name, expected) in &by_terraform {
+            assert_eq!(&render(name, &vars).unwrap(), expected, "{name}");
+        }
+    }
 
     #[test]
     fn renders_like_templatefile_and_rejects_missing_values() {

@@ -298,34 +298,30 @@ async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
     Ok(())
 }
 
-#[tokio::test]
-async fn direct_ships_every_key_byte_for_byte() -> Result<()> {
-    ships_every_key_byte_for_byte(Mode::Direct).await
+/// One test per auth mode for each scenario that takes only the mode.
+macro_rules! in_both_modes {
+    ($($scenario:ident => $direct:ident, $assume_role:ident;)*) => {$(
+        #[tokio::test]
+        async fn $direct() -> Result<()> {
+            $scenario(Mode::Direct).await
+        }
+
+        #[tokio::test]
+        async fn $assume_role() -> Result<()> {
+            $scenario(Mode::AssumeRole).await
+        }
+    )*};
 }
 
-#[tokio::test]
-async fn assume_role_ships_every_key_byte_for_byte() -> Result<()> {
-    ships_every_key_byte_for_byte(Mode::AssumeRole).await
-}
-
-#[tokio::test]
-async fn direct_ships_keys_athena_can_see() -> Result<()> {
-    every_shipped_key_is_visible_to_athena(Mode::Direct).await
-}
-
-#[tokio::test]
-async fn assume_role_ships_keys_athena_can_see() -> Result<()> {
-    every_shipped_key_is_visible_to_athena(Mode::AssumeRole).await
-}
-
-#[tokio::test]
-async fn direct_skips_a_source_deleted_before_shipping() -> Result<()> {
-    deleted_source_is_skipped_not_failed(Mode::Direct).await
-}
-
-#[tokio::test]
-async fn assume_role_skips_a_source_deleted_before_shipping() -> Result<()> {
-    deleted_source_is_skipped_not_failed(Mode::AssumeRole).await
+in_both_modes! {
+    ships_every_key_byte_for_byte =>
+        direct_ships_every_key_byte_for_byte, assume_role_ships_every_key_byte_for_byte;
+    every_shipped_key_is_visible_to_athena =>
+        direct_ships_keys_athena_can_see, assume_role_ships_keys_athena_can_see;
+    deleted_source_is_skipped_not_failed =>
+        direct_skips_a_source_deleted_before_shipping, assume_role_skips_a_source_deleted_before_shipping;
+    only_the_bad_messages_fail =>
+        direct_reports_only_the_failed_message_ids, assume_role_reports_only_the_failed_message_ids;
 }
 
 #[tokio::test]
@@ -344,16 +340,6 @@ async fn assume_role_streams_a_multipart_object_in_parts() -> Result<()> {
         },
     )
     .await
-}
-
-#[tokio::test]
-async fn direct_reports_only_the_failed_message_ids() -> Result<()> {
-    only_the_bad_messages_fail(Mode::Direct).await
-}
-
-#[tokio::test]
-async fn assume_role_reports_only_the_failed_message_ids() -> Result<()> {
-    only_the_bad_messages_fail(Mode::AssumeRole).await
 }
 
 #[tokio::test]
