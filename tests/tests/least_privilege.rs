@@ -404,6 +404,13 @@ async fn external_id_is_enforced_by_the_trust_policy() -> Result<()> {
         text.contains("LOGFERRY_EXTERNAL_ID") && text.contains(&world.writer_role_arn),
         "{text}"
     );
+    // STS's own code and message, never the SDK's Debug structures.
+    assert!(text.contains("AccessDenied"), "{text}");
+    assert!(
+        !text.contains('\n') && !text.contains("Error {") && text.chars().count() < 700,
+        "{} characters: {text}",
+        text.chars().count()
+    );
     Ok(())
 }
 

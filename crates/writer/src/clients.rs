@@ -6,7 +6,6 @@ use aws_config::retry::RetryConfig;
 use aws_config::sts::AssumeRoleProvider;
 use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
-use aws_sdk_s3::config::ProvideCredentials;
 
 use crate::config::{AuthMode, ShipperConfig, Timeouts};
 use crate::error::ShipError;
@@ -68,22 +67,29 @@ pub async fn build_clients(
             external_id,
             session_name,
         } => {
+            // One AssumeRole now, so a wrong trust policy or external id fails
+            // start-up with STS's own words; the provider then keeps the
+            // credentials fresh.
+            aws_sdk_sts::Client::new(base)
+                .assume_role()
+                .role_arn(role_arn)
+                .role_session_name(session_name)
+                .external_id(external_id)
+                .send()
+                .await
+                .map_err(|e| ShipError::AssumeRole {
+                    role_arn: role_arn.clone(),
+                    message: format!(
+                        "{}; account B's trust policy (writer-role-trust.json.tpl) must name this principal and require sts:ExternalId equal to LOGFERRY_EXTERNAL_ID, and account A's identity policy (shipper-assume-writer.json.tpl) must allow sts:AssumeRole on the role",
+                        sts_error(&e)
+                    ),
+                })?;
             let provider = AssumeRoleProvider::builder(role_arn.clone())
                 .external_id(external_id.clone())
                 .session_name(session_name.clone())
                 .configure(base)
                 .build()
                 .await;
-            provider
-                .provide_credentials()
-                .await
-                .map_err(|e| ShipError::AssumeRole {
-                    role_arn: role_arn.clone(),
-                    message: format!(
-                        "{}; account B's trust policy (writer-role-trust.json.tpl) must name this principal and require sts:ExternalId equal to LOGFERRY_EXTERNAL_ID, and account A's identity policy (shipper-assume-writer.json.tpl) must allow sts:AssumeRole on the role",
-                        aws_smithy_types::error::display::DisplayErrorContext(&e)
-                    ),
-                })?;
             aws_sdk_s3::Client::from_conf(
                 tune(s3_config(base).credentials_provider(provider)).build(),
             )
@@ -92,13 +98,27 @@ pub async fn build_clients(
     Ok(Clients { source, archive })
 }
 
+/// An STS error as one line: its code and message, else the transport failure.
+fn sts_error<E, R>(e: &aws_sdk_sts::error::SdkError<E, R>) -> String
+where
+    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
+    R: std::fmt::Debug,
+{
+    use aws_sdk_sts::error::ProvideErrorMetadata;
+    match (e.code(), e.message()) {
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => aws_smithy_types::error::display::DisplayErrorContext(e).to_string(),
+    }
+}
+
 /// Account A's id, from the caller's own identity (needs no permission).
 pub async fn caller_account(base: &SdkConfig) -> Result<String, ShipError> {
     let sts = aws_sdk_sts::Client::new(base);
     let identity = sts.get_caller_identity().send().await.map_err(|e| {
         ShipError::Invalid(format!(
             "cannot learn account A's id from sts:GetCallerIdentity ({}); set LOGFERRY_SOURCE_ACCOUNT",
-            aws_smithy_types::error::display::DisplayErrorContext(&e)
+            sts_error(&e)
         ))
     })?;
     identity.account.ok_or_else(|| {
