@@ -5,6 +5,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use anyhow::{Context, Result};
 use aws_config::{BehaviorVersion, Region, SdkConfig};
+use aws_credential_types::provider::ProvideCredentials;
 use aws_credential_types::Credentials;
 use serde_json::{json, Value};
 
@@ -44,6 +45,29 @@ impl Account {
 
     pub fn sts(&self) -> aws_sdk_sts::Client {
         aws_sdk_sts::Client::new(&self.sdk)
+    }
+
+    /// The same identity, with clients for `region`.
+    pub fn in_region(&self, region: &str) -> Account {
+        Account {
+            id: self.id,
+            arn: self.arn.clone(),
+            sdk: self
+                .sdk
+                .to_builder()
+                .region(Region::new(region.to_string()))
+                .build(),
+        }
+    }
+
+    /// This identity's access key, for tools that read a credentials file.
+    pub async fn keys(&self) -> Result<Credentials> {
+        Ok(self
+            .sdk
+            .credentials_provider()
+            .context("no credentials provider")?
+            .provide_credentials()
+            .await?)
     }
 }
 

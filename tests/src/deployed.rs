@@ -6,8 +6,7 @@ use std::collections::{BTreeMap, HashMap};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
-use aws_config::{Region, SdkConfig};
-use aws_credential_types::provider::ProvideCredentials;
+use aws_config::SdkConfig;
 use aws_credential_types::Credentials;
 use aws_sdk_sqs::types::QueueAttributeName;
 use lambda_runtime::{Context as LambdaContext, LambdaEvent};
@@ -32,31 +31,6 @@ pub struct DeployedFunction {
     pub max_receive_count: i64,
     pub reports_batch_item_failures: bool,
     mapping_uuid: String,
-}
-
-impl Account {
-    /// The same identity, with clients for `region`.
-    pub fn in_region(&self, region: &str) -> Account {
-        Account {
-            id: self.id,
-            arn: self.arn.clone(),
-            sdk: self
-                .sdk
-                .to_builder()
-                .region(Region::new(region.to_string()))
-                .build(),
-        }
-    }
-
-    /// This identity's access key, for tools that read a credentials file.
-    pub async fn keys(&self) -> Result<Credentials> {
-        Ok(self
-            .sdk
-            .credentials_provider()
-            .context("no credentials provider")?
-            .provide_credentials()
-            .await?)
-    }
 }
 
 impl DeployedFunction {

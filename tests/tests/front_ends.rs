@@ -142,9 +142,8 @@ async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
     Ok(())
 }
 
-#[test]
-fn worker_settings_sqs_would_refuse_fail_at_start() {
-    let rt = tokio::runtime::Runtime::new().unwrap();
+#[tokio::test]
+async fn worker_settings_sqs_would_refuse_fail_at_start() {
     let sqs = aws_sdk_sqs::Client::from_conf(
         aws_sdk_sqs::Config::builder()
             .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
@@ -156,10 +155,7 @@ fn worker_settings_sqs_would_refuse_fail_at_start() {
             queue_url: "https://sqs.eu-west-1.amazonaws.com/111122223333/q".into(),
             visibility_timeout: timeout,
         };
-        let err = rt
-            .block_on(worker::check(&args, &sqs))
-            .unwrap_err()
-            .to_string();
+        let err = worker::check(&args, &sqs).await.unwrap_err().to_string();
         assert!(err.contains("0-43200") && !err.contains('\n'), "{err}");
     }
 }

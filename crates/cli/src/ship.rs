@@ -43,13 +43,7 @@ pub fn parse_uri(uri: &str) -> Result<(String, String)> {
     if bucket.is_empty() {
         bail!("`{uri}` names no bucket; write s3://bucket/key");
     }
-    let valid_bucket = (3..=63).contains(&bucket.len())
-        && bucket
-            .bytes()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'.' || c == b'-')
-        && bucket.starts_with(|c: char| c.is_ascii_alphanumeric())
-        && bucket.ends_with(|c: char| c.is_ascii_alphanumeric());
-    if !valid_bucket {
+    if !logferry::config::is_bucket_name(bucket) {
         bail!("`{uri}`: `{bucket}` is not a valid S3 bucket name (3-63 lower-case letters, digits, `.` and `-`)");
     }
     if key.split('/').any(|s| s == "." || s == "..") {
@@ -76,7 +70,7 @@ async fn expand(source: &aws_sdk_s3::Client, uris: &[String]) -> Result<Vec<Obje
             let page = page.map_err(|e| {
                 anyhow::anyhow!(
                     "listing {uri} failed ({}); listing needs s3:ListBucket on arn:aws:s3:::{bucket} (infra/policies/source-list.json.tpl)",
-                    aws_sdk_s3::error::DisplayErrorContext(&e)
+                    logferry::error::one_line(&e)
                 )
             })?;
             objects.extend(

@@ -6,9 +6,9 @@
 
 use std::time::Duration;
 
-use aws_sdk_sqs::error::ProvideErrorMetadata;
 use aws_sdk_sqs::types::Message;
 use clap::Args;
+use logferry::error::one_line;
 use logferry::{ship_messages, Shipper};
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -57,7 +57,7 @@ pub async fn check(args: &WorkerArgs, sqs: &aws_sdk_sqs::Client) -> anyhow::Resu
             anyhow::anyhow!(
                 "cannot read queue {} ({}); set LOGFERRY_QUEUE_URL to the shipper queue's URL, and allow sqs:GetQueueAttributes (infra/policies/shipper-queue-consume.json.tpl)",
                 args.queue_url,
-                sqs_error(&e)
+                one_line(&e)
             )
         })?;
     Ok(())
@@ -85,7 +85,7 @@ pub async fn run(
                 out.messages.unwrap_or_default()
             }
             Err(e) => {
-                tracing::error!(error = %sqs_error(&e), retry_in_s = backoff.as_secs(), "ReceiveMessage failed");
+                tracing::error!(error = %one_line(&e), retry_in_s = backoff.as_secs(), "ReceiveMessage failed");
                 tokio::select! {
                     _ = tokio::time::sleep(backoff) => {}
                     _ = stop.changed() => break,
@@ -147,25 +147,8 @@ async fn ship_batch(
             .send()
             .await
         {
-            tracing::error!(message_id = %report.id, error = %sqs_error(&e), "DeleteMessage failed; the message will be shipped again (idempotent)");
+            tracing::error!(message_id = %report.id, error = %one_line(&e), "DeleteMessage failed; the message will be shipped again (idempotent)");
         }
-    }
-}
-
-/// An SQS error as one line: its code and message, never Debug structures.
-fn sqs_error<E, R>(e: &aws_sdk_sqs::error::SdkError<E, R>) -> String
-where
-    E: aws_sdk_sqs::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    match (e.code(), e.message()) {
-        // Some messages carry a long encoded blob; the code and the start say enough.
-        (Some(code), Some(message)) if message.chars().count() > 160 => {
-            format!("{code}: {}…", message.chars().take(160).collect::<String>())
-        }
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_string(),
-        _ => aws_sdk_sqs::error::DisplayErrorContext(e).to_string(),
     }
 }
 
@@ -188,7 +171,7 @@ pub fn keep_invisible(
                 .send()
                 .await;
             if let Err(e) = extended {
-                tracing::warn!(error = %sqs_error(&e), "could not extend visibility");
+                tracing::warn!(error = %one_line(&e), "could not extend visibility");
             }
         }
     })

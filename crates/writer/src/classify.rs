@@ -3,10 +3,9 @@
 
 use aws_sdk_s3::error::{ProvideErrorMetadata, SdkError};
 use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
-use aws_smithy_types::error::display::DisplayErrorContext;
 
 use crate::config::AuthMode;
-use crate::error::{ShipError, Side};
+use crate::error::{one_line, ShipError, Side};
 
 /// S3 error codes that a later attempt can get past.
 const RETRYABLE_CODES: &[&str] = &[
@@ -130,21 +129,15 @@ impl Attempt<'_> {
     }
 }
 
-/// One line for a person: the service's own code and message when it sent
-/// them, else the transport failure. Never the SDK's Debug structures.
+/// [`one_line`], or the bare status when S3 answered without an error code
+/// (a HEAD request has no body to carry one).
 fn render<E>(err: &SdkError<E, HttpResponse>, status: Option<u16>) -> String
 where
     E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
 {
-    match (err.code(), err.message(), status) {
-        // Some messages carry a long encoded blob; the code and the start say enough.
-        (Some(code), Some(message), _) if message.chars().count() > 160 => {
-            format!("{code}: {}…", message.chars().take(160).collect::<String>())
-        }
-        (Some(code), Some(message), _) => format!("{code}: {message}"),
-        (Some(code), None, _) => code.to_string(),
-        (None, _, Some(status)) => format!("HTTP {status} with no error code"),
-        (None, _, None) => DisplayErrorContext(err).to_string(),
+    match (err.code(), status) {
+        (None, Some(status)) => format!("HTTP {status} with no error code"),
+        _ => one_line(err),
     }
 }
 

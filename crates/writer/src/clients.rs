@@ -8,7 +8,7 @@ use aws_config::timeout::TimeoutConfig;
 use aws_config::{BehaviorVersion, SdkConfig};
 
 use crate::config::{AuthMode, ShipperConfig, Timeouts};
-use crate::error::ShipError;
+use crate::error::{one_line, ShipError};
 
 /// The two S3 clients the data path uses. In direct mode they are the same client.
 #[derive(Debug, Clone)]
@@ -81,7 +81,7 @@ pub async fn build_clients(
                     role_arn: role_arn.clone(),
                     message: format!(
                         "{}; account B's trust policy (writer-role-trust.json.tpl) must name this principal and require sts:ExternalId equal to LOGFERRY_EXTERNAL_ID, and account A's identity policy (shipper-assume-writer.json.tpl) must allow sts:AssumeRole on the role",
-                        sts_error(&e)
+                        one_line(&e)
                     ),
                 })?;
             let provider = AssumeRoleProvider::builder(role_arn.clone())
@@ -98,27 +98,13 @@ pub async fn build_clients(
     Ok(Clients { source, archive })
 }
 
-/// An STS error as one line: its code and message, else the transport failure.
-fn sts_error<E, R>(e: &aws_sdk_sts::error::SdkError<E, R>) -> String
-where
-    E: aws_sdk_sts::error::ProvideErrorMetadata + std::error::Error + 'static,
-    R: std::fmt::Debug,
-{
-    use aws_sdk_sts::error::ProvideErrorMetadata;
-    match (e.code(), e.message()) {
-        (Some(code), Some(message)) => format!("{code}: {message}"),
-        (Some(code), None) => code.to_string(),
-        _ => aws_smithy_types::error::display::DisplayErrorContext(e).to_string(),
-    }
-}
-
 /// Account A's id, from the caller's own identity (needs no permission).
 pub async fn caller_account(base: &SdkConfig) -> Result<String, ShipError> {
     let sts = aws_sdk_sts::Client::new(base);
     let identity = sts.get_caller_identity().send().await.map_err(|e| {
         ShipError::Invalid(format!(
             "cannot learn account A's id from sts:GetCallerIdentity ({}); set LOGFERRY_SOURCE_ACCOUNT",
-            sts_error(&e)
+            one_line(&e)
         ))
     })?;
     identity.account.ok_or_else(|| {

@@ -300,7 +300,9 @@ pub fn join_errors(errors: Vec<ConfigError>) -> String {
         .join("\n")
 }
 
-fn is_bucket_name(b: &str) -> bool {
+/// S3's bucket naming rules (3-63 lower-case letters, digits, `.` and `-`,
+/// a letter or digit at each end).
+pub fn is_bucket_name(b: &str) -> bool {
     (3..=63).contains(&b.len())
         && b.bytes()
             .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == b'-' || c == b'.')

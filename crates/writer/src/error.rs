@@ -2,6 +2,9 @@
 
 use std::fmt;
 
+use aws_smithy_types::error::display::DisplayErrorContext;
+use aws_smithy_types::error::metadata::ProvideErrorMetadata;
+
 /// Which side of the crossing a request was made against.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Side {
@@ -17,6 +20,24 @@ impl fmt::Display for Side {
             Side::Source => "source bucket (account A)",
             Side::Archive => "archive bucket (account B)",
         })
+    }
+}
+
+/// An AWS SDK error as one line for a person: the service's own code and
+/// message when it sent them (a long message, such as an encoded
+/// authorization blob, cut after 160 characters), else the transport failure.
+/// Never the SDK's Debug structures. Every front-end renders errors with it.
+pub fn one_line<E>(err: &E) -> String
+where
+    E: ProvideErrorMetadata + std::error::Error + 'static,
+{
+    match (err.code(), err.message()) {
+        (Some(code), Some(message)) if message.chars().count() > 160 => {
+            format!("{code}: {}…", message.chars().take(160).collect::<String>())
+        }
+        (Some(code), Some(message)) => format!("{code}: {message}"),
+        (Some(code), None) => code.to_string(),
+        _ => DisplayErrorContext(err).to_string(),
     }
 }
 

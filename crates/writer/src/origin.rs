@@ -21,6 +21,8 @@
 
 use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 
+use crate::config::{is_account_id, is_bucket_name};
+
 /// What a destination key is rendered from.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct LogOrigin<'a> {
@@ -68,7 +70,7 @@ fn partitioned_access_log(key: &str) -> Option<LogOrigin<'_>> {
     // the account id is the last 12 characters of its segment.
     let account_segment = segments.next()?;
     let account = account_segment.get(account_segment.len().checked_sub(12)?..)?;
-    if !all_digits(account, 12) || !is_region(region) || !is_bucket_name(bucket) {
+    if !is_account_id(account) || !is_region(region) || !is_bucket_name(bucket) {
         return None;
     }
     let day = NaiveDate::parse_from_str(&format!("{yyyy}-{mm}-{dd}"), "%Y-%m-%d").ok()?;
@@ -106,15 +108,6 @@ fn is_region(s: &str) -> bool {
             .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_lowercase()))
         && !parts[parts.len() - 1].is_empty()
         && parts[parts.len() - 1].bytes().all(|b| b.is_ascii_digit())
-}
-
-/// S3 bucket naming rules, enough to tell a bucket segment from other text.
-fn is_bucket_name(s: &str) -> bool {
-    (3..=63).contains(&s.len())
-        && s.bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'.' || b == b'-')
-        && s.as_bytes()[0].is_ascii_alphanumeric()
-        && s.as_bytes()[s.len() - 1].is_ascii_alphanumeric()
 }
 
 #[cfg(test)]

@@ -361,7 +361,7 @@ async fn finish_or_abort(
         if let Err(e) = abort {
             tracing::warn!(
                 upload_id,
-                error = %aws_smithy_types::error::display::DisplayErrorContext(&e),
+                error = %crate::error::one_line(&e),
                 "could not abort multipart upload; the bucket's abort-incomplete-multipart lifecycle rule will remove it"
             );
         }

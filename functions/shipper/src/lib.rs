@@ -30,8 +30,9 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
     };
     let mut failures = Vec::new();
     for (object, result) in shipper.ship_many(parsed.objects).await {
-        tally.add(Outcome::of(&result));
-        if let (Outcome::Failed, Err(e)) = (Outcome::of(&result), &result) {
+        let outcome = Outcome::of(&result);
+        tally.add(outcome);
+        if let (Outcome::Failed, Err(e)) = (outcome, &result) {
             failures.push(format!("s3://{}/{}: {e}", object.bucket, object.key));
         }
     }

@@ -25,12 +25,8 @@ async fn main() -> Result<(), Error> {
         tracing::error!("{e}");
         e
     })?;
-    let shipper = Shipper::connect(
-        config.clone(),
-        &load_sdk_config(config.timeouts).await,
-        std::convert::identity,
-    )
-    .await?;
+    let sdk_config = load_sdk_config(config.timeouts).await;
+    let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
     let shipper = &shipper;
     run(service_fn(move |event: LambdaEvent<Value>| async move {
         shipper::handle(event, shipper).await
