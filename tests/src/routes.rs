@@ -1,5 +1,5 @@
 //! The other ways an "object created" reaches the shipper's queue: S3 → SNS →
-//! SQS, and S3 → EventBridge → SQS. [`World::create`] wires S3 → SQS directly;
+//! SQS, and S3 → EventBridge → SQS. [`World::builder`] wires S3 → SQS unless a route is chosen;
 //! these re-route the same source bucket.
 
 use anyhow::{Context, Result};

@@ -1,19 +1,20 @@
 //! Accounts A (source), B (archive) and C (outsider), created on the emulator
-//! with the policy files from `infra/policies/`.
+//! with the policy files from `infra/policies/`, and what a test does with
+//! them: put sources, run the shipper or the Lambda handler, read the archive.
+//! A new scenario starts from [`World::builder`] (see `world/build.rs`).
 
+use std::collections::HashMap;
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Context, Result};
-use aws_credential_types::Credentials;
-use aws_sdk_s3::types::{
-    BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls,
-    OwnershipControlsRule, PublicAccessBlockConfiguration, QueueConfiguration,
-};
+use anyhow::{bail, Result};
+use lambda_runtime::{Context, LambdaEvent};
 use serde_json::{json, Value};
 
-use crate::emulator::{Endpoint, IamMode};
-use crate::policy::{archive_bucket_policy, for_emulator, render, trust_for_strict_emulator};
+use crate::policy::for_emulator;
 use crate::ForwardedHttps;
+
+mod build;
+pub use build::{ArchivePolicy, Builder, Route};
 
 pub const ACCOUNT_A: &str = "111111111111";
 pub const ACCOUNT_B: &str = "222222222222";
@@ -45,221 +46,11 @@ pub struct World {
     pub queue_url: String,
     pub queue_arn: String,
     pub writer_role_arn: String,
+    /// The archive's customer-managed key, when built with [`Builder::kms`].
+    pub kms_key_arn: Option<String>,
 }
 
 impl World {
-    /// Build both accounts on `endpoint`. On a strict emulator the writer
-    /// role's trust policy loses its external-id condition (gap
-    /// `external-id-in-strict`); on a soft one it is applied as written.
-    pub async fn create(endpoint: &Endpoint) -> Result<World> {
-        let url = endpoint.url.as_str();
-        let tag = unique("w");
-        let admin_a = admin(url, ACCOUNT_A, &format!("admin-{tag}")).await?;
-        let admin_b = admin(url, ACCOUNT_B, &format!("admin-{tag}")).await?;
-        let outsider = admin(url, ACCOUNT_C, &format!("admin-{tag}")).await?;
-        let source_bucket = format!("src-{tag}");
-        let archive_bucket = format!("archive-{tag}");
-        let source_arn = format!("arn:aws:s3:::{source_bucket}");
-        let archive_arn = format!("arn:aws:s3:::{archive_bucket}");
-
-        // Account A: the shipper identity.
-        let shipper_name = format!("shipper-{tag}");
-        let iam_a = admin_a.iam();
-        let user = iam_a.create_user().user_name(&shipper_name).send().await?;
-        let shipper_arn = user
-            .user()
-            .map(|u| u.arn().to_string())
-            .context("CreateUser returned no user")?;
-        let key = iam_a
-            .create_access_key()
-            .user_name(&shipper_name)
-            .send()
-            .await?;
-        let key = key
-            .access_key()
-            .context("CreateAccessKey returned no key")?;
-        let shipper = Account {
-            id: ACCOUNT_A,
-            arn: shipper_arn.clone(),
-            sdk: sdk_config(
-                url,
-                Credentials::new(
-                    key.access_key_id(),
-                    key.secret_access_key(),
-                    None,
-                    None,
-                    "shipper",
-                ),
-            )
-            .await,
-        };
-
-        // Account A: the source bucket and its notification queue.
-        let s3_a = admin_a.s3();
-        s3_a.create_bucket().bucket(&source_bucket).send().await?;
-        let sqs_a = admin_a.sqs();
-        let queue_url = sqs_a
-            .create_queue()
-            .queue_name(format!("q-{tag}"))
-            .attributes(
-                aws_sdk_sqs::types::QueueAttributeName::VisibilityTimeout,
-                "30",
-            )
-            .send()
-            .await?
-            .queue_url
-            .context("CreateQueue returned no url")?;
-        let queue_arn = sqs_a
-            .get_queue_attributes()
-            .queue_url(&queue_url)
-            .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)
-            .send()
-            .await?
-            .attributes
-            .and_then(|mut a| a.remove(&aws_sdk_sqs::types::QueueAttributeName::QueueArn))
-            .context("queue has no ARN")?;
-        s3_a.put_bucket_notification_configuration()
-            .bucket(&source_bucket)
-            .notification_configuration(
-                NotificationConfiguration::builder()
-                    .queue_configurations(
-                        QueueConfiguration::builder()
-                            .queue_arn(&queue_arn)
-                            .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))
-                            .build()?,
-                    )
-                    .build(),
-            )
-            .send()
-            .await?;
-
-        // Account B: the archive bucket, owned by B whatever the writer.
-        let s3_b = admin_b.s3();
-        s3_b.create_bucket()
-            .bucket(&archive_bucket)
-            .acl(BucketCannedAcl::Private)
-            .send()
-            .await?;
-        s3_b.put_bucket_ownership_controls()
-            .bucket(&archive_bucket)
-            .ownership_controls(
-                OwnershipControls::builder()
-                    .rules(
-                        OwnershipControlsRule::builder()
-                            .object_ownership(ObjectOwnership::BucketOwnerEnforced)
-                            .build()?,
-                    )
-                    .build()?,
-            )
-            .send()
-            .await?;
-        s3_b.put_public_access_block()
-            .bucket(&archive_bucket)
-            .public_access_block_configuration(
-                PublicAccessBlockConfiguration::builder()
-                    .block_public_acls(true)
-                    .ignore_public_acls(true)
-                    .block_public_policy(true)
-                    .restrict_public_buckets(true)
-                    .build(),
-            )
-            .send()
-            .await?;
-        let bucket_policy = archive_bucket_policy(&archive_arn, PREFIX, &[&shipper_arn])?;
-        s3_b.put_bucket_policy()
-            .bucket(&archive_bucket)
-            .policy(for_emulator(bucket_policy).to_string())
-            .send()
-            .await?;
-
-        // Account B: the writer role for assume-role mode.
-        let trust = render(
-            "writer-role-trust.json.tpl",
-            &json!({"shipper_principal_arns": [shipper_arn], "external_id": EXTERNAL_ID}),
-        )?;
-        let trust = match endpoint.mode {
-            IamMode::Strict => trust_for_strict_emulator(trust),
-            IamMode::Soft => trust,
-        };
-        let role_name = format!("writer-{tag}");
-        let iam_b = admin_b.iam();
-        let role = iam_b
-            .create_role()
-            .role_name(&role_name)
-            .assume_role_policy_document(trust.to_string())
-            .send()
-            .await?;
-        let writer_role_arn = role
-            .role()
-            .map(|r| r.arn().to_string())
-            .context("CreateRole returned no role")?;
-        let writer_policy = render(
-            "writer-role-permissions.json.tpl",
-            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
-        )?;
-        iam_b
-            .put_role_policy()
-            .role_name(&role_name)
-            .policy_name("archive-write")
-            .policy_document(for_emulator(writer_policy).to_string())
-            .send()
-            .await?;
-
-        // Account A: the shipper's identity policies, per the infra's choice of mode.
-        let identity = [
-            (
-                "source-read",
-                render(
-                    "shipper-source-read.json.tpl",
-                    &json!({"source_object_arns": [format!("{source_arn}/*")]}),
-                )?,
-            ),
-            (
-                "queue-consume",
-                render(
-                    "shipper-queue-consume.json.tpl",
-                    &json!({"queue_arn": queue_arn}),
-                )?,
-            ),
-            (
-                "archive-write",
-                render(
-                    "archive-write.json.tpl",
-                    &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
-                )?,
-            ),
-            (
-                "assume-writer",
-                render(
-                    "shipper-assume-writer.json.tpl",
-                    &json!({"writer_role_arn": writer_role_arn}),
-                )?,
-            ),
-        ];
-        for (name, document) in identity {
-            iam_a
-                .put_user_policy()
-                .user_name(&shipper_name)
-                .policy_name(name)
-                .policy_document(for_emulator(document).to_string())
-                .send()
-                .await?;
-        }
-
-        Ok(World {
-            endpoint: url.to_string(),
-            admin_a,
-            admin_b,
-            outsider,
-            shipper,
-            source_bucket,
-            archive_bucket,
-            queue_url,
-            queue_arn,
-            writer_role_arn,
-        })
-    }
-
     /// Put an object into the source bucket, as the logging service would.
     pub async fn put_source(&self, key: &str, body: impl Into<Vec<u8>>) -> Result<()> {
         self.admin_a
@@ -393,5 +184,68 @@ impl World {
             }
         }
         Ok(json!({ "Records": records }))
+    }
+
+    /// Run the Lambda handler on an SQS payload, with the configuration a
+    /// deployment in `mode` would have; the failed message ids.
+    pub async fn invoke(&self, mode: Mode, payload: Value) -> Result<Vec<String>> {
+        self.invoke_with(self.config(mode), payload).await
+    }
+
+    /// [`World::invoke`] with a configuration of the test's own.
+    pub async fn invoke_with(
+        &self,
+        raw: logferry::RawConfig,
+        payload: Value,
+    ) -> Result<Vec<String>> {
+        let shipper = self.shipper(raw).await?;
+        let response = shipper::handle(LambdaEvent::new(payload, Context::default()), &shipper)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let Some(failures) = response["batchItemFailures"].as_array() else {
+            bail!("the handler did not answer an SqsBatchResponse: {response}");
+        };
+        Ok(failures
+            .iter()
+            .map(|f| f["itemIdentifier"].as_str().unwrap_or_default().to_string())
+            .collect())
+    }
+
+    /// The archive key the default template gives `key`: partitioned by the
+    /// source's Last-Modified date.
+    pub async fn expected_key(&self, key: &str) -> Result<String> {
+        let head = self
+            .admin_a
+            .s3()
+            .head_object()
+            .bucket(&self.source_bucket)
+            .key(key)
+            .send()
+            .await?;
+        let Some(modified) = head.last_modified() else {
+            bail!("HeadObject of {key} returned no Last-Modified");
+        };
+        let Some(modified) = chrono::DateTime::from_timestamp(modified.secs(), 0) else {
+            bail!("Last-Modified of {key} is out of range");
+        };
+        Ok(format!(
+            "{PREFIX}/{ACCOUNT_A}/{REGION}/{}/{}/{key}",
+            self.source_bucket,
+            modified.format("%Y/%m/%d")
+        ))
+    }
+
+    /// The bytes and user metadata of an archived object, as account B reads it.
+    pub async fn archived(&self, dest_key: &str) -> Result<(Vec<u8>, HashMap<String, String>)> {
+        let out = self
+            .admin_b
+            .s3()
+            .get_object()
+            .bucket(&self.archive_bucket)
+            .key(dest_key)
+            .send()
+            .await?;
+        let metadata = out.metadata.clone().unwrap_or_default();
+        Ok((out.body.collect().await?.to_vec(), metadata))
     }
 }

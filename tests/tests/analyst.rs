@@ -10,7 +10,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use logferry_tests::policy::{for_emulator, render};
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{sdk_config, unique, Account, ACCOUNT_B, PREFIX, REGION};
-use logferry_tests::{gaps, init_tracing, shared_endpoint, IamMode, World};
+use logferry_tests::{gaps, World};
 use serde_json::{json, Value};
 
 const SOURCE_PREFIX: &str = "s3-access/";
@@ -87,8 +87,7 @@ async fn analyst_user(world: &World, results_bucket: &str, database: &str) -> Re
 
 #[tokio::test]
 async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> {
-    init_tracing();
-    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+    let world = World::strict().await?;
     let (arc, src) = (world.archive_bucket.clone(), world.source_bucket.clone());
     let results = unique("athena-results");
     let database = unique("logs").replace('-', "_");

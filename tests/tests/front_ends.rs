@@ -8,14 +8,9 @@ use anyhow::{bail, Result};
 use aws_sdk_sqs::types::QueueAttributeName;
 use logferry_cli::{ship, worker};
 use logferry_tests::policy::render;
-use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
+use logferry_tests::{Mode, World};
 use serde_json::json;
 use tokio::sync::watch;
-
-async fn world() -> Result<World> {
-    init_tracing();
-    World::create(shared_endpoint(IamMode::Strict).await).await
-}
 
 /// Messages still on the queue, visible or in flight.
 async fn queue_depth(world: &World) -> Result<u64> {
@@ -57,7 +52,7 @@ where
 
 #[tokio::test]
 async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     world.put_source("worker/a.log", b"alpha\n").await?;
     world.put_source("worker/b.log", b"beta\n").await?;
     world
@@ -110,7 +105,7 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
 /// concurrency of 1, no two S3 requests are ever in flight together.
 #[tokio::test]
 async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     let keys: Vec<String> = (0..8).map(|i| format!("many/{i}.log")).collect();
     for key in &keys {
         world.put_source(key, key.as_bytes().to_vec()).await?;
@@ -162,7 +157,7 @@ async fn worker_settings_sqs_would_refuse_fail_at_start() {
 
 #[tokio::test]
 async fn a_worker_on_a_queue_that_does_not_exist_fails_at_start() -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     let args = worker::WorkerArgs {
         queue_url: format!("{}/111111111111/no-such-queue", world.endpoint),
         visibility_timeout: 30,
@@ -181,7 +176,7 @@ async fn a_worker_on_a_queue_that_does_not_exist_fails_at_start() -> Result<()> 
 
 #[tokio::test]
 async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     world.put_source("slow.log", b"slow\n").await?;
     let sqs = world.shipper.sqs();
     let received = sqs
@@ -219,7 +214,7 @@ async fn a_message_being_shipped_stays_invisible_past_its_timeout() -> Result<()
 
 #[tokio::test]
 async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     world.put_source("batch/2026/one.log", b"one\n").await?;
     world.put_source("batch/2026/two.log", b"two\n").await?;
     world.put_source("other/three.log", b"three\n").await?;

@@ -5,69 +5,20 @@
 //! key policy's encryption-context conditions are dropped on the emulator.)
 
 use anyhow::{Context, Result};
-use aws_sdk_s3::types::{
-    ObjectCannedAcl, ServerSideEncryption, ServerSideEncryptionByDefault,
-    ServerSideEncryptionConfiguration, ServerSideEncryptionRule,
-};
+use aws_sdk_s3::types::ObjectCannedAcl;
 use logferry::ObjectRef;
-use logferry_tests::policy::{key_policy_for_emulator, render};
 use logferry_tests::probe::{outcome, Outcome, Probe};
-use logferry_tests::world::{PREFIX, REGION};
-use logferry_tests::{gaps, init_tracing, shared_endpoint, IamMode, Mode, World};
-use serde_json::json;
+use logferry_tests::world::PREFIX;
+use logferry_tests::{gaps, Mode, World};
 
 #[tokio::test]
 async fn archive_key_is_usable_only_through_s3() -> Result<()> {
-    init_tracing();
-    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
-    let archive_arn = format!("arn:aws:s3:::{}", world.archive_bucket);
-    let key_policy = render(
-        "archive-kms-key-policy.json.tpl",
-        &json!({
-            "key_admin_principal_arn": world.admin_b.arn,
-            "writer_principal_arns": [world.shipper.arn],
-            "s3_via_service": format!("s3.{REGION}.amazonaws.com"),
-            "archive_bucket_arn": archive_arn,
-            "archive_prefix": PREFIX,
-        }),
-    )?;
+    let world = World::builder().kms().build().await?;
+    let key_arn = world
+        .kms_key_arn
+        .clone()
+        .context("a world built with kms() has a key")?;
     let kms_b = aws_sdk_kms::Client::new(&world.admin_b.sdk);
-    let key_arn = kms_b
-        .create_key()
-        .policy(key_policy_for_emulator(key_policy).to_string())
-        .bypass_policy_lockout_safety_check(false)
-        .send()
-        .await?
-        .key_metadata
-        .and_then(|m| m.arn)
-        .context("CreateKey returned no ARN")?;
-    world
-        .admin_b
-        .s3()
-        .put_bucket_encryption()
-        .bucket(&world.archive_bucket)
-        .server_side_encryption_configuration(
-            ServerSideEncryptionConfiguration::builder()
-                .rules(
-                    ServerSideEncryptionRule::builder()
-                        .apply_server_side_encryption_by_default(
-                            ServerSideEncryptionByDefault::builder()
-                                .sse_algorithm(ServerSideEncryption::AwsKms)
-                                .kms_master_key_id(&key_arn)
-                                .build()?,
-                        )
-                        .bucket_key_enabled(true)
-                        .build(),
-                )
-                .build()?,
-        )
-        .send()
-        .await?;
-    let encrypt = render(
-        "archive-kms-encrypt.json.tpl",
-        &json!({"archive_kms_key_arns": [key_arn], "archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
-    )?;
-    world.grant_shipper("archive-kms", encrypt).await?;
     world
         .put_source("kms/app.log", b"encrypted in B\n".to_vec())
         .await?;

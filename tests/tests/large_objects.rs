@@ -7,16 +7,13 @@
 use anyhow::Result;
 use logferry::plan::Method;
 use logferry::{ObjectRef, ShipError};
-use logferry_tests::policy::{archive_bucket_policy, for_emulator};
-use logferry_tests::world::PREFIX;
-use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
-use serde_json::json;
+use logferry_tests::world::ArchivePolicy;
+use logferry_tests::{Mode, World};
 
 const MIB: usize = 1024 * 1024;
 
-async fn world_with_large_object() -> Result<(World, Vec<u8>)> {
-    init_tracing();
-    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+async fn world_with_large_object(policy: ArchivePolicy) -> Result<(World, Vec<u8>)> {
+    let world = World::builder().archive_policy(policy).build().await?;
     let body: Vec<u8> = (0..12 * MIB).map(|i| (i % 253) as u8).collect();
     world.put_source("large/app.log", body.clone()).await?;
     Ok((world, body))
@@ -31,7 +28,7 @@ fn part_copy_config(world: &World) -> logferry::RawConfig {
 
 #[tokio::test]
 async fn part_copies_refused_by_the_acl_policy_fail_permanently_and_are_aborted() -> Result<()> {
-    let (world, _) = world_with_large_object().await?;
+    let (world, _) = world_with_large_object(ArchivePolicy::Shipped).await?;
     let err = world
         .shipper(part_copy_config(&world))
         .await?
@@ -57,27 +54,9 @@ async fn part_copies_refused_by_the_acl_policy_fail_permanently_and_are_aborted(
 
 #[tokio::test]
 async fn part_copies_land_verified_where_the_policy_allows_them() -> Result<()> {
-    let (world, body) = world_with_large_object().await?;
     // A deployment that lets this writer complete multipart uploads without
     // the ACL header (test-only: the shipped templates require it).
-    let archive_arn = format!("arn:aws:s3:::{}", world.archive_bucket);
-    let mut policy = archive_bucket_policy(&archive_arn, PREFIX, &[&world.shipper.arn])?;
-    let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": world.shipper.arn}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
-    policy["Statement"]
-        .as_array_mut()
-        .expect("statements")
-        .push(relaxed.clone());
-    world
-        .admin_b
-        .s3()
-        .put_bucket_policy()
-        .bucket(&world.archive_bucket)
-        .policy(for_emulator(policy).to_string())
-        .send()
-        .await?;
-    let identity = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": relaxed["Resource"]}]});
-    world.grant_shipper("relaxed", identity).await?;
-
+    let (world, body) = world_with_large_object(ArchivePolicy::AllowsPartCopies).await?;
     let shipped = world
         .shipper(part_copy_config(&world))
         .await?

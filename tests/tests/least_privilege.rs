@@ -9,7 +9,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{sdk_config, Account, ACCOUNT_B, EXTERNAL_ID, PREFIX};
-use logferry_tests::{init_tracing, shared_endpoint, IamMode, World};
+use logferry_tests::{IamMode, World};
 
 async fn assume(
     world: &World,
@@ -109,8 +109,7 @@ async fn multipart(s3: aws_sdk_s3::Client, bucket: String, key: String) -> Outco
 
 #[tokio::test]
 async fn permission_matrix_on_strict_iam() -> Result<()> {
-    init_tracing();
-    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+    let world = World::strict().await?;
     let (src, arc) = (world.source_bucket.clone(), world.archive_bucket.clone());
     world
         .admin_a
@@ -368,9 +367,8 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
 
 #[tokio::test]
 async fn external_id_is_enforced_by_the_trust_policy() -> Result<()> {
-    init_tracing();
     // Gap `external-id-in-strict`: only the soft instance evaluates sts:ExternalId.
-    let world = World::create(shared_endpoint(IamMode::Soft).await).await?;
+    let world = World::builder().iam(IamMode::Soft).build().await?;
     let ok = assume(&world, &world.shipper, Some(EXTERNAL_ID)).await;
     assert!(
         ok.is_ok(),
@@ -416,8 +414,7 @@ async fn external_id_is_enforced_by_the_trust_policy() -> Result<()> {
 
 #[tokio::test]
 async fn access_denied_names_the_missing_policy() -> Result<()> {
-    init_tracing();
-    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+    let world = World::strict().await?;
     world
         .admin_a
         .s3()

@@ -6,7 +6,7 @@
 use anyhow::Result;
 use logferry::plan::Method;
 use logferry::ObjectRef;
-use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
+use logferry_tests::{Mode, World};
 
 #[global_allocator]
 static HEAP: logferry_tests::heap::Counting = logferry_tests::heap::Counting;
@@ -15,8 +15,7 @@ const MIB: usize = 1024 * 1024;
 
 #[tokio::test]
 async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
-    init_tracing();
-    let world = World::create(shared_endpoint(IamMode::Strict).await).await?;
+    let world = World::strict().await?;
     let size = 64 * MIB;
     {
         let body: Vec<u8> = (0..size).map(|i| (i % 251) as u8).collect();

@@ -2,74 +2,12 @@
 //! notification path: object put in A → emulator notification → SQS →
 //! the Lambda handler → archive in B.
 
-use std::collections::HashMap;
-
 use anyhow::Result;
-use lambda_runtime::{Context, LambdaEvent};
 use logferry::plan::Method;
 use logferry::ObjectRef;
-use logferry_tests::world::{ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
-use logferry_tests::{init_tracing, shared_endpoint, IamMode, Mode, World};
-use serde_json::{json, Value};
-
-async fn world() -> Result<World> {
-    init_tracing();
-    World::create(shared_endpoint(IamMode::Strict).await).await
-}
-
-/// Run the Lambda handler on an SQS payload; the failed message ids.
-async fn invoke(
-    world: &World,
-    mode: Mode,
-    raw: Option<logferry::RawConfig>,
-    payload: Value,
-) -> Result<Vec<String>> {
-    let shipper = world
-        .shipper(raw.unwrap_or_else(|| world.config(mode)))
-        .await?;
-    let response = shipper::handle(LambdaEvent::new(payload, Context::default()), &shipper)
-        .await
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
-    Ok(response["batchItemFailures"]
-        .as_array()
-        .expect("an SqsBatchResponse")
-        .iter()
-        .map(|f| f["itemIdentifier"].as_str().unwrap_or_default().to_string())
-        .collect())
-}
-
-/// The key the default template gives: partitioned by the source's Last-Modified date.
-async fn expected_key(world: &World, key: &str) -> Result<String> {
-    let head = world
-        .admin_a
-        .s3()
-        .head_object()
-        .bucket(&world.source_bucket)
-        .key(key)
-        .send()
-        .await?;
-    let modified = head.last_modified().expect("Last-Modified");
-    let date = chrono::DateTime::from_timestamp(modified.secs(), 0)
-        .expect("a valid date")
-        .format("%Y/%m/%d");
-    Ok(format!(
-        "{PREFIX}/{ACCOUNT_A}/{REGION}/{}/{date}/{key}",
-        world.source_bucket
-    ))
-}
-
-async fn archived(world: &World, dest_key: &str) -> Result<(Vec<u8>, HashMap<String, String>)> {
-    let out = world
-        .admin_b
-        .s3()
-        .get_object()
-        .bucket(&world.archive_bucket)
-        .key(dest_key)
-        .send()
-        .await?;
-    let metadata = out.metadata.clone().unwrap_or_default();
-    Ok((out.body.collect().await?.to_vec(), metadata))
-}
+use logferry_tests::world::{Route, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
+use logferry_tests::{Mode, World};
+use serde_json::json;
 
 fn access_log_lines(n: usize) -> Vec<u8> {
     (0..n)
@@ -88,7 +26,7 @@ fn access_log_lines(n: usize) -> Vec<u8> {
 }
 
 async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     let objects: Vec<(&str, Vec<u8>)> = vec![
         (
             "s3-access/2026-02-06-00-00-00-EXAMPLE1",
@@ -108,13 +46,13 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
     }
     let event = world.receive_sqs_event(objects.len()).await?;
     assert_eq!(
-        invoke(&world, mode, None, event.clone()).await?,
+        world.invoke(mode, event.clone()).await?,
         Vec::<String>::new()
     );
 
     for (key, body) in &objects {
-        let dest = expected_key(&world, key).await?;
-        let (bytes, metadata) = archived(&world, &dest).await?;
+        let dest = world.expected_key(key).await?;
+        let (bytes, metadata) = world.archived(&dest).await?;
         assert_eq!(&bytes, body, "{dest}: bytes differ");
         assert_eq!(metadata["logferry-source-bucket"], world.source_bucket);
         assert_eq!(
@@ -138,10 +76,7 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
         );
     }
     // A re-delivered event overwrites: still one copy per source object.
-    assert_eq!(
-        invoke(&world, mode, None, event).await?,
-        Vec::<String>::new()
-    );
+    assert_eq!(world.invoke(mode, event).await?, Vec::<String>::new());
     assert_eq!(world.archive_keys().await?.len(), objects.len());
     Ok(())
 }
@@ -150,7 +85,7 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
 /// bucket and day it is about (not the delivery day), and a key segment
 /// starting with `_` or `.`, which Athena would hide, is escaped.
 async fn every_shipped_key_is_visible_to_athena(mode: Mode) -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     let late = "s3-access/111111111111/us-west-2/acme-web/2026/02/06/2026-02-06-00-00-00-LATE0001";
     let cases = [
         (
@@ -166,10 +101,7 @@ async fn every_shipped_key_is_visible_to_athena(mode: Mode) -> Result<()> {
         world.put_source(key, key.as_bytes().to_vec()).await?;
     }
     let event = world.receive_sqs_event(cases.len()).await?;
-    assert_eq!(
-        invoke(&world, mode, None, event).await?,
-        Vec::<String>::new()
-    );
+    assert_eq!(world.invoke(mode, event).await?, Vec::<String>::new());
     let escaped = [
         ("dots/..hidden/..log", "dots/%2E.hidden/%2E.log"),
         ("_tmp/x.log", "%5Ftmp/x.log"),
@@ -177,7 +109,7 @@ async fn every_shipped_key_is_visible_to_athena(mode: Mode) -> Result<()> {
     for (key, expected) in &cases {
         let dest = match escaped.iter().find(|(k, _)| k == key) {
             Some((_, below)) => {
-                let plain = expected_key(&world, key).await?;
+                let plain = world.expected_key(key).await?;
                 format!(
                     "{}{below}",
                     plain.strip_suffix(key).expect("key at the end")
@@ -185,7 +117,7 @@ async fn every_shipped_key_is_visible_to_athena(mode: Mode) -> Result<()> {
             }
             None => expected.clone(),
         };
-        let (bytes, metadata) = archived(&world, &dest).await?;
+        let (bytes, metadata) = world.archived(&dest).await?;
         assert_eq!(bytes, key.as_bytes(), "{dest}");
         assert_eq!(
             percent_encoding::percent_decode_str(&metadata["logferry-source-key"]).decode_utf8()?,
@@ -197,11 +129,7 @@ async fn every_shipped_key_is_visible_to_athena(mode: Mode) -> Result<()> {
 
 /// The envelopes other than S3 → SQS, through the emulator's own delivery.
 async fn ships_through_a_wrapped_notification(route: Route) -> Result<()> {
-    let world = world().await?;
-    match route {
-        Route::Sns => world.route_via_sns().await?,
-        Route::EventBridge => world.route_via_eventbridge().await?,
-    }
+    let world = World::builder().route(route).build().await?;
     let key = "app/a b+c 10:47:07.log";
     world.put_source(key, b"wrapped\n".to_vec()).await?;
     let event = world.receive_sqs_event(1).await?;
@@ -212,24 +140,19 @@ async fn ships_through_a_wrapped_notification(route: Route) -> Result<()> {
             body.contains("\"detail-type\""),
             "not an EventBridge event: {body}"
         ),
+        Route::Queue => assert!(body.contains("\"Records\""), "not an S3 event: {body}"),
     }
     assert_eq!(
-        invoke(&world, Mode::Direct, None, event).await?,
+        world.invoke(Mode::Direct, event).await?,
         Vec::<String>::new()
     );
-    let (bytes, _) = archived(&world, &expected_key(&world, key).await?).await?;
+    let (bytes, _) = world.archived(&world.expected_key(key).await?).await?;
     assert_eq!(bytes, b"wrapped\n");
     Ok(())
 }
 
-#[derive(Debug, Clone, Copy)]
-enum Route {
-    Sns,
-    EventBridge,
-}
-
 async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     world.put_source("gone.log", b"bye".to_vec()).await?;
     let event = world.receive_sqs_event(1).await?;
     world
@@ -240,16 +163,13 @@ async fn deleted_source_is_skipped_not_failed(mode: Mode) -> Result<()> {
         .key("gone.log")
         .send()
         .await?;
-    assert_eq!(
-        invoke(&world, mode, None, event).await?,
-        Vec::<String>::new()
-    );
+    assert_eq!(world.invoke(mode, event).await?, Vec::<String>::new());
     assert_eq!(world.archive_keys().await?, Vec::<String>::new());
     Ok(())
 }
 
 async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     let body: Vec<u8> = (0..12 * 1024 * 1024u32)
         .map(|i| (i.wrapping_mul(2_654_435_761) >> 24) as u8)
         .collect();
@@ -259,10 +179,12 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
     raw.part_concurrency = Some("2".into());
     let event = world.receive_sqs_event(1).await?;
     assert_eq!(
-        invoke(&world, mode, Some(raw.clone()), event).await?,
+        world.invoke_with(raw.clone(), event).await?,
         Vec::<String>::new()
     );
-    let (bytes, _) = archived(&world, &expected_key(&world, "big/app.log").await?).await?;
+    let (bytes, _) = world
+        .archived(&world.expected_key("big/app.log").await?)
+        .await?;
     assert!(bytes == body, "12 MiB copy differs from its source");
     let shipped = world
         .shipper(raw)
@@ -274,7 +196,7 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
 }
 
 async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
-    let world = world().await?;
+    let world = World::strict().await?;
     world.put_source("ok-1.log", b"one".to_vec()).await?;
     world.put_source("ok-2.log", b"two".to_vec()).await?;
     let mut event = world.receive_sqs_event(2).await?;
@@ -291,7 +213,7 @@ async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
         record["body"] = json!(body);
         records.push(record);
     }
-    let mut failures = invoke(&world, mode, None, event).await?;
+    let mut failures = world.invoke(mode, event).await?;
     failures.sort();
     assert_eq!(failures, vec!["denied-message", "garbage-message"]);
     assert_eq!(world.archive_keys().await?.len(), 2);

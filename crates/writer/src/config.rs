@@ -2,6 +2,8 @@
 //! environment (Lambda, ECS) or built from flags (CLI), validated with one
 //! clear line per problem.
 
+use std::time::Duration;
+
 use serde::Deserialize;
 
 use crate::error::ConfigError;
@@ -54,8 +56,8 @@ pub struct ShipperConfig {
 /// Client timeouts; see [`crate::clients::load_sdk_config`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {
-    pub connect: std::time::Duration,
-    pub read: std::time::Duration,
+    pub connect: Duration,
+    pub read: Duration,
 }
 
 impl Default for Timeouts {
@@ -67,8 +69,8 @@ impl Default for Timeouts {
     /// takes tens of seconds.
     fn default() -> Self {
         Timeouts {
-            connect: std::time::Duration::from_secs(5),
-            read: std::time::Duration::from_secs(120),
+            connect: Duration::from_secs(5),
+            read: Duration::from_secs(120),
         }
     }
 }
@@ -142,131 +144,27 @@ impl RawConfig {
     /// Validate into a [`ShipperConfig`], or every problem found, one line each.
     pub fn validate(self) -> Result<ShipperConfig, Vec<ConfigError>> {
         let mut errors = Vec::new();
-        let mut fail = |msg: String| errors.push(ConfigError(msg));
-
-        let dest_bucket = match self.dest_bucket {
-            Some(b) if is_bucket_name(&b) => b,
-            Some(b) => {
-                fail(format!("LOGFERRY_DEST_BUCKET `{b}` is not a valid S3 bucket name; set it to the archive bucket's name (not an ARN or s3:// URI)"));
-                String::new()
-            }
-            None => {
-                fail("LOGFERRY_DEST_BUCKET is not set; set it to the archive bucket's name in account B".into());
-                String::new()
-            }
-        };
+        let numbers = Numbers::from_raw(&self, &mut errors);
+        let dest_bucket = dest_bucket(self.dest_bucket, &mut errors);
         let prefix = self.dest_prefix.unwrap_or_else(|| "logferry".to_string());
         let template = self
             .key_template
             .unwrap_or_else(|| DEFAULT_TEMPLATE.to_string());
         let key_template = KeyTemplate::parse(&template, &prefix)
-            .map_err(|e| fail(e.0))
+            .map_err(|e| errors.push(e))
             .ok();
-
-        let auth = match (self.auth_mode.as_deref(), self.role_arn, self.external_id) {
-            (Some("direct") | None, None, None) => Some(AuthMode::Direct),
-            (Some("direct"), Some(_), _) | (Some("direct"), _, Some(_)) => {
-                fail("LOGFERRY_AUTH_MODE is `direct` but LOGFERRY_ROLE_ARN / LOGFERRY_EXTERNAL_ID are set; unset them, or set LOGFERRY_AUTH_MODE=assume-role".into());
-                None
-            }
-            (Some("assume-role") | None, Some(role_arn), Some(external_id)) => {
-                let mut ok = true;
-                if !is_role_arn(&role_arn) {
-                    fail(format!("LOGFERRY_ROLE_ARN `{role_arn}` is not an IAM role ARN; set it to arn:aws:iam::<account-B-id>:role/<writer-role>"));
-                    ok = false;
-                }
-                if !is_external_id(&external_id) {
-                    fail("LOGFERRY_EXTERNAL_ID must be 2-1224 characters of letters, digits and +=,.@:/-; set it to the value in the writer role's trust policy".into());
-                    ok = false;
-                }
-                let session_name = self
-                    .session_name
-                    .unwrap_or_else(|| "logferry-shipper".into());
-                if !is_session_name(&session_name) {
-                    fail("LOGFERRY_SESSION_NAME must be 2-64 characters of letters, digits and +=,.@-".into());
-                    ok = false;
-                }
-                ok.then_some(AuthMode::AssumeRole {
-                    role_arn,
-                    external_id,
-                    session_name,
-                })
-            }
-            (Some("assume-role") | None, Some(_), None) => {
-                fail("LOGFERRY_ROLE_ARN is set without LOGFERRY_EXTERNAL_ID; set the external id that the writer role's trust policy requires".into());
-                None
-            }
-            (Some("assume-role") | None, None, Some(_)) => {
-                fail("LOGFERRY_EXTERNAL_ID is set without LOGFERRY_ROLE_ARN; set the ARN of the writer role in account B".into());
-                None
-            }
-            (Some("assume-role"), None, None) => {
-                fail("LOGFERRY_AUTH_MODE is `assume-role` but LOGFERRY_ROLE_ARN and LOGFERRY_EXTERNAL_ID are not set; set both to the writer role in account B and the external id its trust policy requires".into());
-                None
-            }
-            (Some(other), _, _) => {
-                fail(format!(
-                    "LOGFERRY_AUTH_MODE `{other}` is unknown; set it to `direct` or `assume-role`"
-                ));
-                None
-            }
-        };
-
+        let auth = auth_mode(
+            self.auth_mode.as_deref(),
+            self.role_arn,
+            self.external_id,
+            self.session_name,
+            &mut errors,
+        );
         if let Some(account) = &self.source_account {
             if !is_account_id(account) {
-                fail(format!("LOGFERRY_SOURCE_ACCOUNT `{account}` is not a 12-digit account id; set it to account A's id or unset it"));
+                errors.push(ConfigError(format!("LOGFERRY_SOURCE_ACCOUNT `{account}` is not a 12-digit account id; set it to account A's id or unset it")));
             }
         }
-        let mut number =
-            |name: &str, value: Option<String>, default: u64, min: u64, max: u64| -> u64 {
-                match value {
-                    None => default,
-                    Some(v) => match v.parse::<u64>() {
-                        Ok(n) if (min..=max).contains(&n) => n,
-                        _ => {
-                            fail(format!(
-                                "{name} `{v}` must be a whole number from {min} to {max}"
-                            ));
-                            default
-                        }
-                    },
-                }
-            };
-        let concurrency = number("LOGFERRY_CONCURRENCY", self.concurrency, 8, 1, 256) as usize;
-        let part_size = number(
-            "LOGFERRY_PART_SIZE_MIB",
-            self.part_size_mib,
-            16,
-            5,
-            5 * 1024,
-        ) * MIB;
-        let part_concurrency =
-            number("LOGFERRY_PART_CONCURRENCY", self.part_concurrency, 4, 1, 64) as usize;
-        let copy_part_threshold = number(
-            "LOGFERRY_COPY_PART_THRESHOLD_MIB",
-            self.copy_part_threshold_mib,
-            5 * 1024,
-            5,
-            5 * 1024,
-        ) * MIB;
-
-        let defaults = Timeouts::default();
-        let timeouts = Timeouts {
-            connect: std::time::Duration::from_secs(number(
-                "LOGFERRY_CONNECT_TIMEOUT_SECONDS",
-                self.connect_timeout_seconds,
-                defaults.connect.as_secs(),
-                1,
-                300,
-            )),
-            read: std::time::Duration::from_secs(number(
-                "LOGFERRY_READ_TIMEOUT_SECONDS",
-                self.read_timeout_seconds,
-                defaults.read.as_secs(),
-                1,
-                3600,
-            )),
-        };
 
         match (key_template, auth) {
             (Some(key_template), Some(auth)) if errors.is_empty() => Ok(ShipperConfig {
@@ -274,13 +172,161 @@ impl RawConfig {
                 key_template,
                 auth,
                 source_account: self.source_account,
-                concurrency,
-                part_size,
-                part_concurrency,
-                copy_part_threshold,
-                timeouts,
+                concurrency: numbers.concurrency,
+                part_size: numbers.part_size,
+                part_concurrency: numbers.part_concurrency,
+                copy_part_threshold: numbers.copy_part_threshold,
+                timeouts: numbers.timeouts,
             }),
             _ => Err(errors),
+        }
+    }
+}
+
+/// The numeric settings, each checked against its range.
+struct Numbers {
+    concurrency: usize,
+    part_size: u64,
+    part_concurrency: usize,
+    copy_part_threshold: u64,
+    timeouts: Timeouts,
+}
+
+impl Numbers {
+    fn from_raw(raw: &RawConfig, errors: &mut Vec<ConfigError>) -> Numbers {
+        let mut number = |name: &str, value: Option<String>, default: u64, min: u64, max: u64| {
+            whole_number(name, value, default, min..=max, errors)
+        };
+        let concurrency =
+            number("LOGFERRY_CONCURRENCY", raw.concurrency.clone(), 8, 1, 256) as usize;
+        let part_size = MIB
+            * number(
+                "LOGFERRY_PART_SIZE_MIB",
+                raw.part_size_mib.clone(),
+                16,
+                5,
+                5 * 1024,
+            );
+        let part_concurrency = number(
+            "LOGFERRY_PART_CONCURRENCY",
+            raw.part_concurrency.clone(),
+            4,
+            1,
+            64,
+        ) as usize;
+        let copy_part_threshold = MIB
+            * number(
+                "LOGFERRY_COPY_PART_THRESHOLD_MIB",
+                raw.copy_part_threshold_mib.clone(),
+                5 * 1024,
+                5,
+                5 * 1024,
+            );
+        let defaults = Timeouts::default();
+        let timeouts = Timeouts {
+            connect: Duration::from_secs(number(
+                "LOGFERRY_CONNECT_TIMEOUT_SECONDS",
+                raw.connect_timeout_seconds.clone(),
+                defaults.connect.as_secs(),
+                1,
+                300,
+            )),
+            read: Duration::from_secs(number(
+                "LOGFERRY_READ_TIMEOUT_SECONDS",
+                raw.read_timeout_seconds.clone(),
+                defaults.read.as_secs(),
+                1,
+                3600,
+            )),
+        };
+
+        Numbers {
+            concurrency,
+            part_size,
+            part_concurrency,
+            copy_part_threshold,
+            timeouts,
+        }
+    }
+}
+
+fn dest_bucket(value: Option<String>, errors: &mut Vec<ConfigError>) -> String {
+    match value {
+        Some(b) if is_bucket_name(&b) => return b,
+        Some(b) => errors.push(ConfigError(format!("LOGFERRY_DEST_BUCKET `{b}` is not a valid S3 bucket name; set it to the archive bucket's name (not an ARN or s3:// URI)"))),
+        None => errors.push(ConfigError("LOGFERRY_DEST_BUCKET is not set; set it to the archive bucket's name in account B".into())),
+    }
+    String::new()
+}
+
+/// The way into account B, from `LOGFERRY_AUTH_MODE` and the settings it needs.
+fn auth_mode(
+    mode: Option<&str>,
+    role_arn: Option<String>,
+    external_id: Option<String>,
+    session_name: Option<String>,
+    errors: &mut Vec<ConfigError>,
+) -> Option<AuthMode> {
+    let mut fail = |msg: String| {
+        errors.push(ConfigError(msg));
+        None
+    };
+    match (mode, role_arn, external_id) {
+        (Some("direct") | None, None, None) => Some(AuthMode::Direct),
+        (Some("direct"), Some(_), _) | (Some("direct"), _, Some(_)) => {
+            fail("LOGFERRY_AUTH_MODE is `direct` but LOGFERRY_ROLE_ARN / LOGFERRY_EXTERNAL_ID are set; unset them, or set LOGFERRY_AUTH_MODE=assume-role".into())
+        }
+        (Some("assume-role") | None, Some(role_arn), Some(external_id)) => {
+            let session_name = session_name.unwrap_or_else(|| "logferry-shipper".into());
+            let before = errors.len();
+            if !is_role_arn(&role_arn) {
+                errors.push(ConfigError(format!("LOGFERRY_ROLE_ARN `{role_arn}` is not an IAM role ARN; set it to arn:aws:iam::<account-B-id>:role/<writer-role>")));
+            }
+            if !is_external_id(&external_id) {
+                errors.push(ConfigError("LOGFERRY_EXTERNAL_ID must be 2-1224 characters of letters, digits and +=,.@:/-; set it to the value in the writer role's trust policy".into()));
+            }
+            if !is_session_name(&session_name) {
+                errors.push(ConfigError("LOGFERRY_SESSION_NAME must be 2-64 characters of letters, digits and +=,.@-".into()));
+            }
+            (errors.len() == before).then_some(AuthMode::AssumeRole {
+                role_arn,
+                external_id,
+                session_name,
+            })
+        }
+        (Some("assume-role") | None, Some(_), None) => {
+            fail("LOGFERRY_ROLE_ARN is set without LOGFERRY_EXTERNAL_ID; set the external id that the writer role's trust policy requires".into())
+        }
+        (Some("assume-role") | None, None, Some(_)) => {
+            fail("LOGFERRY_EXTERNAL_ID is set without LOGFERRY_ROLE_ARN; set the ARN of the writer role in account B".into())
+        }
+        (Some("assume-role"), None, None) => {
+            fail("LOGFERRY_AUTH_MODE is `assume-role` but LOGFERRY_ROLE_ARN and LOGFERRY_EXTERNAL_ID are not set; set both to the writer role in account B and the external id its trust policy requires".into())
+        }
+        (Some(other), _, _) => fail(format!(
+            "LOGFERRY_AUTH_MODE `{other}` is unknown; set it to `direct` or `assume-role`"
+        )),
+    }
+}
+
+/// A whole-number setting in `range`, or its default (with an error) when it is not one.
+fn whole_number(
+    name: &str,
+    value: Option<String>,
+    default: u64,
+    range: std::ops::RangeInclusive<u64>,
+    errors: &mut Vec<ConfigError>,
+) -> u64 {
+    let Some(v) = value else { return default };
+    match v.parse::<u64>() {
+        Ok(n) if range.contains(&n) => n,
+        _ => {
+            errors.push(ConfigError(format!(
+                "{name} `{v}` must be a whole number from {} to {}",
+                range.start(),
+                range.end()
+            )));
+            default
         }
     }
 }

@@ -98,75 +98,14 @@ impl KeyTemplate {
     /// `.`/`..` or empty path segment that could move a key out of the
     /// prefix, and literal segments Athena would hide (leading `_` or `.`).
     pub fn parse(template: &str, prefix: &str) -> Result<Self, ConfigError> {
-        let fix = format!(
-            "set LOGFERRY_KEY_TEMPLATE to a layout such as the default `{DEFAULT_TEMPLATE}`"
-        );
-        let bad = |why: String| ConfigError(format!("key template `{template}` {why}; {fix}"));
         check_prefix(prefix)?;
-        let mut parts = Vec::new();
-        let mut rest = template;
-        while let Some(open) = rest.find('{') {
-            if open > 0 {
-                parts.push(Part::Literal(rest[..open].to_string()));
-            }
-            let close = rest[open..]
-                .find('}')
-                .ok_or_else(|| bad("has an unclosed `{`".into()))?
-                + open;
-            let name = &rest[open + 1..close];
-            let known = Placeholder::parse(name).ok_or_else(|| {
-                let names: Vec<_> = Placeholder::ALL.iter().map(|p| p.name()).collect();
-                bad(format!(
-                    "uses unknown placeholder `{{{name}}}` (known: {})",
-                    names.join(", ")
+        let parts = tokenize(template)
+            .and_then(|parts| check_shape(&parts).map(|()| parts))
+            .map_err(|why| {
+                ConfigError(format!(
+                    "key template `{template}` {why}; set LOGFERRY_KEY_TEMPLATE to a layout such as the default `{DEFAULT_TEMPLATE}`"
                 ))
             })?;
-            parts.push(Part::Placeholder(known));
-            rest = &rest[close + 1..];
-        }
-        if !rest.is_empty() {
-            parts.push(Part::Literal(rest.to_string()));
-        }
-        if parts
-            .iter()
-            .any(|p| matches!(p, Part::Literal(l) if l.contains('}')))
-        {
-            return Err(bad("has a `}` without `{`".into()));
-        }
-        let starts_with_prefix = matches!(
-            parts.as_slice(),
-            [Part::Placeholder(Placeholder::Prefix), Part::Literal(l), ..] if l.starts_with('/')
-        );
-        if !starts_with_prefix {
-            return Err(bad(
-                "must start with `{prefix}/` so every object stays under the prefix the bucket policy allows".into(),
-            ));
-        }
-        if !parts.contains(&Part::Placeholder(Placeholder::Key)) {
-            return Err(bad(
-                "must contain `{key}`, or distinct objects would overwrite each other".into(),
-            ));
-        }
-        let shape: String = parts
-            .iter()
-            .map(|p| match p {
-                Part::Literal(l) => l.as_str(),
-                Part::Placeholder(_) => "x",
-            })
-            .collect();
-        if shape
-            .split('/')
-            .any(|s| s.is_empty() || s == "." || s == "..")
-        {
-            return Err(bad(
-                "has an empty, `.` or `..` path segment that could escape the prefix".into(),
-            ));
-        }
-        if shape.split('/').any(|s| s.starts_with(['_', '.'])) {
-            return Err(bad(
-                "has a path segment starting with `_` or `.`, which Athena treats as hidden".into(),
-            ));
-        }
         Ok(KeyTemplate {
             prefix: prefix.to_string(),
             parts,
@@ -246,6 +185,75 @@ fn visible_to_athena(key: &str) -> Cow<'_, str> {
         })
         .collect();
     Cow::Owned(segments.join("/"))
+}
+
+/// Split a template into literals and known placeholders.
+fn tokenize(template: &str) -> Result<Vec<Part>, String> {
+    let mut parts = Vec::new();
+    let mut rest = template;
+    while let Some(open) = rest.find('{') {
+        if open > 0 {
+            parts.push(Part::Literal(rest[..open].to_string()));
+        }
+        let close = rest[open..]
+            .find('}')
+            .ok_or_else(|| "has an unclosed `{`".to_string())?
+            + open;
+        let name = &rest[open + 1..close];
+        let known = Placeholder::parse(name).ok_or_else(|| {
+            let names: Vec<_> = Placeholder::ALL.iter().map(|p| p.name()).collect();
+            format!(
+                "uses unknown placeholder `{{{name}}}` (known: {})",
+                names.join(", ")
+            )
+        })?;
+        parts.push(Part::Placeholder(known));
+        rest = &rest[close + 1..];
+    }
+    if !rest.is_empty() {
+        parts.push(Part::Literal(rest.to_string()));
+    }
+    if parts
+        .iter()
+        .any(|p| matches!(p, Part::Literal(l) if l.contains('}')))
+    {
+        return Err("has a `}` without `{`".into());
+    }
+    Ok(parts)
+}
+
+/// Refuse layouts that could leave the prefix, overwrite distinct objects,
+/// or hide objects from Athena.
+fn check_shape(parts: &[Part]) -> Result<(), String> {
+    let starts_with_prefix = matches!(
+        parts,
+        [Part::Placeholder(Placeholder::Prefix), Part::Literal(l), ..] if l.starts_with('/')
+    );
+    if !starts_with_prefix {
+        return Err("must start with `{prefix}/` so every object stays under the prefix the bucket policy allows".into());
+    }
+    if !parts.contains(&Part::Placeholder(Placeholder::Key)) {
+        return Err("must contain `{key}`, or distinct objects would overwrite each other".into());
+    }
+    let shape: String = parts
+        .iter()
+        .map(|p| match p {
+            Part::Literal(l) => l.as_str(),
+            Part::Placeholder(_) => "x",
+        })
+        .collect();
+    if shape
+        .split('/')
+        .any(|s| s.is_empty() || s == "." || s == "..")
+    {
+        return Err("has an empty, `.` or `..` path segment that could escape the prefix".into());
+    }
+    if shape.split('/').any(|s| s.starts_with(['_', '.'])) {
+        return Err(
+            "has a path segment starting with `_` or `.`, which Athena treats as hidden".into(),
+        );
+    }
+    Ok(())
 }
 
 fn check_prefix(prefix: &str) -> Result<(), ConfigError> {

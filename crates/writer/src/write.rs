@@ -91,16 +91,7 @@ pub(crate) async fn multipart_copy(
 ) -> Result<Written, ShipError> {
     let upload_id = create_multipart(archive, plan, expected.algorithm, base).await?;
     let result = async {
-        let size = plan.source.size;
-        let ranges: Vec<(i32, u64, u64)> = (0..size.div_ceil(part_size))
-            .map(|i| {
-                (
-                    i as i32 + 1,
-                    i * part_size,
-                    ((i + 1) * part_size).min(size) - 1,
-                )
-            })
-            .collect();
+        let ranges = part_ranges(plan.source.size, part_size);
         let attempt = archive_attempt(base, plan, "UploadPartCopy");
         let mut parts: Vec<CompletedPart> = futures::stream::iter(ranges)
             .map(|(number, first, last)| {
@@ -141,6 +132,16 @@ pub(crate) async fn multipart_copy(
     }
     .await;
     finish_or_abort(archive, plan, &upload_id, result).await
+}
+
+/// Part numbers and inclusive byte ranges covering `size` bytes.
+fn part_ranges(size: u64, part_size: u64) -> Vec<(i32, u64, u64)> {
+    (0..size.div_ceil(part_size))
+        .map(|i| {
+            let last = ((i + 1) * part_size).min(size) - 1;
+            (i as i32 + 1, i * part_size, last)
+        })
+        .collect()
 }
 
 /// Assume-role mode, small objects: one `PutObject` from one buffered part.

@@ -77,7 +77,7 @@ async fn logferry_copy(shipper: &Shipper, world: &World, keys: &[String]) -> Res
 #[tokio::main]
 async fn main() -> Result<()> {
     let endpoint = Endpoint::start(IamMode::Strict).await?;
-    let world = World::create(&endpoint).await?;
+    let world = World::builder().on(&endpoint).build().await?;
     let workloads: [(&str, usize, usize); 2] =
         [("32 x 1 MiB", 32, MIB), ("1 x 96 MiB", 1, 96 * MIB)];
     println!(

@@ -55,7 +55,7 @@ async fn main() -> Result<()> {
 }
 
 async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
-    let world = World::create(endpoint).await?;
+    let world = World::builder().on(endpoint).build().await?;
     println!("== {mode:?} mode ==");
     println!(
         "account A {}: source bucket s3://{}, shipper identity {}",

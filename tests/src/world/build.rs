@@ -1,0 +1,393 @@
+//! How a [`World`] is made: one small step per piece of the two accounts,
+//! and a builder for the variations a scenario asks for. A new scenario is
+//! a few builder calls; a new kind of variation is one option here.
+
+use anyhow::{Context, Result};
+use aws_credential_types::Credentials;
+use aws_sdk_s3::types::{
+    BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls,
+    OwnershipControlsRule, PublicAccessBlockConfiguration, QueueConfiguration,
+    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
+    ServerSideEncryptionRule,
+};
+use aws_sdk_sqs::types::QueueAttributeName;
+use serde_json::{json, Value};
+
+use super::{admin, sdk_config, unique, Account, World};
+use super::{ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX, REGION};
+use crate::emulator::{Endpoint, IamMode};
+use crate::policy::{
+    archive_bucket_policy, for_emulator, key_policy_for_emulator, render, trust_for_strict_emulator,
+};
+
+/// How "object created" reaches the shipper's queue.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Route {
+    /// S3 → SQS, the default.
+    Queue,
+    /// S3 → SNS → SQS: each body is an SNS `Notification` wrapping the event.
+    Sns,
+    /// S3 → EventBridge → SQS: each body is an "Object Created" event.
+    EventBridge,
+}
+
+/// Which archive bucket policy account B applies.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArchivePolicy {
+    /// `archive-bucket-policy.json.tpl` as Terraform deploys it.
+    Shipped,
+    /// The shipped policy plus a test-only grant of `s3:PutObject` without the
+    /// ACL condition, so that header-less `UploadPartCopy` parts are allowed.
+    AllowsPartCopies,
+}
+
+/// `World::builder().kms().route(Route::Sns).build().await`.
+#[derive(Debug)]
+pub struct Builder<'a> {
+    endpoint: Option<&'a Endpoint>,
+    iam: IamMode,
+    kms: bool,
+    policy: ArchivePolicy,
+    route: Route,
+}
+
+impl World {
+    /// A world on the shared strict endpoint, with the shipped policies.
+    pub fn builder<'a>() -> Builder<'a> {
+        Builder {
+            endpoint: None,
+            iam: IamMode::Strict,
+            kms: false,
+            policy: ArchivePolicy::Shipped,
+            route: Route::Queue,
+        }
+    }
+
+    /// The default world: `World::builder().build()`.
+    pub async fn strict() -> Result<World> {
+        World::builder().build().await
+    }
+}
+
+impl<'a> Builder<'a> {
+    /// Build on this endpoint instead of the test binary's shared one.
+    pub fn on(mut self, endpoint: &'a Endpoint) -> Self {
+        self.endpoint = Some(endpoint);
+        self
+    }
+
+    /// Use the shared endpoint of this IAM mode (strict unless told).
+    pub fn iam(mut self, iam: IamMode) -> Self {
+        self.iam = iam;
+        self
+    }
+
+    /// Encrypt the archive with a customer-managed key under
+    /// `archive-kms-key-policy.json.tpl`, and grant the shipper
+    /// `archive-kms-encrypt.json.tpl`.
+    pub fn kms(mut self) -> Self {
+        self.kms = true;
+        self
+    }
+
+    pub fn archive_policy(mut self, policy: ArchivePolicy) -> Self {
+        self.policy = policy;
+        self
+    }
+
+    pub fn route(mut self, route: Route) -> Self {
+        self.route = route;
+        self
+    }
+
+    pub async fn build(self) -> Result<World> {
+        crate::init_tracing();
+        let endpoint = match self.endpoint {
+            Some(endpoint) => endpoint,
+            None => crate::shared_endpoint(self.iam).await,
+        };
+        let url = endpoint.url.as_str();
+        let tag = unique("w");
+        let admin_a = admin(url, ACCOUNT_A, &format!("admin-{tag}")).await?;
+        let admin_b = admin(url, ACCOUNT_B, &format!("admin-{tag}")).await?;
+        let outsider = admin(url, ACCOUNT_C, &format!("admin-{tag}")).await?;
+        let shipper = shipper_identity(&admin_a, url, &format!("shipper-{tag}")).await?;
+        let source_bucket = format!("src-{tag}");
+        let (queue_url, queue_arn) = source(&admin_a, &source_bucket, &tag).await?;
+        let archive_bucket = format!("archive-{tag}");
+        archive(&admin_b, &archive_bucket, &shipper.arn, self.policy).await?;
+        let writer_role_arn =
+            writer_role(&admin_b, endpoint.mode, &archive_bucket, &shipper.arn, &tag).await?;
+        let mut world = World {
+            endpoint: url.to_string(),
+            admin_a,
+            admin_b,
+            outsider,
+            shipper,
+            source_bucket,
+            archive_bucket,
+            queue_url,
+            queue_arn,
+            writer_role_arn,
+            kms_key_arn: None,
+        };
+        world.grant_shipper_identity().await?;
+        if self.policy == ArchivePolicy::AllowsPartCopies {
+            let resource = format!("arn:aws:s3:::{}/{PREFIX}/*", world.archive_bucket);
+            let put = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": resource}]});
+            world.grant_shipper("put-without-acl", put).await?;
+        }
+        if self.kms {
+            world.kms_key_arn = Some(world.encrypt_archive().await?);
+        }
+        match self.route {
+            Route::Queue => {}
+            Route::Sns => world.route_via_sns().await?,
+            Route::EventBridge => world.route_via_eventbridge().await?,
+        }
+        Ok(world)
+    }
+}
+
+/// Account A: the shipper identity (an IAM user: gap `role-principal`).
+async fn shipper_identity(admin_a: &Account, url: &str, name: &str) -> Result<Account> {
+    let iam = admin_a.iam();
+    let user = iam.create_user().user_name(name).send().await?;
+    let arn = user
+        .user()
+        .map(|u| u.arn().to_string())
+        .context("CreateUser returned no user")?;
+    let key = iam.create_access_key().user_name(name).send().await?;
+    let key = key
+        .access_key()
+        .context("CreateAccessKey returned no key")?;
+    let credentials = Credentials::new(
+        key.access_key_id(),
+        key.secret_access_key(),
+        None,
+        None,
+        "shipper",
+    );
+    Ok(Account {
+        id: ACCOUNT_A,
+        arn,
+        sdk: sdk_config(url, credentials).await,
+    })
+}
+
+/// Account A: the source bucket and its notification queue; the queue's URL and ARN.
+async fn source(admin_a: &Account, bucket: &str, tag: &str) -> Result<(String, String)> {
+    let s3 = admin_a.s3();
+    s3.create_bucket().bucket(bucket).send().await?;
+    let sqs = admin_a.sqs();
+    let queue_url = sqs
+        .create_queue()
+        .queue_name(format!("q-{tag}"))
+        .attributes(QueueAttributeName::VisibilityTimeout, "30")
+        .send()
+        .await?
+        .queue_url
+        .context("CreateQueue returned no url")?;
+    let queue_arn = sqs
+        .get_queue_attributes()
+        .queue_url(&queue_url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await?
+        .attributes
+        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+        .context("queue has no ARN")?;
+    let created = QueueConfiguration::builder()
+        .queue_arn(&queue_arn)
+        .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))
+        .build()?;
+    s3.put_bucket_notification_configuration()
+        .bucket(bucket)
+        .notification_configuration(
+            NotificationConfiguration::builder()
+                .queue_configurations(created)
+                .build(),
+        )
+        .send()
+        .await?;
+    Ok((queue_url, queue_arn))
+}
+
+/// Account B: the archive bucket, owned by B whatever the writer, private,
+/// under the bucket policy `policy` names.
+async fn archive(
+    admin_b: &Account,
+    bucket: &str,
+    writer: &str,
+    policy: ArchivePolicy,
+) -> Result<()> {
+    let s3 = admin_b.s3();
+    s3.create_bucket()
+        .bucket(bucket)
+        .acl(BucketCannedAcl::Private)
+        .send()
+        .await?;
+    let enforced = OwnershipControlsRule::builder()
+        .object_ownership(ObjectOwnership::BucketOwnerEnforced)
+        .build()?;
+    s3.put_bucket_ownership_controls()
+        .bucket(bucket)
+        .ownership_controls(OwnershipControls::builder().rules(enforced).build()?)
+        .send()
+        .await?;
+    let block = PublicAccessBlockConfiguration::builder()
+        .block_public_acls(true)
+        .ignore_public_acls(true)
+        .block_public_policy(true)
+        .restrict_public_buckets(true)
+        .build();
+    s3.put_public_access_block()
+        .bucket(bucket)
+        .public_access_block_configuration(block)
+        .send()
+        .await?;
+    let archive_arn = format!("arn:aws:s3:::{bucket}");
+    let mut document = archive_bucket_policy(&archive_arn, PREFIX, &[writer])?;
+    if policy == ArchivePolicy::AllowsPartCopies {
+        let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": writer}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
+        statements(&mut document).push(relaxed);
+    }
+    s3.put_bucket_policy()
+        .bucket(bucket)
+        .policy(for_emulator(document).to_string())
+        .send()
+        .await?;
+    Ok(())
+}
+
+fn statements(document: &mut Value) -> &mut Vec<Value> {
+    document["Statement"]
+        .as_array_mut()
+        .expect("a policy document has a Statement list")
+}
+
+/// Account B: the writer role for assume-role mode; its ARN. On a strict
+/// emulator the trust policy loses its external-id condition (gap
+/// `external-id-in-strict`); on a soft one it is applied as written.
+async fn writer_role(
+    admin_b: &Account,
+    iam_mode: IamMode,
+    bucket: &str,
+    shipper_arn: &str,
+    tag: &str,
+) -> Result<String> {
+    let trust = render(
+        "writer-role-trust.json.tpl",
+        &json!({"shipper_principal_arns": [shipper_arn], "external_id": EXTERNAL_ID}),
+    )?;
+    let trust = match iam_mode {
+        IamMode::Strict => trust_for_strict_emulator(trust),
+        IamMode::Soft => trust,
+    };
+    let name = format!("writer-{tag}");
+    let iam = admin_b.iam();
+    let role = iam
+        .create_role()
+        .role_name(&name)
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await?;
+    let arn = role
+        .role()
+        .map(|r| r.arn().to_string())
+        .context("CreateRole returned no role")?;
+    let permissions = render(
+        "writer-role-permissions.json.tpl",
+        &json!({"archive_bucket_arn": format!("arn:aws:s3:::{bucket}"), "archive_prefix": PREFIX}),
+    )?;
+    iam.put_role_policy()
+        .role_name(&name)
+        .policy_name("archive-write")
+        .policy_document(for_emulator(permissions).to_string())
+        .send()
+        .await?;
+    Ok(arn)
+}
+
+impl World {
+    /// Account A: the shipper's identity policies, as the infra grants them
+    /// (both modes' policies, so one world serves both).
+    async fn grant_shipper_identity(&self) -> Result<()> {
+        let source_arn = format!("arn:aws:s3:::{}", self.source_bucket);
+        let archive_arn = format!("arn:aws:s3:::{}", self.archive_bucket);
+        let archive = json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX});
+        let documents = [
+            (
+                "source-read",
+                "shipper-source-read.json.tpl",
+                json!({"source_object_arns": [format!("{source_arn}/*")]}),
+            ),
+            (
+                "queue-consume",
+                "shipper-queue-consume.json.tpl",
+                json!({"queue_arn": self.queue_arn}),
+            ),
+            ("archive-write", "archive-write.json.tpl", archive),
+            (
+                "assume-writer",
+                "shipper-assume-writer.json.tpl",
+                json!({"writer_role_arn": self.writer_role_arn}),
+            ),
+        ];
+        for (name, template, vars) in documents {
+            self.grant_shipper(name, render(template, &vars)?).await?;
+        }
+        Ok(())
+    }
+
+    /// Account B: a customer-managed key under the shipped key policy as the
+    /// archive's default encryption, and the shipper's grant to use it
+    /// through S3; the key's ARN.
+    async fn encrypt_archive(&self) -> Result<String> {
+        let archive_arn = format!("arn:aws:s3:::{}", self.archive_bucket);
+        let key_policy = render(
+            "archive-kms-key-policy.json.tpl",
+            &json!({
+                "key_admin_principal_arn": self.admin_b.arn,
+                "writer_principal_arns": [self.shipper.arn],
+                "s3_via_service": format!("s3.{REGION}.amazonaws.com"),
+                "archive_bucket_arn": archive_arn,
+                "archive_prefix": PREFIX,
+            }),
+        )?;
+        let key_arn = aws_sdk_kms::Client::new(&self.admin_b.sdk)
+            .create_key()
+            .policy(key_policy_for_emulator(key_policy).to_string())
+            .bypass_policy_lockout_safety_check(false)
+            .send()
+            .await?
+            .key_metadata
+            .and_then(|m| m.arn)
+            .context("CreateKey returned no ARN")?;
+        let by_default = ServerSideEncryptionByDefault::builder()
+            .sse_algorithm(ServerSideEncryption::AwsKms)
+            .kms_master_key_id(&key_arn)
+            .build()?;
+        let rule = ServerSideEncryptionRule::builder()
+            .apply_server_side_encryption_by_default(by_default)
+            .bucket_key_enabled(true)
+            .build();
+        self.admin_b
+            .s3()
+            .put_bucket_encryption()
+            .bucket(&self.archive_bucket)
+            .server_side_encryption_configuration(
+                ServerSideEncryptionConfiguration::builder()
+                    .rules(rule)
+                    .build()?,
+            )
+            .send()
+            .await?;
+        let encrypt = render(
+            "archive-kms-encrypt.json.tpl",
+            &json!({"archive_kms_key_arns": [key_arn], "archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
+        )?;
+        self.grant_shipper("archive-kms", encrypt).await?;
+        Ok(key_arn)
+    }
+}
