@@ -23,6 +23,15 @@
       },
       "Action": "s3:AbortMultipartUpload",
       "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
+    },
+    {
+      "Sid": "ClearStrayMultipartUploads",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(writer_principal_arns)}
+      },
+      "Action": "s3:ListBucketMultipartUploads",
+      "Resource": "${archive_bucket_arn}"
     }
   ]
 }

@@ -17,6 +17,12 @@
       "Effect": "Allow",
       "Action": "s3:AbortMultipartUpload",
       "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
+    },
+    {
+      "Sid": "ClearStrayMultipartUploads",
+      "Effect": "Allow",
+      "Action": "s3:ListBucketMultipartUploads",
+      "Resource": "${archive_bucket_arn}"
     }
   ]
 }

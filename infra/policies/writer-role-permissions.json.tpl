@@ -11,6 +11,12 @@
       "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
     },
     {
+      "Sid": "ClearStrayMultipartUploads",
+      "Effect": "Allow",
+      "Action": "s3:ListBucketMultipartUploads",
+      "Resource": "${archive_bucket_arn}"
+    },
+    {
       "Sid": "DenyAnyAclButOwnerFullControl",
       "Effect": "Deny",
       "Action": "s3:PutObject",

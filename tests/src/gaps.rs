@@ -4,7 +4,8 @@
 
 /// Several S3 operations are authorized under their operation names
 /// (`s3:HeadObject`, `s3:ListObjectsV2`, `s3:CreateMultipartUpload`,
-/// `s3:UploadPart`, `s3:CompleteMultipartUpload`, `s3:ListParts`) instead of
+/// `s3:UploadPart`, `s3:CompleteMultipartUpload`, `s3:ListParts`,
+/// `s3:ListMultipartUploads`) instead of
 /// AWS's IAM actions. Workaround: [`crate::policy::ACTION_ALIASES`].
 pub const OPERATION_NAMES: &str = "operation-names";
 

@@ -96,6 +96,10 @@ pub const ACTION_ALIASES: &[(&str, &[&str])] = &[
     ),
     ("s3:ListMultipartUploadParts", &["s3:ListParts"]),
     (
+        "s3:ListBucketMultipartUploads",
+        &["s3:ListBucketMultipartUploads", "s3:ListMultipartUploads"],
+    ),
+    (
         "s3:PutObject",
         &[
             "s3:PutObject",

@@ -198,6 +198,20 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
             Box::pin(async { outcome(shipper.list_objects_v2().bucket(&arc).send().await) }),
         ),
         (
+            "shipper: ListMultipartUploads in B (to clear strays a lost answer left)",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    shipper
+                        .list_multipart_uploads()
+                        .bucket(&arc)
+                        .prefix(under("m"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
             "shipper: DeleteObject in B",
             Denied,
             Box::pin(async {
@@ -321,6 +335,19 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
             "writer role: ListObjectsV2 in B",
             Denied,
             Box::pin(async { outcome(w.list_objects_v2().bucket(&arc).send().await) }),
+        ),
+        (
+            "writer role: ListMultipartUploads in B",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    w.list_multipart_uploads()
+                        .bucket(&arc)
+                        .prefix(under("m"))
+                        .send()
+                        .await,
+                )
+            }),
         ),
         (
             "writer role: DeleteObject in B",

@@ -30,6 +30,8 @@ pub(crate) struct Attempt<'a> {
     pub key: &'a str,
     pub auth: &'a AuthMode,
     pub archive_prefix: &'a str,
+    /// When the front-end must have an answer (a Lambda invocation's end).
+    pub deadline: Option<tokio::time::Instant>,
 }
 
 impl Attempt<'_> {
@@ -37,10 +39,15 @@ impl Attempt<'_> {
     where
         E: ProvideErrorMetadata + std::error::Error + Send + Sync + 'static,
     {
+        if let Some(message) = missing_credentials(&err) {
+            return ShipError::Credentials {
+                side: self.side,
+                message,
+            };
+        }
         let status = err.raw_response().map(|r| r.status().as_u16());
         let code = err.code().map(str::to_string);
         let message = render(&err, status);
-        let (bucket, key) = (self.bucket.to_string(), self.key.to_string());
         if let (Side::Archive, AuthMode::AssumeRole { role_arn, .. }) = (self.side, self.auth) {
             if status.is_none() && message.contains("AssumeRole") {
                 return ShipError::AssumeRole {
@@ -49,7 +56,21 @@ impl Attempt<'_> {
                 };
             }
         }
-        match (status, code.as_deref()) {
+        let sent = !matches!(err, SdkError::ConstructionFailure(_));
+        self.by_answer(status, code.as_deref(), message, sent)
+    }
+
+    /// Sort an error by what S3 answered: its status and code, or nothing
+    /// at all when the request was `sent` but no answer came back.
+    fn by_answer(
+        &self,
+        status: Option<u16>,
+        code: Option<&str>,
+        message: String,
+        sent: bool,
+    ) -> ShipError {
+        let (bucket, key) = (self.bucket.to_string(), self.key.to_string());
+        match (status, code) {
             (
                 _,
                 Some(
@@ -71,12 +92,19 @@ impl Attempt<'_> {
             {
                 ShipError::SourceGone { bucket, key }
             }
+            // A retried CompleteMultipartUpload whose first answer was lost
+            // finds its upload already completed; a duplicate delivery may
+            // have aborted it as a stray. Shipping the object again from the
+            // start lands the same bytes under the same key.
+            (_, Some("NoSuchUpload")) => self.transient(
+                bucket,
+                key,
+                format!("{message} (completed or aborted by an earlier attempt)"),
+            ),
             (Some(s), _) if s >= 500 || s == 429 => self.transient(bucket, key, message),
             (_, Some(c)) if RETRYABLE_CODES.contains(&c) => self.transient(bucket, key, message),
-            (None, _) if !matches!(err, SdkError::ConstructionFailure(_)) => {
-                // Timeouts, dropped connections, truncated responses.
-                self.transient(bucket, key, message)
-            }
+            // Timeouts, dropped connections, truncated responses.
+            (None, _) if sent => self.transient(bucket, key, message),
             _ => ShipError::Permanent {
                 side: self.side,
                 operation: self.operation,
@@ -129,6 +157,29 @@ impl Attempt<'_> {
     }
 }
 
+/// The credential chain's own message when it found nothing usable (not
+/// when a provider merely timed out or was throttled: those pass on retry).
+fn missing_credentials<E>(err: &SdkError<E, HttpResponse>) -> Option<String>
+where
+    E: std::error::Error + 'static,
+{
+    use aws_credential_types::provider::error::CredentialsError;
+    let mut source: Option<&(dyn std::error::Error + 'static)> = Some(err);
+    while let Some(current) = source {
+        if let Some(found) = current.downcast_ref::<CredentialsError>() {
+            return match found {
+                CredentialsError::CredentialsNotLoaded(_)
+                | CredentialsError::InvalidConfiguration(_) => {
+                    Some(aws_smithy_types::error::display::DisplayErrorContext(found).to_string())
+                }
+                _ => None,
+            };
+        }
+        source = current.source();
+    }
+    None
+}
+
 /// [`one_line`], or the bare status when S3 answered without an error code
 /// (a HEAD request has no body to carry one).
 fn render<E>(err: &SdkError<E, HttpResponse>, status: Option<u16>) -> String
@@ -157,6 +208,7 @@ mod tests {
             key: "p/k",
             auth,
             archive_prefix: "p",
+            deadline: None,
         }
     }
 
@@ -216,6 +268,45 @@ mod tests {
             direct.contains("archive-write.json.tpl")
                 && direct.contains("bucket-owner-full-control"),
             "{direct}"
+        );
+    }
+
+    #[tokio::test]
+    async fn missing_credentials_are_permanent_and_say_where_credentials_come_from() {
+        use aws_credential_types::provider::{error::CredentialsError, future, ProvideCredentials};
+
+        #[derive(Debug)]
+        struct Nothing;
+        impl ProvideCredentials for Nothing {
+            fn provide_credentials<'a>(&'a self) -> future::ProvideCredentials<'a>
+            where
+                Self: 'a,
+            {
+                future::ProvideCredentials::ready(Err(CredentialsError::not_loaded(
+                    "no providers in chain provided credentials",
+                )))
+            }
+        }
+        let config = aws_sdk_s3::Config::builder()
+            .behavior_version_latest()
+            .region(aws_sdk_s3::config::Region::new("us-east-1"))
+            .endpoint_url("http://127.0.0.1:9")
+            .credentials_provider(Nothing)
+            .build();
+        let err = aws_sdk_s3::Client::from_conf(config)
+            .head_object()
+            .bucket("b")
+            .key("k")
+            .send()
+            .await
+            .unwrap_err();
+        let err = attempt(&AuthMode::Direct).classify(err);
+        assert!(matches!(err, ShipError::Credentials { .. }), "{err}");
+        assert!(!err.is_retryable());
+        let line = err.to_string();
+        assert!(
+            line.contains("AWS_PROFILE") && !line.contains('\n'),
+            "{line}"
         );
     }
 }

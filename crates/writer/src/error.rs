@@ -88,7 +88,21 @@ pub enum ShipError {
     /// The event or object cannot be mapped to a destination (bad key, bad event shape).
     #[error("{0}")]
     Invalid(String),
+    /// No usable credentials: permanent until the deployment is fixed.
+    #[error("no credentials for the {side}: {message}; {CREDENTIALS_FIX}")]
+    Credentials { side: Side, message: String },
+    /// The Lambda invocation's deadline came first: the object was not
+    /// started, or its upload was aborted. Its record comes back.
+    #[error("s3://{bucket}/{key} was not shipped before the invocation's deadline ({stage}); it is reported failed and will be retried")]
+    Deadline {
+        bucket: String,
+        key: String,
+        stage: &'static str,
+    },
 }
+
+/// Where credentials come from, for the line that says they are missing.
+pub const CREDENTIALS_FIX: &str = "logferry uses the AWS SDK's default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), the ECS task role, or the Lambda/EC2 role; give the process one of them";
 
 impl ShipError {
     /// True when leaving the message for another delivery can succeed.
@@ -99,7 +113,9 @@ impl ShipError {
             // every retry but goes to the DLQ after maxReceiveCount anyway.
             ShipError::AssumeRole { .. } => true,
             ShipError::VerifyMismatch { .. } => true,
+            ShipError::Deadline { .. } => true,
             ShipError::AccessDenied { .. }
+            | ShipError::Credentials { .. }
             | ShipError::SourceGone { .. }
             | ShipError::Permanent { .. }
             | ShipError::Invalid(_) => false,

@@ -22,6 +22,7 @@ pub mod origin;
 pub mod plan;
 pub mod ship;
 pub mod source;
+mod upload;
 pub mod verify;
 pub mod write;
 

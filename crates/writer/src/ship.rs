@@ -1,8 +1,11 @@
 //! The data path for one object: head the source → plan → copy or stream →
 //! verify → report. Front-ends call [`Shipper::ship_many`].
 
+use std::time::Duration;
+
 use futures::stream::StreamExt;
 use serde::Serialize;
+use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::checksum::Checksum;
@@ -13,6 +16,7 @@ use crate::error::{ShipError, Side};
 use crate::event::ObjectRef;
 use crate::plan::{plan, Method, ShipPlan};
 use crate::source;
+use crate::upload::before_deadline;
 use crate::verify::verify;
 use crate::write::{self, Written};
 
@@ -37,7 +41,17 @@ pub struct Shipper {
     clients: Clients,
     source_account: String,
     default_region: String,
+    /// Stop by then: objects are not started and uploads are aborted.
+    deadline: Option<Instant>,
 }
+
+/// Tries at one object within one run: a stream cut mid-body or a lost
+/// answer costs a re-ship now, not a redelivery of the whole message later.
+const OBJECT_ATTEMPTS: u32 = 3;
+
+/// An object is not started with less than this left before the deadline:
+/// a copy that cannot finish would only be aborted.
+const START_MARGIN: Duration = Duration::from_secs(5);
 
 impl Shipper {
     pub fn new(
@@ -51,6 +65,17 @@ impl Shipper {
             clients,
             source_account,
             default_region,
+            deadline: None,
+        }
+    }
+
+    /// The same shipper, stopping by `deadline`: objects not started by
+    /// then, or whose upload it cuts short, fail as [`ShipError::Deadline`]
+    /// (retryable), and their multipart uploads are aborted.
+    pub fn with_deadline(&self, deadline: Instant) -> Shipper {
+        Shipper {
+            deadline: Some(deadline),
+            ..self.clone()
         }
     }
 
@@ -82,8 +107,37 @@ impl Shipper {
         &self.config
     }
 
-    /// Ship one object end to end. `Err(SourceGone)` means "skip", see [`ShipError::is_skip`].
+    /// Ship one object end to end. `Err(SourceGone)` means "skip", see
+    /// [`ShipError::is_skip`]. A retryable failure is tried again, up to
+    /// [`OBJECT_ATTEMPTS`] in all, while the deadline allows.
     pub async fn ship_object(&self, object: &ObjectRef) -> Result<Shipped, ShipError> {
+        let mut tries = 0;
+        loop {
+            tries += 1;
+            if let Some(deadline) = self.deadline {
+                if Instant::now() + START_MARGIN > deadline {
+                    return Err(ShipError::Deadline {
+                        bucket: object.bucket.clone(),
+                        key: object.key.clone(),
+                        stage: "not started",
+                    });
+                }
+            }
+            match self.ship_once(object).await {
+                Err(e)
+                    if e.is_retryable()
+                        && !matches!(e, ShipError::Deadline { .. })
+                        && tries < OBJECT_ATTEMPTS =>
+                {
+                    tracing::warn!(error = %e, attempt = tries, "retrying the object");
+                    tokio::time::sleep(Duration::from_millis(250 << tries)).await;
+                }
+                result => return result,
+            }
+        }
+    }
+
+    async fn ship_once(&self, object: &ObjectRef) -> Result<Shipped, ShipError> {
         let base = Attempt {
             side: Side::Source,
             operation: "HeadObject",
@@ -91,6 +145,7 @@ impl Shipper {
             key: &object.key,
             auth: &self.config.auth,
             archive_prefix: self.config.key_template.prefix(),
+            deadline: self.deadline,
         };
         let source = source::head(&self.clients.source, object, base).await?;
         let account = object.account.as_deref().unwrap_or(&self.source_account);
@@ -101,7 +156,17 @@ impl Shipper {
             operation: "GetObject",
             ..base
         };
-        let written = self.write(&plan, read).await?;
+        let written = match plan.method {
+            // Multipart writes watch the deadline themselves, to abort.
+            Method::MultipartCopy { .. } | Method::MultipartPut { .. } => {
+                self.write(&plan, read).await?
+            }
+            // A single request cut short leaves nothing behind in account B.
+            Method::Copy | Method::Put => {
+                let work = self.write(&plan, read);
+                before_deadline(self.deadline, &plan, "request cut short", work).await?
+            }
+        };
         verify(&plan, &written)?;
         Ok(Shipped {
             source_bucket: plan.source.bucket.clone(),

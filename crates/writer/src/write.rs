@@ -5,10 +5,7 @@
 //! server-side copy the algorithm the source already stores.
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{
-    ChecksumAlgorithm, ChecksumType, CompletedMultipartUpload, CompletedPart, MetadataDirective,
-    ObjectCannedAcl,
-};
+use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedPart, MetadataDirective, ObjectCannedAcl};
 use bytes::Bytes;
 use futures::stream::{FuturesUnordered, StreamExt};
 
@@ -17,6 +14,7 @@ use crate::classify::Attempt;
 use crate::error::{ShipError, Side};
 use crate::plan::{copy_source, ShipPlan};
 use crate::source;
+use crate::upload::{before_deadline, Upload};
 
 /// What S3 said it stored, and what we know the bytes should be.
 #[derive(Debug, Clone)]
@@ -80,70 +78,6 @@ pub(crate) async fn copy(
     })
 }
 
-/// Direct mode, above the single-copy limit: `UploadPartCopy` byte ranges.
-pub(crate) async fn multipart_copy(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    part_size: u64,
-    part_concurrency: usize,
-    expected: Checksum,
-    base: Attempt<'_>,
-) -> Result<Written, ShipError> {
-    let upload_id = create_multipart(archive, plan, expected.algorithm, base).await?;
-    let result = async {
-        let ranges = part_ranges(plan.source.size, part_size);
-        let attempt = archive_attempt(base, plan, "UploadPartCopy");
-        let mut parts: Vec<CompletedPart> = futures::stream::iter(ranges)
-            .map(|(number, first, last)| {
-                let upload_id = &upload_id;
-                async move {
-                    let out = archive
-                        .upload_part_copy()
-                        .bucket(&plan.dest_bucket)
-                        .key(&plan.dest_key.0)
-                        .upload_id(upload_id)
-                        .part_number(number)
-                        .copy_source(copy_source(&plan.source))
-                        .copy_source_if_match(&plan.source.etag)
-                        .copy_source_range(format!("bytes={first}-{last}"))
-                        .send()
-                        .await
-                        .map_err(|e| attempt.classify(e))?;
-                    let result = out.copy_part_result();
-                    let part_checksum = result.map(|r| ChecksumFields {
-                        crc32: r.checksum_crc32(),
-                        crc32c: r.checksum_crc32_c(),
-                        crc64nvme: r.checksum_crc64_nvme(),
-                    });
-                    Ok::<_, ShipError>(completed_part(
-                        number,
-                        result.and_then(|r| r.e_tag()),
-                        part_checksum.unwrap_or_default(),
-                    ))
-                }
-            })
-            .buffer_unordered(part_concurrency)
-            .collect::<Vec<_>>()
-            .await
-            .into_iter()
-            .collect::<Result<_, _>>()?;
-        parts.sort_by_key(|p| p.part_number());
-        complete_multipart(archive, plan, &upload_id, parts, expected, base).await
-    }
-    .await;
-    finish_or_abort(archive, plan, &upload_id, result).await
-}
-
-/// Part numbers and inclusive byte ranges covering `size` bytes.
-fn part_ranges(size: u64, part_size: u64) -> Vec<(i32, u64, u64)> {
-    (0..size.div_ceil(part_size))
-        .map(|i| {
-            let last = ((i + 1) * part_size).min(size) - 1;
-            (i as i32 + 1, i * part_size, last)
-        })
-        .collect()
-}
-
 /// Assume-role mode, small objects: one `PutObject` from one buffered part.
 pub(crate) async fn put(
     source_client: &aws_sdk_s3::Client,
@@ -175,6 +109,68 @@ pub(crate) async fn put(
     })
 }
 
+/// Direct mode, above the single-copy limit: `UploadPartCopy` byte ranges.
+pub(crate) async fn multipart_copy(
+    archive: &aws_sdk_s3::Client,
+    plan: &ShipPlan,
+    part_size: u64,
+    part_concurrency: usize,
+    expected: Checksum,
+    base: Attempt<'_>,
+) -> Result<Written, ShipError> {
+    let upload = Upload::create(archive, plan, expected.algorithm, base).await?;
+    let upload_id = &upload.id;
+    let work = async {
+        let ranges = part_ranges(plan.source.size, part_size);
+        let attempt = archive_attempt(base, plan, "UploadPartCopy");
+        let mut parts: Vec<CompletedPart> = futures::stream::iter(ranges)
+            .map(|(number, first, last)| async move {
+                let out = archive
+                    .upload_part_copy()
+                    .bucket(&plan.dest_bucket)
+                    .key(&plan.dest_key.0)
+                    .upload_id(upload_id)
+                    .part_number(number)
+                    .copy_source(copy_source(&plan.source))
+                    .copy_source_if_match(&plan.source.etag)
+                    .copy_source_range(format!("bytes={first}-{last}"))
+                    .send()
+                    .await
+                    .map_err(|e| attempt.classify(e))?;
+                let result = out.copy_part_result();
+                let part_checksum = result.map(|r| ChecksumFields {
+                    crc32: r.checksum_crc32(),
+                    crc32c: r.checksum_crc32_c(),
+                    crc64nvme: r.checksum_crc64_nvme(),
+                });
+                Ok::<_, ShipError>(completed_part(
+                    number,
+                    result.and_then(|r| r.e_tag()),
+                    part_checksum.unwrap_or_default(),
+                ))
+            })
+            .buffer_unordered(part_concurrency)
+            .collect::<Vec<_>>()
+            .await
+            .into_iter()
+            .collect::<Result<_, _>>()?;
+        parts.sort_by_key(|p| p.part_number());
+        upload.complete(parts, expected, base).await
+    };
+    let result = before_deadline(base.deadline, plan, "multipart upload aborted", work).await;
+    upload.finish(result).await
+}
+
+/// Part numbers and inclusive byte ranges covering `size` bytes.
+fn part_ranges(size: u64, part_size: u64) -> Vec<(i32, u64, u64)> {
+    (0..size.div_ceil(part_size))
+        .map(|i| {
+            let last = ((i + 1) * part_size).min(size) - 1;
+            (i as i32 + 1, i * part_size, last)
+        })
+        .collect()
+}
+
 /// Assume-role mode, large objects: parts read one at a time from the source
 /// and uploaded with at most `part_concurrency` in flight, so memory stays at
 /// `part_size * (part_concurrency + 1)` whatever the object's size.
@@ -186,8 +182,8 @@ pub(crate) async fn multipart_put(
     part_concurrency: usize,
     base: Attempt<'_>,
 ) -> Result<Written, ShipError> {
-    let upload_id = create_multipart(archive, plan, Algorithm::Crc32C, base).await?;
-    let result = async {
+    let upload = Upload::create(archive, plan, Algorithm::Crc32C, base).await?;
+    let work = async {
         let mut reader = source::open(source_client, &plan.source, base).await?;
         let attempt = archive_attempt(base, plan, "UploadPart");
         let mut in_flight = FuturesUnordered::new();
@@ -206,7 +202,7 @@ pub(crate) async fn multipart_put(
             }
             let last = (body.len() as u64) < part_size;
             in_flight.push(upload_part(
-                archive, plan, &upload_id, number, body, attempt,
+                archive, plan, &upload.id, number, body, attempt,
             ));
             if last {
                 break;
@@ -216,20 +212,14 @@ pub(crate) async fn multipart_put(
             parts.push(part?);
         }
         parts.sort_by_key(|p: &CompletedPart| p.part_number());
-        let mut written = complete_multipart(
-            archive,
-            plan,
-            &upload_id,
-            parts,
-            Checksum::crc32c(whole_crc),
-            base,
-        )
-        .await?;
+        let mut written = upload
+            .complete(parts, Checksum::crc32c(whole_crc), base)
+            .await?;
         written.bytes = reader.read;
         Ok(written)
-    }
-    .await;
-    finish_or_abort(archive, plan, &upload_id, result).await
+    };
+    let result = before_deadline(base.deadline, plan, "multipart upload aborted", work).await;
+    upload.finish(result).await
 }
 
 async fn upload_part(
@@ -266,72 +256,6 @@ async fn upload_part(
     Ok(completed_part(number, out.e_tag(), part.fields()))
 }
 
-/// `CreateMultipartUpload` carries the ACL and metadata for the whole object.
-async fn create_multipart(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    algorithm: Algorithm,
-    base: Attempt<'_>,
-) -> Result<String, ShipError> {
-    let out = archive
-        .create_multipart_upload()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .acl(ObjectCannedAcl::BucketOwnerFullControl)
-        .set_metadata(Some(plan.metadata.clone()))
-        .set_content_type(plan.source.content_type.clone())
-        .set_content_encoding(plan.source.content_encoding.clone())
-        .checksum_algorithm(algorithm.sdk())
-        .checksum_type(ChecksumType::FullObject)
-        .send()
-        .await
-        .map_err(|e| archive_attempt(base, plan, "CreateMultipartUpload").classify(e))?;
-    out.upload_id().map(str::to_string).ok_or_else(|| {
-        ShipError::Invalid(format!(
-            "CreateMultipartUpload for {} returned no upload id",
-            plan.dest_key
-        ))
-    })
-}
-
-/// Completing with the expected full-object checksum makes S3 itself reject a mismatch.
-async fn complete_multipart(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    upload_id: &str,
-    parts: Vec<CompletedPart>,
-    expected: Checksum,
-    base: Attempt<'_>,
-) -> Result<Written, ShipError> {
-    let out = archive
-        .complete_multipart_upload()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .upload_id(upload_id)
-        .multipart_upload(
-            CompletedMultipartUpload::builder()
-                .set_parts(Some(parts))
-                .build(),
-        )
-        .set_checksum_crc32(expected.fields().crc32.map(str::to_string))
-        .set_checksum_crc32_c(expected.fields().crc32c.map(str::to_string))
-        .set_checksum_crc64_nvme(expected.fields().crc64nvme.map(str::to_string))
-        .checksum_type(ChecksumType::FullObject)
-        .send()
-        .await
-        .map_err(|e| archive_attempt(base, plan, "CompleteMultipartUpload").classify(e))?;
-    let returned = expected.algorithm.pick(ChecksumFields {
-        crc32: out.checksum_crc32(),
-        crc32c: out.checksum_crc32_c(),
-        crc64nvme: out.checksum_crc64_nvme(),
-    });
-    Ok(Written {
-        returned: returned.map(str::to_string),
-        expected,
-        bytes: plan.source.size,
-    })
-}
-
 /// A part for `CompleteMultipartUpload`, with whichever checksum S3 gave it.
 fn completed_part(number: i32, etag: Option<&str>, checksum: ChecksumFields<'_>) -> CompletedPart {
     CompletedPart::builder()
@@ -341,31 +265,4 @@ fn completed_part(number: i32, etag: Option<&str>, checksum: ChecksumFields<'_>)
         .set_checksum_crc32_c(checksum.crc32c.map(str::to_string))
         .set_checksum_crc64_nvme(checksum.crc64nvme.map(str::to_string))
         .build()
-}
-
-/// Any failure after `CreateMultipartUpload` aborts the upload, so no
-/// orphaned parts are left to bill account B.
-async fn finish_or_abort(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    upload_id: &str,
-    result: Result<Written, ShipError>,
-) -> Result<Written, ShipError> {
-    if result.is_err() {
-        let abort = archive
-            .abort_multipart_upload()
-            .bucket(&plan.dest_bucket)
-            .key(&plan.dest_key.0)
-            .upload_id(upload_id)
-            .send()
-            .await;
-        if let Err(e) = abort {
-            tracing::warn!(
-                upload_id,
-                error = %crate::error::one_line(&e),
-                "could not abort multipart upload; the bucket's abort-incomplete-multipart lifecycle rule will remove it"
-            );
-        }
-    }
-    result
 }

@@ -13,9 +13,20 @@ use lambda_runtime::{Error, LambdaEvent};
 use logferry::batch::log_skips;
 use logferry::{parse_event, ship_messages, Message, Outcome, Shipper, Tally};
 use serde_json::Value;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use tokio::time::Instant;
 
-/// The Lambda entry point: dispatch on the envelope.
+/// Time kept back from the invocation's deadline to abort uploads and answer.
+const ANSWER_MARGIN: Duration = Duration::from_secs(3);
+
+/// The Lambda entry point: dispatch on the envelope. Work stops
+/// [`ANSWER_MARGIN`] before the invocation's deadline, so unfinished objects
+/// are reported failed (and come back) rather than cut off by a timeout.
 pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Value, Error> {
+    let shipper = &match stop_at(event.context.deadline, SystemTime::now()) {
+        Some(deadline) => shipper.with_deadline(deadline),
+        None => shipper.clone(),
+    };
     let payload = event.payload;
     if is_sqs(&payload) {
         let sqs: SqsEvent =
@@ -63,6 +74,17 @@ pub fn log_settings(lookup: impl Fn(&str) -> Option<String>) -> (String, bool) {
     (format!("{filter},aws_config=warn"), json)
 }
 
+/// When to stop, from the context's deadline in epoch milliseconds (0, as in
+/// a test's default context, means none).
+pub fn stop_at(deadline_ms: u64, now: SystemTime) -> Option<Instant> {
+    if deadline_ms == 0 {
+        return None;
+    }
+    let deadline = UNIX_EPOCH + Duration::from_millis(deadline_ms);
+    let left = deadline.duration_since(now).unwrap_or_default();
+    Some(Instant::now() + left.saturating_sub(ANSWER_MARGIN))
+}
+
 fn is_sqs(payload: &Value) -> bool {
     payload
         .pointer("/Records/0/eventSource")
@@ -106,12 +128,20 @@ mod tests {
     use logferry::{Clients, RawConfig};
     use serde_json::json;
 
+    /// A HeadObject rule that always answers `status`.
+    fn head_status(status: u16, body: &'static str) -> aws_smithy_mocks::Rule {
+        mock!(aws_sdk_s3::Client::head_object).then_http_response(move || {
+            HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
+        })
+    }
+
     /// A shipper whose every HeadObject answers `status`.
     fn shipper_with_head_status(status: u16, body: &'static str) -> Shipper {
-        let head = mock!(aws_sdk_s3::Client::head_object).then_http_response(move || {
-            HttpResponse::new(StatusCode::try_from(status).unwrap(), SdkBody::from(body))
-        });
-        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head]);
+        shipper_with(&head_status(status, body))
+    }
+
+    fn shipper_with(head: &aws_smithy_mocks::Rule) -> Shipper {
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [head]);
         let config = RawConfig {
             dest_bucket: Some("archive-b".into()),
             ..Default::default()
@@ -213,6 +243,51 @@ mod tests {
         assert_eq!(
             out,
             json!({"batchItemFailures": [{"itemIdentifier": "not-an-event"}]})
+        );
+    }
+
+    fn sqs_record(id: &str, body: String) -> Value {
+        json!({"messageId": id, "receiptHandle": "r", "body": body, "attributes": {}, "messageAttributes": {},
+               "eventSource": "aws:sqs", "eventSourceARN": "arn:aws:sqs:eu-west-1:111122223333:q", "awsRegion": "eu-west-1"})
+    }
+
+    #[tokio::test]
+    async fn near_the_deadline_records_are_not_started_and_come_back() {
+        let head = head_status(500, "");
+        let shipper = shipper_with(&head);
+        let mut context = Context::default();
+        let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
+        context.deadline = (now + Duration::from_secs(4)).as_millis() as u64;
+        let payload = json!({"Records": [sqs_record("late", s3_event("late.log").to_string())]});
+        let out = handle(LambdaEvent::new(payload, context), &shipper)
+            .await
+            .unwrap();
+        assert_eq!(
+            out,
+            json!({"batchItemFailures": [{"itemIdentifier": "late"}]})
+        );
+        assert_eq!(
+            head.num_calls(),
+            0,
+            "an object was started after the deadline"
+        );
+    }
+
+    #[test]
+    fn the_stop_time_keeps_a_margin_before_the_deadline() {
+        let now = SystemTime::now();
+        let ms = |d: Duration| (now + d).duration_since(UNIX_EPOCH).unwrap().as_millis() as u64;
+        assert_eq!(stop_at(0, now), None, "no deadline in a default context");
+        let stop = stop_at(ms(Duration::from_secs(60)), now).unwrap();
+        let left = stop - Instant::now();
+        assert!(
+            left <= Duration::from_secs(57) && left > Duration::from_secs(30),
+            "{left:?}"
+        );
+        let passed = stop_at(ms(Duration::from_secs(1)), now).unwrap();
+        assert!(
+            passed <= Instant::now(),
+            "a deadline inside the margin stops at once"
         );
     }
 }

@@ -15,7 +15,7 @@ run "direct_mode_writes_the_archive_prefix" {
 
   assert {
     condition = flatten([for doc in output.policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]) == [
-      "WriteArchivePrefixWithOwnerFullControl", "AbortOwnMultipartUploads",
+      "WriteArchivePrefixWithOwnerFullControl", "AbortOwnMultipartUploads", "ClearStrayMultipartUploads",
     ]
     error_message = "Direct mode without archive keys: archive-write.json.tpl only."
   }

@@ -1,0 +1,443 @@
+//! One multipart upload in account B, from `CreateMultipartUpload` to
+//! `CompleteMultipartUpload` or `AbortMultipartUpload`, leaving nothing behind.
+//!
+//! Debris comes from answers that were lost, not from requests that failed:
+//! a `CreateMultipartUpload` whose response is cut off may still have made an
+//! upload, and the SDK's retry then makes a second one. So `create` makes its
+//! own attempts, and when any attempt could have reached S3 it lists the
+//! uploads under the key once the object is done and aborts those it started
+//! but never heard of. Any failure after create, the invocation's deadline
+//! included, aborts the upload it knows.
+
+use std::time::{Duration, SystemTime};
+
+use aws_sdk_s3::config::retry::RetryConfig;
+use aws_sdk_s3::error::SdkError;
+use aws_sdk_s3::types::{ChecksumType, CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
+use tokio::time::Instant;
+
+use crate::checksum::{Algorithm, Checksum, ChecksumFields};
+use crate::classify::Attempt;
+use crate::error::{one_line, ShipError};
+use crate::plan::ShipPlan;
+use crate::write::{archive_attempt, Written};
+
+/// Attempts at `CreateMultipartUpload`, made by us rather than by the SDK.
+const CREATE_ATTEMPTS: u32 = 3;
+
+/// Uploads started this long before our first attempt are someone else's
+/// (clock skew between this host and S3 is allowed for).
+const STRAY_SKEW: Duration = Duration::from_secs(60);
+
+pub(crate) struct Upload<'a> {
+    archive: &'a aws_sdk_s3::Client,
+    plan: &'a ShipPlan,
+    pub id: String,
+    /// An earlier create attempt may have made an upload whose id we never got.
+    strays_possible: bool,
+    started: SystemTime,
+}
+
+impl<'a> Upload<'a> {
+    /// `CreateMultipartUpload` with the ACL and metadata for the whole object.
+    pub async fn create(
+        archive: &'a aws_sdk_s3::Client,
+        plan: &'a ShipPlan,
+        algorithm: Algorithm,
+        base: Attempt<'_>,
+    ) -> Result<Upload<'a>, ShipError> {
+        let attempt = archive_attempt(base, plan, "CreateMultipartUpload");
+        let started = SystemTime::now();
+        let mut strays_possible = false;
+        for tries in 1..=CREATE_ATTEMPTS {
+            let err = match create_once(archive, plan, algorithm).await {
+                Ok(Some(id)) => {
+                    return Ok(Upload {
+                        archive,
+                        plan,
+                        id,
+                        strays_possible,
+                        started,
+                    })
+                }
+                Ok(None) => ShipError::Invalid(format!(
+                    "CreateMultipartUpload for {} returned no upload id",
+                    plan.dest_key
+                )),
+                Err(e) => {
+                    strays_possible |= !matches!(e, SdkError::ConstructionFailure(_));
+                    attempt.classify(e)
+                }
+            };
+            if !err.is_retryable() || tries == CREATE_ATTEMPTS {
+                if strays_possible {
+                    abort_strays(archive, plan, None, started).await;
+                }
+                return Err(err);
+            }
+            tokio::time::sleep(Duration::from_millis(200 << tries)).await;
+        }
+        unreachable!("the last attempt returns")
+    }
+
+    /// Completing with the expected full-object checksum makes S3 itself
+    /// reject a mismatch.
+    pub async fn complete(
+        &self,
+        parts: Vec<CompletedPart>,
+        expected: Checksum,
+        base: Attempt<'_>,
+    ) -> Result<Written, ShipError> {
+        let plan = self.plan;
+        let fields = expected.fields();
+        let out = self
+            .archive
+            .complete_multipart_upload()
+            .bucket(&plan.dest_bucket)
+            .key(&plan.dest_key.0)
+            .upload_id(&self.id)
+            .multipart_upload(
+                CompletedMultipartUpload::builder()
+                    .set_parts(Some(parts))
+                    .build(),
+            )
+            .set_checksum_crc32(fields.crc32.map(str::to_string))
+            .set_checksum_crc32_c(fields.crc32c.map(str::to_string))
+            .set_checksum_crc64_nvme(fields.crc64nvme.map(str::to_string))
+            .checksum_type(ChecksumType::FullObject)
+            .send()
+            .await
+            .map_err(|e| archive_attempt(base, plan, "CompleteMultipartUpload").classify(e))?;
+        let returned = expected.algorithm.pick(ChecksumFields {
+            crc32: out.checksum_crc32(),
+            crc32c: out.checksum_crc32_c(),
+            crc64nvme: out.checksum_crc64_nvme(),
+        });
+        Ok(Written {
+            returned: returned.map(str::to_string),
+            expected,
+            bytes: plan.source.size,
+        })
+    }
+
+    /// Abort on any failure, and clear strays a lost create answer left, so no
+    /// orphaned parts bill account B.
+    pub async fn finish(self, result: Result<Written, ShipError>) -> Result<Written, ShipError> {
+        if result.is_err() {
+            abort(self.archive, self.plan, &self.id).await;
+        }
+        if self.strays_possible {
+            abort_strays(self.archive, self.plan, Some(&self.id), self.started).await;
+        }
+        result
+    }
+}
+
+/// Run `work`, but stop at the invocation's deadline: for an upload's parts,
+/// so that there is time left to abort it.
+pub(crate) async fn before_deadline<F>(
+    deadline: Option<Instant>,
+    plan: &ShipPlan,
+    stage: &'static str,
+    work: F,
+) -> Result<Written, ShipError>
+where
+    F: std::future::Future<Output = Result<Written, ShipError>>,
+{
+    let Some(deadline) = deadline else {
+        return work.await;
+    };
+    tokio::time::timeout_at(deadline, work)
+        .await
+        .unwrap_or_else(|_| {
+            Err(ShipError::Deadline {
+                bucket: plan.source.bucket.clone(),
+                key: plan.source.key.clone(),
+                stage,
+            })
+        })
+}
+
+/// One `CreateMultipartUpload` request, without the SDK's own retries.
+async fn create_once(
+    archive: &aws_sdk_s3::Client,
+    plan: &ShipPlan,
+    algorithm: Algorithm,
+) -> Result<
+    Option<String>,
+    SdkError<aws_sdk_s3::operation::create_multipart_upload::CreateMultipartUploadError>,
+> {
+    let out = archive
+        .create_multipart_upload()
+        .bucket(&plan.dest_bucket)
+        .key(&plan.dest_key.0)
+        .acl(ObjectCannedAcl::BucketOwnerFullControl)
+        .set_metadata(Some(plan.metadata.clone()))
+        .set_content_type(plan.source.content_type.clone())
+        .set_content_encoding(plan.source.content_encoding.clone())
+        .checksum_algorithm(algorithm.sdk())
+        .checksum_type(ChecksumType::FullObject)
+        .customize()
+        .config_override(
+            aws_sdk_s3::config::Builder::default().retry_config(RetryConfig::disabled()),
+        )
+        .send()
+        .await?;
+    Ok(out.upload_id().map(str::to_string))
+}
+
+async fn abort(archive: &aws_sdk_s3::Client, plan: &ShipPlan, upload_id: &str) {
+    let aborted = archive
+        .abort_multipart_upload()
+        .bucket(&plan.dest_bucket)
+        .key(&plan.dest_key.0)
+        .upload_id(upload_id)
+        .send()
+        .await;
+    if let Err(e) = aborted {
+        tracing::warn!(
+            upload_id,
+            error = %one_line(&e),
+            "could not abort multipart upload; the bucket's abort-incomplete-multipart lifecycle rule will remove it"
+        );
+    }
+}
+
+/// Abort the uploads of this exact key started since `since` (less the
+/// skew), except `keep`: the ones a lost create answer left behind.
+async fn abort_strays(
+    archive: &aws_sdk_s3::Client,
+    plan: &ShipPlan,
+    keep: Option<&str>,
+    since: SystemTime,
+) {
+    let listed = archive
+        .list_multipart_uploads()
+        .bucket(&plan.dest_bucket)
+        .prefix(&plan.dest_key.0)
+        .send()
+        .await;
+    let uploads = match listed {
+        Ok(out) => out.uploads.unwrap_or_default(),
+        Err(e) => {
+            tracing::warn!(
+                error = %one_line(&e),
+                "could not list multipart uploads to clear strays (needs s3:ListBucketMultipartUploads on the archive bucket); the lifecycle rule will remove them"
+            );
+            return;
+        }
+    };
+    let since = since.checked_sub(STRAY_SKEW).unwrap_or(since);
+    for upload in uploads {
+        let started = upload
+            .initiated()
+            .and_then(|t| SystemTime::try_from(*t).ok());
+        let stray = upload.key() == Some(plan.dest_key.0.as_str())
+            && upload.upload_id() != keep
+            && started.is_none_or(|t| t >= since);
+        if let (true, Some(id)) = (stray, upload.upload_id()) {
+            tracing::info!(
+                upload_id = id,
+                "aborting a multipart upload left by a lost CreateMultipartUpload answer"
+            );
+            abort(archive, plan, id).await;
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::config::RawConfig;
+    use crate::{Clients, ObjectRef, ShipError, Shipper};
+    use aws_sdk_s3::operation::abort_multipart_upload::AbortMultipartUploadOutput;
+    use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
+    use aws_sdk_s3::operation::create_multipart_upload::CreateMultipartUploadOutput;
+    use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+    use aws_sdk_s3::operation::list_multipart_uploads::ListMultipartUploadsOutput;
+    use aws_sdk_s3::operation::upload_part_copy::UploadPartCopyOutput;
+    use aws_sdk_s3::primitives::DateTime;
+    use aws_sdk_s3::types::{ChecksumType, CopyPartResult, MultipartUpload};
+    use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+
+    const MIB: i64 = 1024 * 1024;
+    const KEY: &str = "logs/111122223333/eu-west-1/acme-logs/2025/11/21/big.log";
+
+    fn part_copy_shipper(rules: &[&Rule]) -> Shipper {
+        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, rules);
+        let config = RawConfig {
+            dest_bucket: Some("archive-b".into()),
+            dest_prefix: Some("logs".into()),
+            copy_part_threshold_mib: Some("5".into()),
+            part_size_mib: Some("5".into()),
+            ..Default::default()
+        }
+        .validate()
+        .unwrap();
+        let clients = Clients {
+            source: client.clone(),
+            archive: client,
+        };
+        Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+    }
+
+    fn head() -> Rule {
+        mock!(aws_sdk_s3::Client::head_object).then_output(|| {
+            HeadObjectOutput::builder()
+                .content_length(6 * MIB)
+                .e_tag("\"etag\"")
+                .last_modified(DateTime::from_secs(1_763_700_000))
+                .checksum_crc32("DUoRhQ==")
+                .checksum_type(ChecksumType::FullObject)
+                .build()
+        })
+    }
+
+    fn upload(id: &'static str) -> MultipartUpload {
+        MultipartUpload::builder()
+            .key(KEY)
+            .upload_id(id)
+            .initiated(DateTime::from(std::time::SystemTime::now()))
+            .build()
+    }
+
+    #[tokio::test]
+    async fn an_upload_made_by_a_lost_create_answer_is_aborted() {
+        // The first CreateMultipartUpload made upload "lost" on S3, but its
+        // answer never arrived; the second made "ours".
+        let create = mock!(aws_sdk_s3::Client::create_multipart_upload)
+            .sequence()
+            .http_status(500, None)
+            .output(|| {
+                CreateMultipartUploadOutput::builder()
+                    .upload_id("ours")
+                    .build()
+            })
+            .build();
+        let part = mock!(aws_sdk_s3::Client::upload_part_copy).then_output(|| {
+            UploadPartCopyOutput::builder()
+                .copy_part_result(CopyPartResult::builder().e_tag("\"p\"").build())
+                .build()
+        });
+        let complete = mock!(aws_sdk_s3::Client::complete_multipart_upload).then_output(|| {
+            CompleteMultipartUploadOutput::builder()
+                .checksum_crc32("DUoRhQ==")
+                .build()
+        });
+        let list = mock!(aws_sdk_s3::Client::list_multipart_uploads)
+            .match_requests(|r| r.prefix() == Some(KEY))
+            .then_output(|| {
+                ListMultipartUploadsOutput::builder()
+                    .uploads(upload("lost"))
+                    .uploads(upload("ours"))
+                    .build()
+            });
+        let abort_lost = mock!(aws_sdk_s3::Client::abort_multipart_upload)
+            .match_requests(|r| r.upload_id() == Some("lost"))
+            .then_output(|| AbortMultipartUploadOutput::builder().build());
+        let abort_ours = mock!(aws_sdk_s3::Client::abort_multipart_upload)
+            .match_requests(|r| r.upload_id() == Some("ours"))
+            .then_output(|| AbortMultipartUploadOutput::builder().build());
+        let head = head();
+        let shipper = part_copy_shipper(&[
+            &head,
+            &create,
+            &part,
+            &complete,
+            &list,
+            &abort_lost,
+            &abort_ours,
+        ]);
+        let shipped = shipper
+            .ship_object(&ObjectRef::new("acme-logs", "big.log"))
+            .await
+            .unwrap();
+        assert_eq!(shipped.dest_key, KEY);
+        assert_eq!(create.num_calls(), 2);
+        assert_eq!(
+            abort_lost.num_calls(),
+            1,
+            "the stray upload was left behind"
+        );
+        assert_eq!(
+            abort_ours.num_calls(),
+            0,
+            "the completed upload was aborted"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_clean_create_lists_nothing() {
+        let create = mock!(aws_sdk_s3::Client::create_multipart_upload).then_output(|| {
+            CreateMultipartUploadOutput::builder()
+                .upload_id("ours")
+                .build()
+        });
+        let part = mock!(aws_sdk_s3::Client::upload_part_copy).then_output(|| {
+            UploadPartCopyOutput::builder()
+                .copy_part_result(CopyPartResult::builder().e_tag("\"p\"").build())
+                .build()
+        });
+        let complete = mock!(aws_sdk_s3::Client::complete_multipart_upload).then_output(|| {
+            CompleteMultipartUploadOutput::builder()
+                .checksum_crc32("DUoRhQ==")
+                .build()
+        });
+        let list = mock!(aws_sdk_s3::Client::list_multipart_uploads)
+            .then_output(|| ListMultipartUploadsOutput::builder().build());
+        let head = head();
+        let shipper = part_copy_shipper(&[&head, &create, &part, &complete, &list]);
+        shipper
+            .ship_object(&ObjectRef::new("acme-logs", "big.log"))
+            .await
+            .unwrap();
+        assert_eq!(
+            list.num_calls(),
+            0,
+            "a create that answered at once cannot have left strays"
+        );
+    }
+
+    #[tokio::test]
+    async fn a_complete_whose_upload_is_gone_ships_the_object_again() {
+        // The first CompleteMultipartUpload landed but its answer was lost;
+        // the SDK's retry then finds no upload. The object is shipped again.
+        let create = mock!(aws_sdk_s3::Client::create_multipart_upload).then_output(|| {
+            CreateMultipartUploadOutput::builder()
+                .upload_id("u")
+                .build()
+        });
+        let part = mock!(aws_sdk_s3::Client::upload_part_copy).then_output(|| {
+            UploadPartCopyOutput::builder()
+                .copy_part_result(CopyPartResult::builder().e_tag("\"p\"").build())
+                .build()
+        });
+        let no_such_upload = "<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>";
+        let complete = mock!(aws_sdk_s3::Client::complete_multipart_upload)
+            .sequence()
+            .http_status(404, Some(no_such_upload.to_string()))
+            .output(|| {
+                CompleteMultipartUploadOutput::builder()
+                    .checksum_crc32("DUoRhQ==")
+                    .build()
+            })
+            .build();
+        let abort = mock!(aws_sdk_s3::Client::abort_multipart_upload)
+            .then_output(|| AbortMultipartUploadOutput::builder().build());
+        let head = head();
+        let shipper = part_copy_shipper(&[&head, &create, &part, &complete, &abort]);
+        let result = shipper
+            .ship_object(&ObjectRef::new("acme-logs", "big.log"))
+            .await;
+        assert!(
+            result.is_ok(),
+            "{:?}",
+            result.map_err(|e: ShipError| e.to_string())
+        );
+        assert_eq!(complete.num_calls(), 2);
+        assert_eq!(
+            create.num_calls(),
+            2,
+            "the object was shipped again from the start"
+        );
+    }
+}
