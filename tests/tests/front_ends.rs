@@ -233,7 +233,8 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
         format!("s3://{}/other/missing.log", world.source_bucket),
     ];
     let seen = std::sync::Mutex::new(Vec::new());
-    let summary = ship::ship_uris(&shipper, &source, &uris, |done, total, name| {
+    let never = std::future::pending();
+    let summary = ship::ship_uris(&shipper, &source, &uris, never, |done, total, name| {
         seen.lock().unwrap().push(format!("{done}/{total} {name}"));
     })
     .await?;
@@ -271,9 +272,80 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
     assert_eq!(world.archive_keys().await?.len(), 3);
 
     // A bad URI is one clear error, not a panic.
-    let err = ship::ship_uris(&shipper, &source, &["bucket/key".to_string()], |_, _, _| {})
-        .await
-        .unwrap_err();
+    let bad = ["bucket/key".to_string()];
+    let err = ship::ship_uris(
+        &shipper,
+        &source,
+        &bad,
+        std::future::pending(),
+        |_, _, _| {},
+    )
+    .await
+    .unwrap_err();
     assert!(err.to_string().contains("s3://bucket/key"), "{err}");
+    Ok(())
+}
+
+/// SIGTERM during `logferry ship`: nothing new starts, what was in flight
+/// finishes or is aborted, and the summary names every object that did not
+/// land, as retryable, so the caller can ship exactly those again.
+#[tokio::test]
+async fn a_stopped_ship_run_says_what_did_not_land_and_leaves_no_upload() -> Result<()> {
+    let world = World::strict().await?;
+    let mut bodies = std::collections::HashMap::new();
+    for i in 0..30 {
+        // Every fifth object is streamed in parts (assume-role mode).
+        let size = if i % 5 == 0 { 11 * 1024 * 1024 } else { 2048 };
+        let body: Vec<u8> = (0..size).map(|b| ((b + i) % 251) as u8).collect();
+        let key = format!("stop/{i:02}.log");
+        world.put_source(&key, body.clone()).await?;
+        bodies.insert(key, body);
+    }
+    let mut raw = world.config(Mode::AssumeRole);
+    raw.concurrency = Some("2".into());
+    raw.part_size_mib = Some("5".into());
+    let shipper = world.shipper(raw).await?;
+    let source = world.admin_a.s3();
+    let uris: Vec<String> = bodies
+        .keys()
+        .map(|k| format!("s3://{}/{k}", world.source_bucket))
+        .collect();
+    // The signal arrives as soon as the first object is done.
+    let first_done = tokio::sync::Notify::new();
+    let stop = first_done.notified();
+    let summary = ship::ship_uris(&shipper, &source, &uris, stop, |_, _, _| {
+        first_done.notify_one();
+    })
+    .await?;
+
+    assert!(summary.interrupted);
+    assert_eq!(summary.shipped.len() + summary.failed.len(), uris.len());
+    assert!(
+        !summary.failed.is_empty(),
+        "a stopped run with nothing left is not a test of stopping"
+    );
+    for failure in &summary.failed {
+        assert!(
+            failure.retryable && failure.error.contains("had to stop"),
+            "{failure:?}"
+        );
+    }
+    for shipped in &summary.shipped {
+        let (bytes, _) = world.archived(&shipped.dest_key).await?;
+        assert!(
+            bytes == bodies[&shipped.source_key],
+            "{} differs",
+            shipped.source_key
+        );
+    }
+    assert_eq!(world.archive_keys().await?.len(), summary.shipped.len());
+    let uploads = world
+        .admin_b
+        .s3()
+        .list_multipart_uploads()
+        .bucket(&world.archive_bucket)
+        .send()
+        .await?;
+    assert!(uploads.uploads().is_empty(), "{:?}", uploads.uploads());
     Ok(())
 }

@@ -1,12 +1,16 @@
 //! `logferry ship`: named objects and listed prefixes, with a JSON summary.
 
+use std::collections::HashSet;
+use std::future::Future;
 use std::io::IsTerminal;
+use std::time::Duration;
 
 use anyhow::{bail, Result};
 use clap::Args;
 use futures::StreamExt;
-use logferry::{ObjectRef, Shipper};
+use logferry::{Deadline, ObjectRef, ShipError, Shipper};
 use serde::Serialize;
+use tokio::time::Instant;
 
 #[derive(Args)]
 pub struct ShipArgs {
@@ -25,7 +29,14 @@ pub struct Summary {
     /// Sources that no longer exist.
     pub skipped: Vec<String>,
     pub failed: Vec<Failure>,
+    /// A SIGTERM (or Ctrl-C) stopped the run: what was not started, or was
+    /// cut short and aborted, is in `failed` as retryable.
+    pub interrupted: bool,
 }
+
+/// After a stop signal, in-flight objects get this long to finish before
+/// they are aborted; nothing new starts (see `logferry::ship`'s start margin).
+const STOP_GRACE: Duration = Duration::from_secs(4);
 
 #[derive(Debug, Serialize)]
 pub struct Failure {
@@ -85,40 +96,78 @@ async fn expand(source: &aws_sdk_s3::Client, uris: &[String]) -> Result<Vec<Obje
 }
 
 /// Ship every object the URIs name (listing prefixes); `progress` hears of
-/// each one as it finishes.
+/// each one as it finishes. When `stop` resolves, nothing new starts,
+/// in-flight objects get [`STOP_GRACE`] to finish or are aborted, and the
+/// summary says what did not land.
 pub async fn ship_uris(
     shipper: &Shipper,
     source: &aws_sdk_s3::Client,
     uris: &[String],
+    stop: impl Future<Output = ()>,
     progress: impl Fn(usize, usize, &str),
 ) -> Result<Summary> {
-    let objects = expand(source, uris).await?;
-    // An object the caller named must exist; one found by listing may vanish.
-    let named: std::collections::HashSet<&str> = uris.iter().map(String::as_str).collect();
-    let total = objects.len();
+    let mut stop = std::pin::pin!(stop);
     let mut summary = Summary::default();
+    let objects = tokio::select! {
+        objects = expand(source, uris) => objects?,
+        () = &mut stop => {
+            summary.interrupted = true;
+            summary.failed = uris.iter().map(|uri| not_listed(uri)).collect();
+            return Ok(summary);
+        }
+    };
+    // An object the caller named must exist; one found by listing may vanish.
+    let named: HashSet<&str> = uris.iter().map(String::as_str).collect();
+    let total = objects.len();
+    let (set_deadline, deadline) = Deadline::later();
+    let shipper = shipper.with_deadline(deadline);
     let mut results = std::pin::pin!(shipper.ship_stream(objects).enumerate());
-    while let Some((done, (object, result))) = results.next().await {
+    loop {
+        let (done, (object, result)) = tokio::select! {
+            next = results.next() => match next {
+                Some(next) => next,
+                None => break,
+            },
+            () = &mut stop, if !summary.interrupted => {
+                summary.interrupted = true;
+                tracing::warn!("stopping: nothing new starts; in-flight objects finish within {STOP_GRACE:?} or are aborted");
+                set_deadline.at(Instant::now() + STOP_GRACE);
+                continue;
+            }
+        };
         let name = format!("s3://{}/{}", object.bucket, object.key);
         progress(done + 1, total, &name);
+        summary.add(&name, named.contains(name.as_str()), result);
+    }
+    Ok(summary)
+}
+
+fn not_listed(uri: &str) -> Failure {
+    Failure {
+        source: uri.to_string(),
+        error: format!("{uri} was not listed before the run was stopped; ship it again"),
+        retryable: true,
+    }
+}
+
+impl Summary {
+    fn add(&mut self, name: &str, named: bool, result: Result<logferry::Shipped, ShipError>) {
+        let source = name.to_string();
         match result {
-            Ok(shipped) => summary.shipped.push(shipped),
-            Err(e) if e.is_skip() && named.contains(name.as_str()) => {
-                summary.failed.push(Failure {
-                    error: format!("{name} does not exist (or its bucket does not); check the URI"),
-                    source: name,
-                    retryable: false,
-                })
-            }
-            Err(e) if e.is_skip() => summary.skipped.push(name),
-            Err(e) => summary.failed.push(Failure {
-                source: name,
+            Ok(shipped) => self.shipped.push(shipped),
+            Err(e) if e.is_skip() && named => self.failed.push(Failure {
+                error: format!("{name} does not exist (or its bucket does not); check the URI"),
+                source,
+                retryable: false,
+            }),
+            Err(e) if e.is_skip() => self.skipped.push(source),
+            Err(e) => self.failed.push(Failure {
+                source,
                 retryable: e.is_retryable(),
                 error: e.to_string(),
             }),
         }
     }
-    Ok(summary)
 }
 
 pub async fn run(
@@ -127,7 +176,11 @@ pub async fn run(
     source: &aws_sdk_s3::Client,
 ) -> Result<std::process::ExitCode> {
     let terminal = std::io::stderr().is_terminal() && !args.json;
-    let summary = ship_uris(shipper, source, &args.uris, |done, total, name| {
+    let mut signalled = crate::worker::stop_on_signals();
+    let stop = async move {
+        let _ = signalled.wait_for(|stop| *stop).await;
+    };
+    let summary = ship_uris(shipper, source, &args.uris, stop, |done, total, name| {
         if terminal {
             eprint!("\r[{done}/{total}] {name}\x1b[K");
         }
@@ -152,10 +205,15 @@ pub async fn run(
             eprintln!("failed {}: {}", f.source, f.error);
         }
         println!(
-            "{} shipped, {} failed, {} skipped",
+            "{} shipped, {} failed, {} skipped{}",
             summary.shipped.len(),
             summary.failed.len(),
-            summary.skipped.len()
+            summary.skipped.len(),
+            if summary.interrupted {
+                " (stopped by a signal)"
+            } else {
+                ""
+            }
         );
     }
     Ok(if summary.failed.is_empty() {

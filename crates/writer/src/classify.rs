@@ -30,8 +30,6 @@ pub(crate) struct Attempt<'a> {
     pub key: &'a str,
     pub auth: &'a AuthMode,
     pub archive_prefix: &'a str,
-    /// When the front-end must have an answer (a Lambda invocation's end).
-    pub deadline: Option<tokio::time::Instant>,
 }
 
 impl Attempt<'_> {
@@ -208,7 +206,6 @@ mod tests {
             key: "p/k",
             auth,
             archive_prefix: "p",
-            deadline: None,
         }
     }
 

@@ -91,9 +91,9 @@ pub enum ShipError {
     /// No usable credentials: permanent until the deployment is fixed.
     #[error("no credentials for the {side}: {message}; {CREDENTIALS_FIX}")]
     Credentials { side: Side, message: String },
-    /// The Lambda invocation's deadline came first: the object was not
-    /// started, or its upload was aborted. Its record comes back.
-    #[error("s3://{bucket}/{key} was not shipped before the invocation's deadline ({stage}); it is reported failed and will be retried")]
+    /// The shipper had to stop first (a Lambda invocation's deadline, a
+    /// SIGTERM): the object was not started, or its upload was aborted.
+    #[error("s3://{bucket}/{key} was not shipped before the shipper had to stop ({stage}); nothing of it is left in account B, ship it again")]
     Deadline {
         bucket: String,
         key: String,

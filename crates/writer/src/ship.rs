@@ -12,11 +12,11 @@ use crate::checksum::Checksum;
 use crate::classify::Attempt;
 use crate::clients::Clients;
 use crate::config::ShipperConfig;
+use crate::deadline::Deadline;
 use crate::error::{ShipError, Side};
 use crate::event::ObjectRef;
 use crate::plan::{plan, Method, ShipPlan};
 use crate::source;
-use crate::upload::before_deadline;
 use crate::verify::verify;
 use crate::write::{self, Written};
 
@@ -42,7 +42,7 @@ pub struct Shipper {
     source_account: String,
     default_region: String,
     /// Stop by then: objects are not started and uploads are aborted.
-    deadline: Option<Instant>,
+    deadline: Deadline,
 }
 
 /// Tries at one object within one run: a stream cut mid-body or a lost
@@ -65,16 +65,16 @@ impl Shipper {
             clients,
             source_account,
             default_region,
-            deadline: None,
+            deadline: Deadline::none(),
         }
     }
 
     /// The same shipper, stopping by `deadline`: objects not started by
     /// then, or whose upload it cuts short, fail as [`ShipError::Deadline`]
     /// (retryable), and their multipart uploads are aborted.
-    pub fn with_deadline(&self, deadline: Instant) -> Shipper {
+    pub fn with_deadline(&self, deadline: Deadline) -> Shipper {
         Shipper {
-            deadline: Some(deadline),
+            deadline,
             ..self.clone()
         }
     }
@@ -114,7 +114,7 @@ impl Shipper {
         let mut tries = 0;
         loop {
             tries += 1;
-            if let Some(deadline) = self.deadline {
+            if let Some(deadline) = self.deadline.get() {
                 if Instant::now() + START_MARGIN > deadline {
                     return Err(ShipError::Deadline {
                         bucket: object.bucket.clone(),
@@ -145,7 +145,6 @@ impl Shipper {
             key: &object.key,
             auth: &self.config.auth,
             archive_prefix: self.config.key_template.prefix(),
-            deadline: self.deadline,
         };
         let source = source::head(&self.clients.source, object, base).await?;
         let account = object.account.as_deref().unwrap_or(&self.source_account);
@@ -164,7 +163,10 @@ impl Shipper {
             // A single request cut short leaves nothing behind in account B.
             Method::Copy | Method::Put => {
                 let work = self.write(&plan, read);
-                before_deadline(self.deadline, &plan, "request cut short", work).await?
+                let (bucket, key) = (&object.bucket, &object.key);
+                self.deadline
+                    .run(bucket, key, "request cut short", work)
+                    .await?
             }
         };
         verify(&plan, &written)?;
@@ -183,17 +185,19 @@ impl Shipper {
     async fn write(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<Written, ShipError> {
         let (source, archive) = (&self.clients.source, &self.clients.archive);
         let parts = self.config.part_concurrency;
+        let deadline = &self.deadline;
         match plan.method {
             Method::Copy => {
                 write::copy(archive, plan, self.source_checksum(plan, read).await?, read).await
             }
             Method::MultipartCopy { part_size } => {
                 let expected = self.source_checksum(plan, read).await?;
-                write::multipart_copy(archive, plan, part_size, parts, expected, read).await
+                write::multipart_copy(archive, plan, part_size, parts, expected, read, deadline)
+                    .await
             }
             Method::Put => write::put(source, archive, plan, read).await,
             Method::MultipartPut { part_size } => {
-                write::multipart_put(source, archive, plan, part_size, parts, read).await
+                write::multipart_put(source, archive, plan, part_size, parts, read, deadline).await
             }
         }
     }
@@ -254,7 +258,9 @@ pub fn log_result(result: &Result<Shipped, ShipError>) {
         Ok(s) => {
             tracing::info!(dest_key = %s.dest_key, size = s.size, checksum = %s.checksum, "shipped")
         }
-        Err(e) if e.is_skip() => tracing::warn!(error = %e, "skipped"),
+        // Front-ends summarise skips per message or run: one gone prefix
+        // would otherwise be thousands of identical warnings.
+        Err(e) if e.is_skip() => tracing::debug!(error = %e, "skipped"),
         Err(e) => tracing::error!(error = %e, retryable = e.is_retryable(), "failed"),
     }
 }

@@ -14,7 +14,6 @@ use std::time::{Duration, SystemTime};
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::error::SdkError;
 use aws_sdk_s3::types::{ChecksumType, CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
-use tokio::time::Instant;
 
 use crate::checksum::{Algorithm, Checksum, ChecksumFields};
 use crate::classify::Attempt;
@@ -131,31 +130,6 @@ impl<'a> Upload<'a> {
         }
         result
     }
-}
-
-/// Run `work`, but stop at the invocation's deadline: for an upload's parts,
-/// so that there is time left to abort it.
-pub(crate) async fn before_deadline<F>(
-    deadline: Option<Instant>,
-    plan: &ShipPlan,
-    stage: &'static str,
-    work: F,
-) -> Result<Written, ShipError>
-where
-    F: std::future::Future<Output = Result<Written, ShipError>>,
-{
-    let Some(deadline) = deadline else {
-        return work.await;
-    };
-    tokio::time::timeout_at(deadline, work)
-        .await
-        .unwrap_or_else(|_| {
-            Err(ShipError::Deadline {
-                bucket: plan.source.bucket.clone(),
-                key: plan.source.key.clone(),
-                stage,
-            })
-        })
 }
 
 /// One `CreateMultipartUpload` request, without the SDK's own retries.

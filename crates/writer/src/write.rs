@@ -11,10 +11,11 @@ use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::checksum::{Algorithm, Checksum, ChecksumFields};
 use crate::classify::Attempt;
+use crate::deadline::Deadline;
 use crate::error::{ShipError, Side};
 use crate::plan::{copy_source, ShipPlan};
 use crate::source;
-use crate::upload::{before_deadline, Upload};
+use crate::upload::Upload;
 
 /// What S3 said it stored, and what we know the bytes should be.
 #[derive(Debug, Clone)]
@@ -117,6 +118,7 @@ pub(crate) async fn multipart_copy(
     part_concurrency: usize,
     expected: Checksum,
     base: Attempt<'_>,
+    deadline: &Deadline,
 ) -> Result<Written, ShipError> {
     let upload = Upload::create(archive, plan, expected.algorithm, base).await?;
     let upload_id = &upload.id;
@@ -157,7 +159,15 @@ pub(crate) async fn multipart_copy(
         parts.sort_by_key(|p| p.part_number());
         upload.complete(parts, expected, base).await
     };
-    let result = before_deadline(base.deadline, plan, "multipart upload aborted", work).await;
+    let source = &plan.source;
+    let result = deadline
+        .run(
+            &source.bucket,
+            &source.key,
+            "multipart upload aborted",
+            work,
+        )
+        .await;
     upload.finish(result).await
 }
 
@@ -181,6 +191,7 @@ pub(crate) async fn multipart_put(
     part_size: u64,
     part_concurrency: usize,
     base: Attempt<'_>,
+    deadline: &Deadline,
 ) -> Result<Written, ShipError> {
     let upload = Upload::create(archive, plan, Algorithm::Crc32C, base).await?;
     let work = async {
@@ -218,7 +229,15 @@ pub(crate) async fn multipart_put(
         written.bytes = reader.read;
         Ok(written)
     };
-    let result = before_deadline(base.deadline, plan, "multipart upload aborted", work).await;
+    let source = &plan.source;
+    let result = deadline
+        .run(
+            &source.bucket,
+            &source.key,
+            "multipart upload aborted",
+            work,
+        )
+        .await;
     upload.finish(result).await
 }
 

@@ -10,8 +10,8 @@
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Error, LambdaEvent};
-use logferry::batch::log_skips;
-use logferry::{parse_event, ship_messages, Message, Outcome, Shipper, Tally};
+use logferry::batch::{log_gone, log_skips};
+use logferry::{parse_event, ship_messages, Deadline, Message, Outcome, Shipper, Tally};
 use serde_json::Value;
 use std::time::{Duration, SystemTime, UNIX_EPOCH};
 use tokio::time::Instant;
@@ -24,7 +24,7 @@ const ANSWER_MARGIN: Duration = Duration::from_secs(3);
 /// are reported failed (and come back) rather than cut off by a timeout.
 pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Value, Error> {
     let shipper = &match stop_at(event.context.deadline, SystemTime::now()) {
-        Some(deadline) => shipper.with_deadline(deadline),
+        Some(deadline) => shipper.with_deadline(Deadline::at(deadline)),
         None => shipper.clone(),
     };
     let payload = event.payload;
@@ -40,13 +40,19 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
         ..Tally::default()
     };
     let mut failures = Vec::new();
+    let mut gone = Vec::new();
     for (object, result) in shipper.ship_many(parsed.objects).await {
         let outcome = Outcome::of(&result);
         tally.add(outcome);
-        if let (Outcome::Failed, Err(e)) = (outcome, &result) {
-            failures.push(format!("s3://{}/{}: {e}", object.bucket, object.key));
+        match (outcome, &result) {
+            (Outcome::Failed, Err(e)) => {
+                failures.push(format!("s3://{}/{}: {e}", object.bucket, object.key))
+            }
+            (Outcome::Skipped, _) => gone.push(object),
+            _ => {}
         }
     }
+    log_gone(&event.context.request_id, &gone);
     if !failures.is_empty() {
         return Err(format!(
             "{} object(s) failed: {}",

@@ -1,0 +1,128 @@
+//! When the shipper must stop: known up front (a Lambda invocation's end,
+//! less a margin) or set later (a SIGTERM to the CLI or the worker). Work
+//! cut short by it fails as [`ShipError::Deadline`], which is retryable, and
+//! multipart uploads are aborted first, so nothing is lost or left behind.
+
+use std::future::Future;
+
+use tokio::sync::watch;
+use tokio::time::Instant;
+
+use crate::error::ShipError;
+
+/// A stop time that may not be known yet. Cheap to clone; every clone sees
+/// the time once it is set.
+#[derive(Debug, Clone)]
+pub struct Deadline(watch::Receiver<Option<Instant>>);
+
+/// Sets the stop time of the [`Deadline`] made with it.
+#[derive(Debug)]
+pub struct SetDeadline(watch::Sender<Option<Instant>>);
+
+impl Deadline {
+    /// No stop time, ever.
+    pub fn none() -> Deadline {
+        Deadline::later().1
+    }
+
+    /// Stop at `at`.
+    pub fn at(at: Instant) -> Deadline {
+        let (set, deadline) = Deadline::later();
+        set.at(at);
+        deadline
+    }
+
+    /// A stop time to be set by the returned [`SetDeadline`].
+    pub fn later() -> (SetDeadline, Deadline) {
+        let (tx, rx) = watch::channel(None);
+        (SetDeadline(tx), Deadline(rx))
+    }
+
+    /// The stop time, if one is set.
+    pub fn get(&self) -> Option<Instant> {
+        *self.0.borrow()
+    }
+
+    /// Resolves once the stop time is set and has passed.
+    pub async fn reached(&self) {
+        let mut rx = self.0.clone();
+        loop {
+            let at = *rx.borrow_and_update();
+            match at {
+                Some(at) => tokio::select! {
+                    _ = tokio::time::sleep_until(at) => return,
+                    changed = rx.changed() => if changed.is_err() { tokio::time::sleep_until(at).await; return },
+                },
+                // A setter that is gone can never set a time.
+                None => {
+                    if rx.changed().await.is_err() {
+                        std::future::pending::<()>().await;
+                    }
+                }
+            }
+        }
+    }
+
+    /// Run `work` unless the stop time comes first; then the object named
+    /// by `bucket`/`key` fails as [`ShipError::Deadline`] at `stage`.
+    pub(crate) async fn run<T, F>(
+        &self,
+        bucket: &str,
+        key: &str,
+        stage: &'static str,
+        work: F,
+    ) -> Result<T, ShipError>
+    where
+        F: Future<Output = Result<T, ShipError>>,
+    {
+        tokio::select! {
+            result = work => result,
+            () = self.reached() => Err(ShipError::Deadline {
+                bucket: bucket.to_string(),
+                key: key.to_string(),
+                stage,
+            }),
+        }
+    }
+}
+
+impl SetDeadline {
+    pub fn at(&self, at: Instant) {
+        self.0.send_replace(Some(at));
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test(start_paused = true)]
+    async fn a_deadline_set_later_cuts_work_short() {
+        let (set, deadline) = Deadline::later();
+        let work = deadline.run("b", "k", "test", async {
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+            Ok::<_, ShipError>(())
+        });
+        let setter = async {
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            set.at(Instant::now() + Duration::from_secs(2));
+        };
+        let (result, ()) = tokio::join!(work, setter);
+        assert!(matches!(
+            result,
+            Err(ShipError::Deadline { stage: "test", .. })
+        ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn without_a_deadline_work_runs_to_the_end() {
+        let result = Deadline::none()
+            .run("b", "k", "test", async {
+                tokio::time::sleep(Duration::from_secs(3600)).await;
+                Ok::<_, ShipError>(7)
+            })
+            .await;
+        assert_eq!(result.unwrap(), 7);
+    }
+}
