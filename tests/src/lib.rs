@@ -8,6 +8,7 @@ pub mod account;
 pub mod catalog;
 pub mod deployed;
 pub mod emulator;
+pub mod faults;
 pub mod gaps;
 pub mod heap;
 pub mod policy;

@@ -148,6 +148,21 @@ impl World {
         .await?)
     }
 
+    /// [`World::shipper`], with every request (S3 and STS) going through
+    /// `proxy` (a [`crate::faults::FaultProxy`]) instead of straight to the emulator.
+    pub async fn shipper_through(
+        &self,
+        proxy: &str,
+        raw: logferry::RawConfig,
+    ) -> Result<logferry::Shipper> {
+        let config = raw
+            .validate()
+            .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
+        let sdk = self.shipper.sdk.to_builder().endpoint_url(proxy).build();
+        let sdk = logferry::clients::with_limits(&sdk, config.timeouts);
+        Ok(logferry::Shipper::connect(config, &sdk, |b| b.interceptor(ForwardedHttps)).await?)
+    }
+
     /// Wait for the emulator's notifications and hand them over as Lambda's
     /// SQS event source mapping would: an `SqsEvent` JSON payload.
     pub async fn receive_sqs_event(&self, expected: usize) -> Result<Value> {

@@ -25,7 +25,16 @@ pub struct Clients {
 /// attempts of `timeouts.read`. `AWS_ENDPOINT_URL` is honoured by the SDK
 /// itself, which is how the tests point everything at an emulator.
 pub async fn load_sdk_config(timeouts: Timeouts) -> SdkConfig {
-    aws_config::defaults(BehaviorVersion::latest())
+    with_limits(
+        &aws_config::defaults(BehaviorVersion::latest()).load().await,
+        timeouts,
+    )
+}
+
+/// `base` with logferry's retry mode and `timeouts`: what every front-end's
+/// clients run with, also when a caller brings its own SDK config.
+pub fn with_limits(base: &SdkConfig, timeouts: Timeouts) -> SdkConfig {
+    base.to_builder()
         .retry_config(RetryConfig::standard().with_max_attempts(4))
         .timeout_config(
             TimeoutConfig::builder()
@@ -33,8 +42,7 @@ pub async fn load_sdk_config(timeouts: Timeouts) -> SdkConfig {
                 .read_timeout(timeouts.read)
                 .build(),
         )
-        .load()
-        .await
+        .build()
 }
 
 /// S3 client settings derived from the shared config. Emulators want

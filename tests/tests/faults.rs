@@ -1,0 +1,235 @@
+//! logferry under faults, on the emulator behind [`FaultProxy`]: answers
+//! that are errors, lost, cut short, stalled or late. The promise: every
+//! object lands byte-identical in B, nothing is left half-written, and a
+//! slow object never holds back the others. README, "Delivery guarantees".
+
+use std::collections::HashMap;
+use std::time::Duration;
+
+use anyhow::Result;
+use logferry::ObjectRef;
+use logferry_cli::ship;
+use logferry_tests::faults::{Fault, FaultProxy, Which};
+use logferry_tests::{Mode, World};
+
+const KIB: usize = 1024;
+const MIB: usize = 1024 * KIB;
+
+/// Access-log-like bytes, different for every `seed`.
+fn log_body(seed: usize, size: usize) -> Vec<u8> {
+    let line = format!(
+        "79a59df900b949e5 acme-app [06/Feb/2026:00:00:{:02} +0000] 192.0.2.{} - REST.GET.OBJECT photos/{seed}.jpg 200 -\n",
+        seed % 60,
+        seed % 250
+    );
+    line.bytes().cycle().take(size).collect()
+}
+
+/// `count` objects of mixed sizes under `prefix`: mostly 1-64 KiB, and every
+/// tenth above the 5 MiB part size, so assume-role mode streams it in parts.
+async fn put_mixed(world: &World, prefix: &str, count: usize) -> Result<HashMap<String, Vec<u8>>> {
+    let mut bodies = HashMap::new();
+    for i in 0..count {
+        let size = if i % 10 == 9 {
+            6 * MIB + i * KIB
+        } else {
+            KIB + (i * 7919) % (63 * KIB)
+        };
+        let key = format!("{prefix}/{i:03}.log");
+        let body = log_body(i, size);
+        world.put_source(&key, body.clone()).await?;
+        bodies.insert(key, body);
+    }
+    Ok(bodies)
+}
+
+/// Short timeouts and small parts, so that late answers and parts happen
+/// within a test's time.
+fn config(world: &World, mode: Mode) -> logferry::RawConfig {
+    let mut raw = world.config(mode);
+    raw.read_timeout_seconds = Some("2".into());
+    raw.part_size_mib = Some("5".into());
+    raw.concurrency = Some("6".into());
+    raw
+}
+
+/// Every object landed identical in B, and no multipart upload is left.
+async fn assert_landed_whole(world: &World, bodies: &HashMap<String, Vec<u8>>) -> Result<()> {
+    for key in bodies.keys() {
+        let (bytes, _) = world.archived(&world.expected_key(key).await?).await?;
+        assert!(bytes == bodies[key], "{key} differs in the archive");
+    }
+    let uploads = world
+        .admin_b
+        .s3()
+        .list_multipart_uploads()
+        .bucket(&world.archive_bucket)
+        .send()
+        .await?;
+    assert!(
+        uploads.uploads().is_empty(),
+        "multipart uploads left behind: {:?}",
+        uploads.uploads()
+    );
+    Ok(())
+}
+
+/// Ship `bodies` with `logferry ship` (the library call the CLI makes)
+/// through `proxy`; the failures.
+async fn ship_through(
+    world: &World,
+    proxy: &FaultProxy,
+    mode: Mode,
+    bodies: &HashMap<String, Vec<u8>>,
+) -> Result<Vec<ship::Failure>> {
+    let shipper = world
+        .shipper_through(&proxy.url, config(world, mode))
+        .await?;
+    let uris: Vec<String> = bodies
+        .keys()
+        .map(|k| format!("s3://{}/{k}", world.source_bucket))
+        .collect();
+    let source = world.admin_a.s3();
+    let summary = ship::ship_uris(
+        &shipper,
+        &source,
+        &uris,
+        std::future::pending(),
+        |_, _, _| {},
+    )
+    .await?;
+    assert_eq!(summary.shipped.len() + summary.failed.len(), uris.len());
+    Ok(summary.failed)
+}
+
+#[tokio::test]
+async fn assume_role_mode_loses_nothing_to_transient_faults() -> Result<()> {
+    let world = World::strict().await?;
+    let bodies = put_mixed(&world, "faults/assume-role", 60).await?;
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    let faults = [
+        ("GetObject", Which::Every(7), Fault::Truncate),
+        ("GetObject", Which::Nth(vec![3]), Fault::Stall),
+        (
+            "HeadObject",
+            Which::Every(9),
+            Fault::Status(503, "SlowDown"),
+        ),
+        (
+            "PutObject",
+            Which::Every(11),
+            Fault::Status(500, "InternalError"),
+        ),
+        (
+            "PutObject",
+            Which::Nth(vec![4]),
+            Fault::Delay(Duration::from_secs(3)),
+        ),
+        ("UploadPart", Which::Every(5), Fault::Reset),
+        (
+            "CreateMultipartUpload",
+            Which::Nth(vec![2]),
+            Fault::LoseAnswer,
+        ),
+        (
+            "CompleteMultipartUpload",
+            Which::Nth(vec![1]),
+            Fault::Truncate,
+        ),
+    ];
+    for (operation, which, fault) in faults.clone() {
+        proxy.inject(operation, which, fault);
+    }
+    let failed = ship_through(&world, &proxy, Mode::AssumeRole, &bodies).await?;
+    assert!(
+        failed.is_empty(),
+        "transient faults lost objects: {failed:?}"
+    );
+    assert_landed_whole(&world, &bodies).await?;
+    for (operation, _, fault) in faults {
+        assert!(
+            proxy.injected(operation, fault) > 0,
+            "{operation} never got {fault:?}: the test did not test it"
+        );
+    }
+    Ok(())
+}
+
+#[tokio::test]
+async fn direct_mode_loses_nothing_to_transient_faults() -> Result<()> {
+    let world = World::strict().await?;
+    let bodies = put_mixed(&world, "faults/direct", 60).await?;
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    let faults = [
+        (
+            "HeadObject",
+            Which::Every(9),
+            Fault::Status(503, "SlowDown"),
+        ),
+        ("HeadObject", Which::Nth(vec![4]), Fault::Reset),
+        ("CopyObject", Which::Every(7), Fault::Truncate),
+        ("CopyObject", Which::Nth(vec![3]), Fault::LoseAnswer),
+        (
+            "CopyObject",
+            Which::Nth(vec![5]),
+            Fault::Delay(Duration::from_secs(3)),
+        ),
+        (
+            "CopyObject",
+            Which::Every(13),
+            Fault::Status(500, "InternalError"),
+        ),
+    ];
+    for (operation, which, fault) in faults.clone() {
+        proxy.inject(operation, which, fault);
+    }
+    let failed = ship_through(&world, &proxy, Mode::Direct, &bodies).await?;
+    assert!(
+        failed.is_empty(),
+        "transient faults lost objects: {failed:?}"
+    );
+    assert_landed_whole(&world, &bodies).await?;
+    for (operation, _, fault) in faults {
+        assert!(
+            proxy.injected(operation, fault) > 0,
+            "{operation} never got {fault:?}: the test did not test it"
+        );
+    }
+    Ok(())
+}
+
+/// One object's HeadObject is held back; the others keep flowing. With
+/// results kept in input order (`buffered`), only the objects already in
+/// the window could pass: 2 requests each for `concurrency - 1` objects.
+#[tokio::test]
+async fn a_held_request_does_not_hold_back_the_other_objects() -> Result<()> {
+    let world = World::strict().await?;
+    let mut objects = Vec::new();
+    for i in 0..30 {
+        let key = format!("hol/{i:02}.log");
+        world.put_source(&key, log_body(i, 2 * KIB)).await?;
+        objects.push(ObjectRef::new(&world.source_bucket, key));
+    }
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    let wanted = 20;
+    proxy.inject(
+        "HeadObject",
+        Which::Nth(vec![1]),
+        Fault::HoldUntil(wanted, Duration::from_secs(30)),
+    );
+    let mut raw = world.config(Mode::Direct);
+    raw.concurrency = Some("4".into());
+    let shipper = world.shipper_through(&proxy.url, raw).await?;
+    for (object, result) in shipper.ship_many(objects).await {
+        assert!(result.is_ok(), "{}: {:?}", object.key, result.err());
+    }
+    let passed = proxy.passed_while_held();
+    assert_eq!(passed.len(), 1);
+    assert!(
+        passed[0] >= wanted,
+        "only {} requests passed while one object was held (at most {} with head-of-line blocking)",
+        passed[0],
+        2 * 3
+    );
+    Ok(())
+}
