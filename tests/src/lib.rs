@@ -124,3 +124,20 @@ pub async fn shared_endpoint(mode: IamMode) -> &'static Endpoint {
     })
     .await
 }
+
+/// Poll `check` until it holds; a functional wait with a generous bound
+/// (60 s), not a timing assertion.
+pub async fn eventually<F, Fut>(what: &str, check: F) -> anyhow::Result<()>
+where
+    F: Fn() -> Fut,
+    Fut: std::future::Future<Output = anyhow::Result<bool>>,
+{
+    let deadline = std::time::Instant::now() + std::time::Duration::from_secs(60);
+    while std::time::Instant::now() < deadline {
+        if check().await? {
+            return Ok(());
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(200)).await;
+    }
+    anyhow::bail!("timed out waiting until {what}")
+}

@@ -48,6 +48,8 @@ pub struct World {
     pub writer_role_arn: String,
     /// The archive's customer-managed key, when built with [`Builder::kms`].
     pub kms_key_arn: Option<String>,
+    /// The queue's dead-letter queue, when built with [`Builder::dead_letter_after`].
+    pub dlq_url: Option<String>,
 }
 
 impl World {
@@ -262,5 +264,28 @@ impl World {
             .await?;
         let metadata = out.metadata.clone().unwrap_or_default();
         Ok((out.body.collect().await?.to_vec(), metadata))
+    }
+
+    /// Messages on `queue_url`, visible or in flight.
+    pub async fn queue_depth(&self, queue_url: &str) -> Result<u64> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        let out = self
+            .admin_a
+            .sqs()
+            .get_queue_attributes()
+            .queue_url(queue_url)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
+            .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
+            .send()
+            .await?;
+        let attributes = out.attributes.unwrap_or_default();
+        let count = |name: &QueueAttributeName| {
+            attributes
+                .get(name)
+                .and_then(|v| v.parse::<u64>().ok())
+                .unwrap_or(0)
+        };
+        Ok(count(&QueueAttributeName::ApproximateNumberOfMessages)
+            + count(&QueueAttributeName::ApproximateNumberOfMessagesNotVisible))
     }
 }

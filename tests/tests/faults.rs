@@ -233,3 +233,144 @@ async fn a_held_request_does_not_hold_back_the_other_objects() -> Result<()> {
     );
     Ok(())
 }
+
+/// Log lines written while a test runs.
+#[derive(Clone, Default)]
+struct Captured(std::sync::Arc<std::sync::Mutex<Vec<u8>>>);
+
+impl std::io::Write for Captured {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        self.0.lock().unwrap().extend_from_slice(buf);
+        Ok(buf.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+/// An S3 notification body naming one object.
+fn notification(bucket: &str, key: &str) -> String {
+    serde_json::json!({"Records": [{"eventSource": "aws:s3", "awsRegion": "us-east-1",
+        "eventTime": "2026-11-21T00:00:00Z", "eventName": "ObjectCreated:Put",
+        "s3": {"bucket": {"name": bucket}, "object": {"key": key, "size": 5}}}]})
+    .to_string()
+}
+
+/// The ECS worker under faults on S3 and SQS, on a queue with a DLQ: every
+/// object lands once the transient faults pass; only what can never ship
+/// (a source the shipper may not read, a message that is no event) reaches
+/// the DLQ, each with a log line saying why.
+#[tokio::test]
+async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
+    use tracing_subscriber::util::SubscriberInitExt;
+    let captured = Captured::default();
+    let writer = captured.clone();
+    let _logs = tracing_subscriber::fmt()
+        .with_writer(move || writer.clone())
+        .with_ansi(false)
+        .with_env_filter("info")
+        .finish()
+        .set_default();
+
+    let world = World::builder().dead_letter_after(2).build().await?;
+    let bodies = put_mixed(&world, "faults/worker", 30).await?;
+    // A bucket in account C the shipper has no grant on.
+    let forbidden = format!("{}-c", world.source_bucket);
+    let outsider = world.outsider.s3();
+    outsider.create_bucket().bucket(&forbidden).send().await?;
+    outsider
+        .put_object()
+        .bucket(&forbidden)
+        .key("secret.log")
+        .body(b"not yours".to_vec().into())
+        .send()
+        .await?;
+    let sqs = world.admin_a.sqs();
+    for body in [
+        notification(&forbidden, "secret.log"),
+        "{not an event".to_string(),
+    ] {
+        sqs.send_message()
+            .queue_url(&world.queue_url)
+            .message_body(body)
+            .send()
+            .await?;
+    }
+
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    proxy.inject("GetObject", Which::Every(6), Fault::Truncate);
+    proxy.inject("UploadPart", Which::Every(4), Fault::Reset);
+    proxy.inject(
+        "ReceiveMessage",
+        Which::Every(3),
+        Fault::Status(500, "InternalError"),
+    );
+    proxy.inject("DeleteMessage", Which::Nth(vec![2]), Fault::LoseAnswer);
+    let shipper = world
+        .shipper_through(&proxy.url, config(&world, Mode::AssumeRole))
+        .await?;
+    let sqs_through = aws_sdk_sqs::Client::from_conf(
+        aws_sdk_sqs::config::Builder::from(&world.shipper.sdk)
+            .endpoint_url(&proxy.url)
+            .build(),
+    );
+    let args = logferry_cli::worker::WorkerArgs {
+        queue_url: world.queue_url.clone(),
+        visibility_timeout: 3,
+    };
+    let dlq = world.dlq_url.clone().expect("built with a DLQ");
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let ((), drained) = tokio::join!(
+        logferry_cli::worker::run(&args, &shipper, &sqs_through, stop),
+        async {
+            let drained =
+                logferry_tests::eventually("the queue is empty and the DLQ has 2", || async {
+                    Ok(world.queue_depth(&world.queue_url).await? == 0
+                        && world.queue_depth(&dlq).await? == 2)
+                })
+                .await;
+            let _ = stop_tx.send(true);
+            drained
+        }
+    );
+    drained?;
+
+    assert_landed_whole(&world, &bodies).await?;
+    let mut dead = Vec::new();
+    while dead.len() < 2 {
+        let out = sqs
+            .receive_message()
+            .queue_url(&dlq)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        dead.extend(
+            out.messages
+                .unwrap_or_default()
+                .into_iter()
+                .filter_map(|m| m.body),
+        );
+    }
+    dead.sort();
+    let mut expected = vec![
+        notification(&forbidden, "secret.log"),
+        "{not an event".to_string(),
+    ];
+    expected.sort();
+    assert_eq!(dead, expected);
+    let logs = String::from_utf8(captured.0.lock().unwrap().clone())?;
+    assert!(
+        logs.lines().any(|l| l.contains("secret.log")
+            && l.contains("was denied")
+            && l.contains("shipper-source-read.json.tpl")),
+        "no line says why the forbidden object failed:\n{logs}"
+    );
+    assert!(
+        logs.lines().any(|l| l.contains("not a shippable event")),
+        "no line says why the garbage message failed"
+    );
+    assert!(proxy.injected("ReceiveMessage", Fault::Status(500, "InternalError")) > 0);
+    assert!(proxy.injected("DeleteMessage", Fault::LoseAnswer) > 0);
+    Ok(())
+}

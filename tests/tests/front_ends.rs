@@ -4,51 +4,12 @@
 
 use std::time::{Duration, Instant};
 
-use anyhow::{bail, Result};
-use aws_sdk_sqs::types::QueueAttributeName;
+use anyhow::Result;
 use logferry_cli::{ship, worker};
 use logferry_tests::policy::render;
-use logferry_tests::{Mode, World};
+use logferry_tests::{eventually, Mode, World};
 use serde_json::json;
 use tokio::sync::watch;
-
-/// Messages still on the queue, visible or in flight.
-async fn queue_depth(world: &World) -> Result<u64> {
-    let out = world
-        .admin_a
-        .sqs()
-        .get_queue_attributes()
-        .queue_url(&world.queue_url)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessages)
-        .attribute_names(QueueAttributeName::ApproximateNumberOfMessagesNotVisible)
-        .send()
-        .await?;
-    let attributes = out.attributes.unwrap_or_default();
-    let count = |name: &QueueAttributeName| {
-        attributes
-            .get(name)
-            .and_then(|v| v.parse::<u64>().ok())
-            .unwrap_or(0)
-    };
-    Ok(count(&QueueAttributeName::ApproximateNumberOfMessages)
-        + count(&QueueAttributeName::ApproximateNumberOfMessagesNotVisible))
-}
-
-/// Poll `check` until it holds; a functional wait with a generous bound, not a timing assertion.
-async fn eventually<F, Fut>(what: &str, check: F) -> Result<()>
-where
-    F: Fn() -> Fut,
-    Fut: std::future::Future<Output = Result<bool>>,
-{
-    let deadline = Instant::now() + Duration::from_secs(60);
-    while Instant::now() < deadline {
-        if check().await? {
-            return Ok(());
-        }
-        tokio::time::sleep(Duration::from_millis(200)).await;
-    }
-    bail!("timed out waiting until {what}")
-}
 
 #[tokio::test]
 async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()> {
@@ -64,7 +25,7 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
         .send()
         .await?;
     eventually("three messages are queued", || async {
-        Ok(queue_depth(&world).await? == 3)
+        Ok(world.queue_depth(&world.queue_url).await? == 3)
     })
     .await?;
 
@@ -79,7 +40,8 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
         let shipped = eventually(
             "both objects are in B and their messages deleted",
             || async {
-                Ok(world.archive_keys().await?.len() == 2 && queue_depth(&world).await? == 1)
+                Ok(world.archive_keys().await?.len() == 2
+                    && world.queue_depth(&world.queue_url).await? == 1)
             },
         )
         .await;
@@ -111,7 +73,7 @@ async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
         world.put_source(key, key.as_bytes().to_vec()).await?;
     }
     eventually("eight messages are queued", || async {
-        Ok(queue_depth(&world).await? == 8)
+        Ok(world.queue_depth(&world.queue_url).await? == 8)
     })
     .await?;
     let mut raw = world.config(Mode::Direct);

@@ -49,6 +49,7 @@ pub struct Builder<'a> {
     kms: bool,
     policy: ArchivePolicy,
     route: Route,
+    dead_letter_after: Option<u32>,
 }
 
 impl World {
@@ -60,6 +61,7 @@ impl World {
             kms: false,
             policy: ArchivePolicy::Shipped,
             route: Route::Queue,
+            dead_letter_after: None,
         }
     }
 
@@ -100,6 +102,13 @@ impl<'a> Builder<'a> {
         self
     }
 
+    /// Give the shipper's queue a dead-letter queue that takes a message
+    /// after `receives` receives, as `infra/modules/log_source` does.
+    pub fn dead_letter_after(mut self, receives: u32) -> Self {
+        self.dead_letter_after = Some(receives);
+        self
+    }
+
     pub async fn build(self) -> Result<World> {
         crate::init_tracing();
         let endpoint = match self.endpoint {
@@ -130,7 +139,11 @@ impl<'a> Builder<'a> {
             queue_arn,
             writer_role_arn,
             kms_key_arn: None,
+            dlq_url: None,
         };
+        if let Some(receives) = self.dead_letter_after {
+            world.dlq_url = Some(dead_letter_queue(&world, receives, &tag).await?);
+        }
         world.grant_shipper_identity().await?;
         if self.policy == ArchivePolicy::AllowsPartCopies {
             let resource = format!("arn:aws:s3:::{}/{PREFIX}/*", world.archive_bucket);
@@ -211,6 +224,34 @@ async fn source(admin_a: &Account, bucket: &str, tag: &str) -> Result<(String, S
         .send()
         .await?;
     Ok((queue_url, queue_arn))
+}
+
+/// Account A: a dead-letter queue for the shipper's queue; its URL.
+async fn dead_letter_queue(world: &World, receives: u32, tag: &str) -> Result<String> {
+    let sqs = world.admin_a.sqs();
+    let url = sqs
+        .create_queue()
+        .queue_name(format!("dlq-{tag}"))
+        .send()
+        .await?
+        .queue_url
+        .context("CreateQueue returned no url")?;
+    let arn = sqs
+        .get_queue_attributes()
+        .queue_url(&url)
+        .attribute_names(QueueAttributeName::QueueArn)
+        .send()
+        .await?
+        .attributes
+        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+        .context("dead-letter queue has no ARN")?;
+    let redrive = json!({"deadLetterTargetArn": arn, "maxReceiveCount": receives.to_string()});
+    sqs.set_queue_attributes()
+        .queue_url(&world.queue_url)
+        .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
+        .send()
+        .await?;
+    Ok(url)
 }
 
 /// Account B: the archive bucket, owned by B whatever the writer, private,
