@@ -29,6 +29,10 @@ test: emulator ## Unit tests, the emulator suites (deployed world included), and
 infra-check: ## Checks of infra/: HCL, conventions, checkov, parliament, Athena regex, terraform fmt/validate/test
 	infra/checks/run.sh
 
+.PHONY: fuzz
+fuzz: ## Long property-test run of event parsing, key decoding and templating (make test runs a short one)
+	PROPTEST_CASES=$${PROPTEST_CASES:-50000} cargo test --release -p logferry-writer --test properties
+
 .PHONY: lint
 lint: ## rustfmt and clippy, warnings are errors
 	cargo fmt --all -- --check
