@@ -30,13 +30,21 @@ pub struct Endpoint {
     pub url: String,
     pub mode: IamMode,
     child: Option<Child>,
+    /// The port and extra arguments it was started with, to restart it.
+    launch: Option<(u16, Vec<String>)>,
 }
 
 impl Drop for Endpoint {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+impl Endpoint {
     /// SIGTERM to the watchdog shell, whose trap stops fakecloud with it
     /// (a SIGKILL would leave fakecloud running).
-    fn drop(&mut self) {
-        if let Some(child) = &mut self.child {
+    fn stop(&mut self) {
+        if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill")
                 .arg(child.id().to_string())
                 .stderr(Stdio::null())
@@ -58,6 +66,7 @@ impl Endpoint {
                 url,
                 mode,
                 child: None,
+                launch: None,
             });
         }
         Self::spawn(mode).await
@@ -66,11 +75,41 @@ impl Endpoint {
     /// A fakecloud of its own, with empty accounts, whatever the environment
     /// says: for suites that create fixed names (the examples' buckets).
     pub async fn spawn(mode: IamMode) -> Result<Endpoint> {
+        Self::launch(mode, free_port()?, Vec::new()).await
+    }
+
+    /// A fakecloud of its own that keeps its state in `dir`, so that it can
+    /// be [restarted](Endpoint::restart) with everything in it.
+    pub async fn spawn_persistent(mode: IamMode, dir: &std::path::Path) -> Result<Endpoint> {
+        let args = vec![
+            "--storage-mode".to_string(),
+            "persistent".to_string(),
+            "--data-path".to_string(),
+            dir.display().to_string(),
+        ];
+        Self::launch(mode, free_port()?, args).await
+    }
+
+    /// Stop the emulator and start it again on the same port and state, as
+    /// a crash and a supervisor's restart would.
+    pub async fn restart(&mut self) -> Result<()> {
+        let Some((port, args)) = self.launch.clone() else {
+            bail!("{} was not started here; it cannot be restarted", self.url);
+        };
+        self.stop();
+        let restarted = Self::launch(self.mode, port, args).await?;
+        *self = restarted;
+        Ok(())
+    }
+
+    async fn launch(mode: IamMode, port: u16, args: Vec<String>) -> Result<Endpoint> {
         let binary = fakecloud_binary()?;
-        let port = free_port()?;
         let log_dir = std::env::temp_dir().join("logferry-emulator");
         std::fs::create_dir_all(&log_dir)?;
-        let log = std::fs::File::create(log_dir.join(format!("fakecloud-{port}.log")))?;
+        let log = std::fs::OpenOptions::new()
+            .create(true)
+            .append(true)
+            .open(log_dir.join(format!("fakecloud-{port}.log")))?;
         let iam = match mode {
             IamMode::Strict => "strict",
             IamMode::Soft => "soft",
@@ -78,14 +117,15 @@ impl Endpoint {
         // A watchdog shell stops fakecloud when this process exits, since a
         // shared endpoint lives in a static that is never dropped.
         let script = format!(
-            "\"$0\" --addr 127.0.0.1:{port} --iam {iam} --log-level warn & fc=$!; \
-             trap 'kill $fc 2>/dev/null; exit 0' TERM INT; \
+            "\"$0\" --addr 127.0.0.1:{port} --iam {iam} --log-level warn \"$@\" & fc=$!; \
+             trap 'kill $fc 2>/dev/null; wait $fc; exit 0' TERM INT; \
              while kill -0 {parent} 2>/dev/null && kill -0 $fc 2>/dev/null; do sleep 1; done; kill $fc 2>/dev/null",
             parent = std::process::id()
         );
         let child = Command::new("sh")
             .args(["-c", &script])
             .arg(&binary)
+            .args(&args)
             .stdin(Stdio::null())
             .stdout(log.try_clone()?)
             .stderr(log)
@@ -95,6 +135,7 @@ impl Endpoint {
             url: format!("http://127.0.0.1:{port}"),
             mode,
             child: Some(child),
+            launch: Some((port, args)),
         };
         endpoint.wait_healthy().await?;
         Ok(endpoint)

@@ -374,3 +374,62 @@ async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
     assert!(proxy.injected("DeleteMessage", Fault::LoseAnswer) > 0);
     Ok(())
 }
+
+/// The emulator stops and comes back (its state kept on disk) while the
+/// worker ships: the worker backs off, carries on, and nothing is lost.
+/// (Soft IAM: fakecloud 0.51.0 does not restore the admins' strict-mode
+/// permissions after a restart.)
+#[tokio::test]
+async fn the_worker_loses_nothing_across_an_emulator_restart() -> Result<()> {
+    let state = std::env::temp_dir().join(format!("logferry-restart-{}", std::process::id()));
+    std::fs::create_dir_all(&state)?;
+    let mut endpoint =
+        logferry_tests::Endpoint::spawn_persistent(logferry_tests::IamMode::Soft, &state).await?;
+    let world = World::builder().on(&endpoint).build().await?;
+    let mut bodies = HashMap::new();
+    for i in 0..100 {
+        let key = format!("restart/{i:03}.log");
+        let body = log_body(i, 4 * KIB + i);
+        world.put_source(&key, body.clone()).await?;
+        bodies.insert(key, body);
+    }
+    let mut raw = config(&world, Mode::Direct);
+    raw.concurrency = Some("1".into());
+    let shipper = world.shipper(raw).await?;
+    let sqs = world.shipper.sqs();
+    let args = logferry_cli::worker::WorkerArgs {
+        queue_url: world.queue_url.clone(),
+        visibility_timeout: 5,
+    };
+    let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let ((), outcome) = tokio::join!(
+        logferry_cli::worker::run(&args, &shipper, &sqs, stop),
+        async {
+            let restarted = async {
+                logferry_tests::eventually("some objects are in B", || async {
+                    Ok(world.archive_keys().await?.len() >= 5)
+                })
+                .await?;
+                endpoint.restart().await?;
+                let at_restart = world.archive_keys().await?.len();
+                logferry_tests::eventually("the queue is empty", || async {
+                    Ok(world.queue_depth(&world.queue_url).await? == 0)
+                })
+                .await?;
+                Ok::<_, anyhow::Error>(at_restart)
+            }
+            .await;
+            let _ = stop_tx.send(true);
+            restarted
+        }
+    );
+    let at_restart = outcome?;
+    assert!(
+        at_restart < bodies.len(),
+        "all {at_restart} objects had landed before the restart: it tested nothing"
+    );
+    assert_landed_whole(&world, &bodies).await?;
+    drop(endpoint);
+    let _ = std::fs::remove_dir_all(&state);
+    Ok(())
+}

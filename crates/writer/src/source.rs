@@ -135,7 +135,10 @@ impl PartReader {
                         operation: "GetObject",
                         bucket: self.bucket.clone(),
                         key: self.key.clone(),
-                        message: format!("body stream broke: {e}"),
+                        message: format!(
+                            "body stream broke: {}",
+                            aws_smithy_types::error::display::DisplayErrorContext(&e)
+                        ),
                     })
                 }
                 None => break,

@@ -64,25 +64,23 @@ fn json() -> impl Strategy<Value = Value> {
 
 /// A fixture with one mutation: cut short, a byte changed, or a value replaced.
 fn mutated_fixture() -> impl Strategy<Value = String> {
-    (0..FIXTURES.len(), any::<usize>(), any::<u8>(), json()).prop_map(
-        |(which, at, byte, value)| {
-            let text = FIXTURES[which];
-            match at % 3 {
-                0 => text.chars().take(at % (text.len() + 1)).collect(),
-                1 => {
-                    let mut bytes = text.as_bytes().to_vec();
-                    let i = at % bytes.len();
-                    bytes[i] = byte;
-                    String::from_utf8_lossy(&bytes).into_owned()
-                }
-                _ => {
-                    let mut parsed: Value = serde_json::from_str(text).expect("a JSON fixture");
-                    replace_some_value(&mut parsed, at, value);
-                    parsed.to_string()
-                }
+    (0..FIXTURES.len(), any::<usize>(), any::<u8>(), json()).prop_map(|(which, at, byte, value)| {
+        let text = FIXTURES[which];
+        match at % 3 {
+            0 => text.chars().take(at % (text.len() + 1)).collect(),
+            1 => {
+                let mut bytes = text.as_bytes().to_vec();
+                let i = at % bytes.len();
+                bytes[i] = byte;
+                String::from_utf8_lossy(&bytes).into_owned()
             }
-        },
-    )
+            _ => {
+                let mut parsed: Value = serde_json::from_str(text).expect("a JSON fixture");
+                replace_some_value(&mut parsed, at, value);
+                parsed.to_string()
+            }
+        }
+    })
 }
 
 fn replace_some_value(target: &mut Value, at: usize, with: Value) {
@@ -117,9 +115,15 @@ fn key() -> impl Strategy<Value = String> {
 }
 
 fn assert_key_is_safe(key: &str, prefix: &str) {
-    assert!(key.starts_with(&format!("{prefix}/")), "{key} left {prefix}/");
+    assert!(
+        key.starts_with(&format!("{prefix}/")),
+        "{key} left {prefix}/"
+    );
     for segment in key.split('/') {
-        assert!(segment != "." && segment != "..", "{key} has a . or .. segment");
+        assert!(
+            segment != "." && segment != "..",
+            "{key} has a . or .. segment"
+        );
         assert!(
             !segment.starts_with(['_', '.']),
             "{key} has a segment Athena would hide"
