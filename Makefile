@@ -43,8 +43,9 @@ demo: emulator ## Run the shipper end to end on the local emulator, both auth mo
 	cargo run --quiet -p logferry-tests --bin demo
 
 .PHONY: bench
-bench: emulator ## Copy paths vs a hand-written GetObject/PutObject peer, printed as ratios
-	cargo run --release --quiet -p logferry-tests --bin bench
+bench: emulator ## logferry vs awscli, the usual Python way and the emulator's ceiling; cold start; cost (writes bench/results.json)
+	cargo build --release --quiet -p logferry-cli -p shipper
+	BENCH_BIN_DIR=$(CURDIR)/target/release cargo run --release --quiet -p logferry-tests --bin bench
 
 .PHONY: package
 package: ## Build the Lambda zip (arm64, provided.al2023) with cargo lambda

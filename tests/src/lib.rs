@@ -5,6 +5,7 @@
 
 pub mod access_logs;
 pub mod account;
+pub mod bench;
 pub mod catalog;
 pub mod deployed;
 pub mod emulator;
