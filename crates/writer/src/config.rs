@@ -65,7 +65,7 @@ impl Default for Timeouts {
     /// anything slower is a dead route worth a retry. 120 s to the first
     /// response byte: S3 answers CopyObject and CompleteMultipartUpload with
     /// an early 200 and keeps the connection alive, but an UploadPart must
-    /// send its whole part (16 MiB by default) first, which on a slow link
+    /// send its whole part (8 MiB by default) first, which on a slow link
     /// takes tens of seconds.
     fn default() -> Self {
         Timeouts {
@@ -203,7 +203,7 @@ impl Numbers {
             * number(
                 "LOGFERRY_PART_SIZE_MIB",
                 raw.part_size_mib.clone(),
-                16,
+                8,
                 5,
                 5 * 1024,
             );

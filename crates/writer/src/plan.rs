@@ -193,16 +193,16 @@ mod tests {
     fn assume_role_streams_and_goes_multipart_above_one_part() {
         let c = config(true);
         assert_eq!(
-            plan(&c, source(16 * MIB), "a", "r").unwrap().method,
+            plan(&c, source(8 * MIB), "a", "r").unwrap().method,
             Method::Put
         );
         assert_eq!(
-            plan(&c, source(16 * MIB + 1), "a", "r").unwrap().method,
+            plan(&c, source(8 * MIB + 1), "a", "r").unwrap().method,
             Method::MultipartPut {
-                part_size: 16 * MIB
+                part_size: 8 * MIB
             }
         );
-        // A 1 TiB object cannot use 16 MiB parts (10,000 part limit).
+        // A 1 TiB object cannot use 8 MiB parts (10,000 part limit).
         let huge = plan(&c, source(1024 * 1024 * MIB), "a", "r").unwrap();
         assert_eq!(
             huge.method,
