@@ -22,6 +22,8 @@ pub enum Fault {
     /// The emulator does the work; half its answer's body arrives, then the
     /// connection closes.
     Truncate,
+    /// The emulator's answer arrives whole, with one byte of its body changed.
+    Corrupt,
     /// The emulator does the work; half the body arrives, then nothing more.
     Stall,
     /// Wait this long, then pass the request on.
@@ -177,6 +179,12 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
                     let _ = read.read(&mut rest).await;
                 }
                 return Ok(());
+            }
+            Some(Fault::Corrupt) if !answer.body.is_empty() => {
+                let mut answer = answer;
+                let middle = answer.body.len() / 2;
+                answer.body[middle] ^= 0x20;
+                write.write_all(&answer.bytes()).await?
             }
             _ => write.write_all(&answer.bytes()).await?,
         }

@@ -68,3 +68,9 @@ pub const LAMBDA_RUNTIME: &str = "lambda-runtime";
 /// set it again. The deployed world allows exactly that one attribute of
 /// that one resource to differ.
 pub const EVENT_SOURCE_SCALING_CONFIG: &str = "event-source-scaling-config";
+
+/// With `--storage-mode persistent`, buckets, objects, queues and IAM users
+/// survive a restart, but the strict-mode permissions of `create-admin`
+/// admins do not (every call is then denied). The restart test in
+/// `faults.rs` runs on a soft instance of its own.
+pub const PERSISTENT_STRICT_ADMIN: &str = "persistent-strict-admin";

@@ -377,8 +377,7 @@ async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
 
 /// The emulator stops and comes back (its state kept on disk) while the
 /// worker ships: the worker backs off, carries on, and nothing is lost.
-/// (Soft IAM: fakecloud 0.51.0 does not restore the admins' strict-mode
-/// permissions after a restart.)
+/// (Soft IAM: gap `persistent-strict-admin`.)
 #[tokio::test]
 async fn the_worker_loses_nothing_across_an_emulator_restart() -> Result<()> {
     let state = std::env::temp_dir().join(format!("logferry-restart-{}", std::process::id()));

@@ -1,6 +1,8 @@
-//! The `logferry` command's two jobs as a library, so the emulator suite
-//! drives the same code the binary runs: [`worker`] (an SQS poller for ECS)
-//! and [`ship`] (named objects and prefixes, for Glue and Batch).
+//! The `logferry` command's jobs as a library, so the emulator suite
+//! drives the same code the binary runs: [`worker`] (an SQS poller for ECS),
+//! [`ship`] (named objects and prefixes, for Glue and Batch) and [`compact`]
+//! (a partition's day into one gzip object for queries).
 
+pub mod compact;
 pub mod ship;
 pub mod worker;

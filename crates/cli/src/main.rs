@@ -3,12 +3,13 @@
 //! - `logferry worker` polls an SQS queue of S3 notifications (ECS service).
 //! - `logferry ship s3://bucket/key ...` copies given objects or whole
 //!   prefixes (Glue, Batch, one-off backfills).
+//! - `logferry compact --day ...` compacts one partition's day (account B).
 //!
 //! Both read the same `LOGFERRY_*` settings as the Lambda; flags override them.
 
 use clap::{Args, Parser, Subcommand};
 use logferry::{load_sdk_config, RawConfig, Shipper};
-use logferry_cli::{ship, worker};
+use logferry_cli::{compact, ship, worker};
 
 #[derive(Parser)]
 #[command(
@@ -29,6 +30,8 @@ enum Command {
     Ship(ship::ShipArgs),
     /// Long-running SQS poller: deletes a message only after its objects are verified in B.
     Worker(worker::WorkerArgs),
+    /// In account B: one partition's day of archived logs into one verified gzip object for queries.
+    Compact(compact::CompactArgs),
 }
 
 /// The writer settings; each falls back to its `LOGFERRY_*` variable (README,
@@ -67,7 +70,7 @@ struct Settings {
     /// Objects shipped at once (default 8).
     #[arg(long, global = true, env = "LOGFERRY_CONCURRENCY")]
     concurrency: Option<String>,
-    /// Streamed part size in MiB, 5-5120 (default 16).
+    /// Streamed part size in MiB, 5-5120 (default 8).
     #[arg(long, global = true, env = "LOGFERRY_PART_SIZE_MIB")]
     part_size_mib: Option<String>,
     /// Parts in flight per streamed object (default 4).
@@ -131,11 +134,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         .validate()
         .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
     let sdk_config = load_sdk_config(config.timeouts).await;
-    let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
-    let source = shipper.clients().source.clone();
     match cli.command {
-        Command::Ship(args) => ship::run(args, &shipper, &source).await,
+        Command::Compact(args) => compact::run(args, &config, &sdk_config).await,
+        Command::Ship(args) => {
+            let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
+            let source = shipper.clients().source.clone();
+            ship::run(args, &shipper, &source).await
+        }
         Command::Worker(args) => {
+            let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
             let sqs = aws_sdk_sqs::Client::new(&sdk_config);
             worker::check(&args, &sqs).await?;
             worker::run(&args, &shipper, &sqs, worker::stop_on_signals()).await;

@@ -403,7 +403,7 @@ mod tests {
         let c = config(&[("LOGFERRY_DEST_BUCKET", "archive-b")]).unwrap();
         assert_eq!(c.auth, AuthMode::Direct);
         assert_eq!(c.key_template.prefix(), "logferry");
-        assert_eq!(c.part_size, 16 * MIB);
+        assert_eq!(c.part_size, 8 * MIB);
     }
 
     #[test]
@@ -436,7 +436,7 @@ mod tests {
     }
 
     /// The README's configuration table and [`ENV_VARS`] name the same
-    /// settings (the worker's own two aside).
+    /// settings (the worker's own two and compaction's one aside).
     #[test]
     fn the_readme_documents_exactly_these_settings() {
         let readme = include_str!("../../../README.md");
@@ -448,7 +448,7 @@ mod tests {
         let mut expected: Vec<String> = ENV_VARS
             .iter()
             .map(|(_, var)| var.trim_start_matches("LOGFERRY_").to_string())
-            .chain(["QUEUE_URL".to_string(), "VISIBILITY_TIMEOUT".to_string()])
+            .chain(["QUEUE_URL", "VISIBILITY_TIMEOUT", "QUERY_PREFIX"].map(String::from))
             .collect();
         let mut documented: Vec<String> = documented.iter().map(|s| s.to_string()).collect();
         expected.sort();

@@ -41,6 +41,21 @@ where
     }
 }
 
+/// An error and its causes as one line, by their `Display` only: what a
+/// broken body stream says. Repeated messages are given once.
+pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
+    let mut parts: Vec<String> = Vec::new();
+    let mut next = Some(err);
+    while let Some(current) = next {
+        let text = current.to_string();
+        if !parts.iter().any(|p| p.contains(&text)) {
+            parts.push(text);
+        }
+        next = current.source();
+    }
+    parts.join(": ")
+}
+
 /// A failure to ship one object. `is_retryable` decides between "leave it on
 /// the queue" and "let it go to the dead-letter queue".
 #[derive(Debug, thiserror::Error)]

@@ -116,6 +116,15 @@ impl KeyTemplate {
         &self.prefix
     }
 
+    /// The same layout under another prefix (compaction's query prefix).
+    pub fn with_prefix(&self, prefix: &str) -> Result<KeyTemplate, ConfigError> {
+        check_prefix(prefix)?;
+        Ok(KeyTemplate {
+            prefix: prefix.to_string(),
+            parts: self.parts.clone(),
+        })
+    }
+
     /// Render the destination key. Fails (permanently) when the source key
     /// has a `.`/`..` segment or the key would be longer than S3 allows.
     pub fn render(&self, origin: &LogOrigin<'_>) -> Result<DestinationKey, String> {
@@ -151,6 +160,42 @@ impl KeyTemplate {
             ));
         }
         Ok(DestinationKey(out))
+    }
+}
+
+impl KeyTemplate {
+    /// The keys of one day of one partition: the template rendered up to
+    /// `{key}`, which must come last, with no hour before it.
+    pub fn day_prefix(
+        &self,
+        account: &str,
+        region: &str,
+        bucket: &str,
+        day: chrono::NaiveDate,
+    ) -> Result<String, String> {
+        let Some((Part::Placeholder(Placeholder::Key), before)) = self.parts.split_last() else {
+            return Err("compaction needs a key template that ends with `{key}`".into());
+        };
+        let mut out = String::new();
+        for part in before {
+            let value: Cow<'_, str> = match part {
+                Part::Literal(l) => Cow::Borrowed(l),
+                Part::Placeholder(p) => match p {
+                    Placeholder::Prefix => Cow::Borrowed(&self.prefix),
+                    Placeholder::Account => single_segment(*p, account)?,
+                    Placeholder::Region => single_segment(*p, region)?,
+                    Placeholder::Bucket => single_segment(*p, bucket)?,
+                    Placeholder::Year => Cow::Owned(format!("{:04}", day.year())),
+                    Placeholder::Month => Cow::Owned(format!("{:02}", day.month())),
+                    Placeholder::Day => Cow::Owned(format!("{:02}", day.day())),
+                    Placeholder::Hour | Placeholder::Key => {
+                        return Err("compaction works on days; this key template partitions by hour or repeats {key}".into())
+                    }
+                },
+            };
+            out.push_str(&value);
+        }
+        Ok(out)
     }
 }
 

@@ -9,11 +9,16 @@
 //! built once by the front-end; nothing here knows about Lambda. Queue
 //! consumers go through [`batch`] (messages → objects → one bounded
 //! [`Shipper::ship_many`] → a verdict per message).
+//!
+//! [`compact`] is a stage of its own, not on the copy path: a partition's
+//! day of archived objects → one verified gzip object for queries.
 
 pub mod batch;
 pub mod checksum;
 mod classify;
 pub mod clients;
+pub mod compact;
+mod compact_io;
 pub mod config;
 pub mod deadline;
 pub mod error;

@@ -181,12 +181,7 @@ mod tests {
             Method::Copy
         );
         let big = plan(&c, source(6 * 1024 * MIB), "111122223333", "eu-west-1").unwrap();
-        assert_eq!(
-            big.method,
-            Method::MultipartCopy {
-                part_size: 16 * MIB
-            }
-        );
+        assert_eq!(big.method, Method::MultipartCopy { part_size: 8 * MIB });
     }
 
     #[test]
@@ -198,9 +193,7 @@ mod tests {
         );
         assert_eq!(
             plan(&c, source(8 * MIB + 1), "a", "r").unwrap().method,
-            Method::MultipartPut {
-                part_size: 8 * MIB
-            }
+            Method::MultipartPut { part_size: 8 * MIB }
         );
         // A 1 TiB object cannot use 8 MiB parts (10,000 part limit).
         let huge = plan(&c, source(1024 * 1024 * MIB), "a", "r").unwrap();

@@ -135,10 +135,7 @@ impl PartReader {
                         operation: "GetObject",
                         bucket: self.bucket.clone(),
                         key: self.key.clone(),
-                        message: format!(
-                            "body stream broke: {}",
-                            aws_smithy_types::error::display::DisplayErrorContext(&e)
-                        ),
+                        message: format!("body stream broke: {}", crate::error::chain(&e)),
                     })
                 }
                 None => break,

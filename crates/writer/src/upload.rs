@@ -9,17 +9,20 @@
 //! but never heard of. Any failure after create, the invocation's deadline
 //! included, aborts the upload it knows.
 
+use std::collections::HashMap;
 use std::time::{Duration, SystemTime};
 
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::error::SdkError;
-use aws_sdk_s3::types::{ChecksumType, CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{
+    ChecksumAlgorithm, ChecksumType, CompletedMultipartUpload, CompletedPart, ObjectCannedAcl,
+};
 
 use crate::checksum::{Algorithm, Checksum, ChecksumFields};
 use crate::classify::Attempt;
 use crate::error::{one_line, ShipError};
 use crate::plan::ShipPlan;
-use crate::write::{archive_attempt, Written};
 
 /// Attempts at `CreateMultipartUpload`, made by us rather than by the SDK.
 const CREATE_ATTEMPTS: u32 = 3;
@@ -28,9 +31,48 @@ const CREATE_ATTEMPTS: u32 = 3;
 /// (clock skew between this host and S3 is allowed for).
 const STRAY_SKEW: Duration = Duration::from_secs(60);
 
+/// Where an upload goes, and what the whole object carries.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Target<'a> {
+    pub bucket: &'a str,
+    pub key: &'a str,
+    pub metadata: Option<&'a HashMap<String, String>>,
+    pub content_type: Option<&'a str>,
+    pub content_encoding: Option<&'a str>,
+}
+
+impl<'a> Target<'a> {
+    pub fn new(bucket: &'a str, key: &'a str) -> Self {
+        Target {
+            bucket,
+            key,
+            metadata: None,
+            content_type: None,
+            content_encoding: None,
+        }
+    }
+
+    /// A shipped object's destination, with its source's metadata.
+    pub fn of(plan: &'a ShipPlan) -> Self {
+        Target {
+            metadata: Some(&plan.metadata),
+            content_type: plan.source.content_type.as_deref(),
+            content_encoding: plan.source.content_encoding.as_deref(),
+            ..Target::new(&plan.dest_bucket, &plan.dest_key.0)
+        }
+    }
+
+    pub fn with_content_type(self, content_type: &'a str) -> Self {
+        Target {
+            content_type: Some(content_type),
+            ..self
+        }
+    }
+}
+
 pub(crate) struct Upload<'a> {
     archive: &'a aws_sdk_s3::Client,
-    plan: &'a ShipPlan,
+    target: Target<'a>,
     pub id: String,
     /// An earlier create attempt may have made an upload whose id we never got.
     strays_possible: bool,
@@ -38,22 +80,26 @@ pub(crate) struct Upload<'a> {
 }
 
 impl<'a> Upload<'a> {
-    /// `CreateMultipartUpload` with the ACL and metadata for the whole object.
+    /// `CreateMultipartUpload` with the ACL and metadata for the whole
+    /// object; `attempt` describes the target for error messages.
     pub async fn create(
         archive: &'a aws_sdk_s3::Client,
-        plan: &'a ShipPlan,
+        target: Target<'a>,
         algorithm: Algorithm,
-        base: Attempt<'_>,
+        attempt: Attempt<'_>,
     ) -> Result<Upload<'a>, ShipError> {
-        let attempt = archive_attempt(base, plan, "CreateMultipartUpload");
+        let attempt = Attempt {
+            operation: "CreateMultipartUpload",
+            ..attempt
+        };
         let started = SystemTime::now();
         let mut strays_possible = false;
         for tries in 1..=CREATE_ATTEMPTS {
-            let err = match create_once(archive, plan, algorithm).await {
+            let err = match create_once(archive, &target, algorithm).await {
                 Ok(Some(id)) => {
                     return Ok(Upload {
                         archive,
-                        plan,
+                        target,
                         id,
                         strays_possible,
                         started,
@@ -61,7 +107,7 @@ impl<'a> Upload<'a> {
                 }
                 Ok(None) => ShipError::Invalid(format!(
                     "CreateMultipartUpload for {} returned no upload id",
-                    plan.dest_key
+                    target.key
                 )),
                 Err(e) => {
                     strays_possible |= !matches!(e, SdkError::ConstructionFailure(_));
@@ -70,7 +116,7 @@ impl<'a> Upload<'a> {
             };
             if !err.is_retryable() || tries == CREATE_ATTEMPTS {
                 if strays_possible {
-                    abort_strays(archive, plan, None, started).await;
+                    abort_strays(archive, &target, None, started).await;
                 }
                 return Err(err);
             }
@@ -79,21 +125,62 @@ impl<'a> Upload<'a> {
         unreachable!("the last attempt returns")
     }
 
-    /// Completing with the expected full-object checksum makes S3 itself
-    /// reject a mismatch.
+    /// One part, checked against the CRC32C S3 computed for it.
+    pub async fn part(
+        &self,
+        number: i32,
+        body: bytes::Bytes,
+        attempt: Attempt<'_>,
+    ) -> Result<CompletedPart, ShipError> {
+        let attempt = Attempt {
+            operation: "UploadPart",
+            ..attempt
+        };
+        let part = Checksum::crc32c(crc32c::crc32c(&body));
+        let out = self
+            .archive
+            .upload_part()
+            .bucket(self.target.bucket)
+            .key(self.target.key)
+            .upload_id(&self.id)
+            .part_number(number)
+            .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+            .content_length(body.len() as i64)
+            .body(ByteStream::from(body))
+            .send()
+            .await
+            .map_err(|e| attempt.classify(e))?;
+        if !out.checksum_crc32_c().is_some_and(|c| part.matches(c)) {
+            return Err(ShipError::VerifyMismatch {
+                bucket: self.target.bucket.to_string(),
+                key: self.target.key.to_string(),
+                detail: format!(
+                    "part {number}: S3 stored CRC32C {:?}, the writer sent {part}",
+                    out.checksum_crc32_c()
+                ),
+            });
+        }
+        Ok(completed_part(number, out.e_tag(), part.fields()))
+    }
+
+    /// Complete with the expected full-object checksum, which makes S3
+    /// itself reject a mismatch; the checksum S3 answered with.
     pub async fn complete(
         &self,
         parts: Vec<CompletedPart>,
-        expected: Checksum,
-        base: Attempt<'_>,
-    ) -> Result<Written, ShipError> {
-        let plan = self.plan;
+        expected: &Checksum,
+        attempt: Attempt<'_>,
+    ) -> Result<Option<String>, ShipError> {
+        let attempt = Attempt {
+            operation: "CompleteMultipartUpload",
+            ..attempt
+        };
         let fields = expected.fields();
         let out = self
             .archive
             .complete_multipart_upload()
-            .bucket(&plan.dest_bucket)
-            .key(&plan.dest_key.0)
+            .bucket(self.target.bucket)
+            .key(self.target.key)
             .upload_id(&self.id)
             .multipart_upload(
                 CompletedMultipartUpload::builder()
@@ -106,36 +193,47 @@ impl<'a> Upload<'a> {
             .checksum_type(ChecksumType::FullObject)
             .send()
             .await
-            .map_err(|e| archive_attempt(base, plan, "CompleteMultipartUpload").classify(e))?;
+            .map_err(|e| attempt.classify(e))?;
         let returned = expected.algorithm.pick(ChecksumFields {
             crc32: out.checksum_crc32(),
             crc32c: out.checksum_crc32_c(),
             crc64nvme: out.checksum_crc64_nvme(),
         });
-        Ok(Written {
-            returned: returned.map(str::to_string),
-            expected,
-            bytes: plan.source.size,
-        })
+        Ok(returned.map(str::to_string))
     }
 
     /// Abort on any failure, and clear strays a lost create answer left, so no
     /// orphaned parts bill account B.
-    pub async fn finish(self, result: Result<Written, ShipError>) -> Result<Written, ShipError> {
+    pub async fn finish<T>(self, result: Result<T, ShipError>) -> Result<T, ShipError> {
         if result.is_err() {
-            abort(self.archive, self.plan, &self.id).await;
+            abort(self.archive, &self.target, &self.id).await;
         }
         if self.strays_possible {
-            abort_strays(self.archive, self.plan, Some(&self.id), self.started).await;
+            abort_strays(self.archive, &self.target, Some(&self.id), self.started).await;
         }
         result
     }
 }
 
+/// A part for `CompleteMultipartUpload`, with whichever checksum S3 gave it.
+pub(crate) fn completed_part(
+    number: i32,
+    etag: Option<&str>,
+    checksum: ChecksumFields<'_>,
+) -> CompletedPart {
+    CompletedPart::builder()
+        .part_number(number)
+        .set_e_tag(etag.map(str::to_string))
+        .set_checksum_crc32(checksum.crc32.map(str::to_string))
+        .set_checksum_crc32_c(checksum.crc32c.map(str::to_string))
+        .set_checksum_crc64_nvme(checksum.crc64nvme.map(str::to_string))
+        .build()
+}
+
 /// One `CreateMultipartUpload` request, without the SDK's own retries.
 async fn create_once(
     archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
+    target: &Target<'_>,
     algorithm: Algorithm,
 ) -> Result<
     Option<String>,
@@ -143,12 +241,12 @@ async fn create_once(
 > {
     let out = archive
         .create_multipart_upload()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
+        .bucket(target.bucket)
+        .key(target.key)
         .acl(ObjectCannedAcl::BucketOwnerFullControl)
-        .set_metadata(Some(plan.metadata.clone()))
-        .set_content_type(plan.source.content_type.clone())
-        .set_content_encoding(plan.source.content_encoding.clone())
+        .set_metadata(target.metadata.cloned())
+        .set_content_type(target.content_type.map(str::to_string))
+        .set_content_encoding(target.content_encoding.map(str::to_string))
         .checksum_algorithm(algorithm.sdk())
         .checksum_type(ChecksumType::FullObject)
         .customize()
@@ -160,11 +258,11 @@ async fn create_once(
     Ok(out.upload_id().map(str::to_string))
 }
 
-async fn abort(archive: &aws_sdk_s3::Client, plan: &ShipPlan, upload_id: &str) {
+async fn abort(archive: &aws_sdk_s3::Client, target: &Target<'_>, upload_id: &str) {
     let aborted = archive
         .abort_multipart_upload()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
+        .bucket(target.bucket)
+        .key(target.key)
         .upload_id(upload_id)
         .send()
         .await;
@@ -181,14 +279,14 @@ async fn abort(archive: &aws_sdk_s3::Client, plan: &ShipPlan, upload_id: &str) {
 /// skew), except `keep`: the ones a lost create answer left behind.
 async fn abort_strays(
     archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
+    target: &Target<'_>,
     keep: Option<&str>,
     since: SystemTime,
 ) {
     let listed = archive
         .list_multipart_uploads()
-        .bucket(&plan.dest_bucket)
-        .prefix(&plan.dest_key.0)
+        .bucket(target.bucket)
+        .prefix(target.key)
         .send()
         .await;
     let uploads = match listed {
@@ -206,7 +304,7 @@ async fn abort_strays(
         let started = upload
             .initiated()
             .and_then(|t| SystemTime::try_from(*t).ok());
-        let stray = upload.key() == Some(plan.dest_key.0.as_str())
+        let stray = upload.key() == Some(target.key)
             && upload.upload_id() != keep
             && started.is_none_or(|t| t >= since);
         if let (true, Some(id)) = (stray, upload.upload_id()) {
@@ -214,7 +312,7 @@ async fn abort_strays(
                 upload_id = id,
                 "aborting a multipart upload left by a lost CreateMultipartUpload answer"
             );
-            abort(archive, plan, id).await;
+            abort(archive, target, id).await;
         }
     }
 }

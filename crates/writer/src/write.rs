@@ -6,7 +6,6 @@
 
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedPart, MetadataDirective, ObjectCannedAcl};
-use bytes::Bytes;
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::checksum::{Algorithm, Checksum, ChecksumFields};
@@ -15,7 +14,7 @@ use crate::deadline::Deadline;
 use crate::error::{ShipError, Side};
 use crate::plan::{copy_source, ShipPlan};
 use crate::source;
-use crate::upload::Upload;
+use crate::upload::{completed_part, Target, Upload};
 
 /// What S3 said it stored, and what we know the bytes should be.
 #[derive(Debug, Clone)]
@@ -120,12 +119,37 @@ pub(crate) async fn multipart_copy(
     base: Attempt<'_>,
     deadline: &Deadline,
 ) -> Result<Written, ShipError> {
-    let upload = Upload::create(archive, plan, expected.algorithm, base).await?;
-    let upload_id = &upload.id;
+    let attempt = archive_attempt(base, plan, "");
+    let upload = Upload::create(archive, Target::of(plan), expected.algorithm, attempt).await?;
     let work = async {
-        let ranges = part_ranges(plan.source.size, part_size);
-        let attempt = archive_attempt(base, plan, "UploadPartCopy");
-        let mut parts: Vec<CompletedPart> = futures::stream::iter(ranges)
+        let parts =
+            copy_parts(archive, plan, &upload.id, part_size, part_concurrency, base).await?;
+        let returned = upload.complete(parts, &expected, attempt).await?;
+        Ok(Written {
+            returned,
+            expected,
+            bytes: plan.source.size,
+        })
+    };
+    let source = &plan.source;
+    let stage = "multipart upload aborted";
+    let result = deadline.run(&source.bucket, &source.key, stage, work).await;
+    upload.finish(result).await
+}
+
+/// `UploadPartCopy` of every byte range, at most `part_concurrency` at once;
+/// the parts in order.
+async fn copy_parts(
+    archive: &aws_sdk_s3::Client,
+    plan: &ShipPlan,
+    upload_id: &str,
+    part_size: u64,
+    part_concurrency: usize,
+    base: Attempt<'_>,
+) -> Result<Vec<CompletedPart>, ShipError> {
+    let attempt = archive_attempt(base, plan, "UploadPartCopy");
+    let mut parts: Vec<CompletedPart> =
+        futures::stream::iter(part_ranges(plan.source.size, part_size))
             .map(|(number, first, last)| async move {
                 let out = archive
                     .upload_part_copy()
@@ -145,9 +169,10 @@ pub(crate) async fn multipart_copy(
                     crc32c: r.checksum_crc32_c(),
                     crc64nvme: r.checksum_crc64_nvme(),
                 });
+                let etag = result.and_then(|r| r.e_tag());
                 Ok::<_, ShipError>(completed_part(
                     number,
-                    result.and_then(|r| r.e_tag()),
+                    etag,
                     part_checksum.unwrap_or_default(),
                 ))
             })
@@ -156,19 +181,8 @@ pub(crate) async fn multipart_copy(
             .await
             .into_iter()
             .collect::<Result<_, _>>()?;
-        parts.sort_by_key(|p| p.part_number());
-        upload.complete(parts, expected, base).await
-    };
-    let source = &plan.source;
-    let result = deadline
-        .run(
-            &source.bucket,
-            &source.key,
-            "multipart upload aborted",
-            work,
-        )
-        .await;
-    upload.finish(result).await
+    parts.sort_by_key(|p| p.part_number());
+    Ok(parts)
 }
 
 /// Part numbers and inclusive byte ranges covering `size` bytes.
@@ -193,7 +207,8 @@ pub(crate) async fn multipart_put(
     base: Attempt<'_>,
     deadline: &Deadline,
 ) -> Result<Written, ShipError> {
-    let upload = Upload::create(archive, plan, Algorithm::Crc32C, base).await?;
+    let attempt = archive_attempt(base, plan, "");
+    let upload = Upload::create(archive, Target::of(plan), Algorithm::Crc32C, attempt).await?;
     let work = async {
         let mut reader = source::open(source_client, &plan.source, base).await?;
         let attempt = archive_attempt(base, plan, "UploadPart");
@@ -212,9 +227,7 @@ pub(crate) async fn multipart_put(
                 }
             }
             let last = (body.len() as u64) < part_size;
-            in_flight.push(upload_part(
-                archive, plan, &upload.id, number, body, attempt,
-            ));
+            in_flight.push(upload.part(number, body, attempt));
             if last {
                 break;
             }
@@ -223,65 +236,17 @@ pub(crate) async fn multipart_put(
             parts.push(part?);
         }
         parts.sort_by_key(|p: &CompletedPart| p.part_number());
-        let mut written = upload
-            .complete(parts, Checksum::crc32c(whole_crc), base)
-            .await?;
-        written.bytes = reader.read;
-        Ok(written)
+        let expected = Checksum::crc32c(whole_crc);
+        let returned = upload.complete(parts, &expected, attempt).await?;
+        let bytes = reader.read;
+        Ok(Written {
+            returned,
+            expected,
+            bytes,
+        })
     };
     let source = &plan.source;
-    let result = deadline
-        .run(
-            &source.bucket,
-            &source.key,
-            "multipart upload aborted",
-            work,
-        )
-        .await;
+    let stage = "multipart upload aborted";
+    let result = deadline.run(&source.bucket, &source.key, stage, work).await;
     upload.finish(result).await
-}
-
-async fn upload_part(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    upload_id: &str,
-    number: i32,
-    body: Bytes,
-    attempt: Attempt<'_>,
-) -> Result<CompletedPart, ShipError> {
-    let part = Checksum::crc32c(crc32c::crc32c(&body));
-    let out = archive
-        .upload_part()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .upload_id(upload_id)
-        .part_number(number)
-        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
-        .content_length(body.len() as i64)
-        .body(ByteStream::from(body))
-        .send()
-        .await
-        .map_err(|e| attempt.classify(e))?;
-    if !out.checksum_crc32_c().is_some_and(|c| part.matches(c)) {
-        return Err(ShipError::VerifyMismatch {
-            bucket: plan.dest_bucket.clone(),
-            key: plan.dest_key.0.clone(),
-            detail: format!(
-                "part {number}: S3 stored CRC32C {:?}, the shipper read {part}",
-                out.checksum_crc32_c()
-            ),
-        });
-    }
-    Ok(completed_part(number, out.e_tag(), part.fields()))
-}
-
-/// A part for `CompleteMultipartUpload`, with whichever checksum S3 gave it.
-fn completed_part(number: i32, etag: Option<&str>, checksum: ChecksumFields<'_>) -> CompletedPart {
-    CompletedPart::builder()
-        .part_number(number)
-        .set_e_tag(etag.map(str::to_string))
-        .set_checksum_crc32(checksum.crc32.map(str::to_string))
-        .set_checksum_crc32_c(checksum.crc32c.map(str::to_string))
-        .set_checksum_crc64_nvme(checksum.crc64nvme.map(str::to_string))
-        .build()
 }

@@ -1,0 +1,345 @@
+//! Compaction, a stage of its own beside the copy path: one day's archived
+//! logs of one partition (account, region, bucket, day) → one gzip object
+//! under the query prefix, in the same partition layout, with a manifest
+//! Athena ignores (`_manifest-…json`). The byte-exact originals stay where
+//! they are.
+//!
+//! partition → sources (listed in key order) → read each, checked against
+//! the full-object checksum S3 stored when logferry shipped it → gzip
+//! (fixed header: no name, no time) → multipart upload → manifest → older
+//! outputs of the partition removed, so no line is in two query objects.
+//!
+//! The output's name is a digest of the sources' keys and ETags, so the same
+//! sources give the same key and the same bytes: a re-run, or two runs at
+//! once, overwrite with identical content. Memory stays at about one part.
+
+use std::io::Write;
+
+use chrono::NaiveDate;
+use flate2::{Compression, GzBuilder};
+use serde::Serialize;
+use sha2::{Digest as _, Sha256};
+
+use crate::checksum::{Algorithm, Checksum};
+use crate::classify::Attempt;
+use crate::config::AuthMode;
+use crate::error::{ShipError, Side};
+use crate::key::KeyTemplate;
+use crate::upload::{Target, Upload};
+
+/// One partition of the archive: the logs of one audited bucket on one day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Partition {
+    pub account: String,
+    pub region: String,
+    pub bucket: String,
+    pub day: NaiveDate,
+}
+
+/// One archived object that went into an output, as the manifest lists it.
+#[derive(Debug, Clone, Serialize)]
+pub struct Source {
+    pub key: String,
+    pub etag: String,
+    pub version_id: Option<String>,
+    pub size: u64,
+    /// `ALGORITHM:base64`: the full-object checksum S3 stored for it, which
+    /// its bytes were checked against while being compacted.
+    pub checksum: String,
+    /// Where its bytes start in the uncompressed output.
+    pub offset: u64,
+}
+
+/// What a compaction wrote.
+#[derive(Debug, Clone, Serialize)]
+pub struct Compacted {
+    pub partition: Partition,
+    pub output_key: String,
+    pub manifest_key: String,
+    pub sources: Vec<Source>,
+    pub uncompressed_bytes: u64,
+    /// CRC32C of the uncompressed output (the sources, concatenated).
+    pub uncompressed_crc32c: String,
+    pub compressed_bytes: u64,
+    /// Earlier outputs of the partition that this one replaces.
+    pub removed: Vec<String>,
+}
+
+/// Compacts partitions of one archive bucket; reads `archive_prefix` and
+/// writes `query_prefix` only.
+#[derive(Debug, Clone)]
+pub struct Compactor {
+    s3: aws_sdk_s3::Client,
+    bucket: String,
+    archive: KeyTemplate,
+    query: KeyTemplate,
+    part_size: u64,
+}
+
+impl Compactor {
+    /// `template` is the archive's key layout (with its prefix); the
+    /// compacted copies get the same layout under `query_prefix`.
+    pub fn new(
+        s3: aws_sdk_s3::Client,
+        bucket: String,
+        template: &KeyTemplate,
+        query_prefix: &str,
+        part_size: u64,
+    ) -> Result<Self, crate::ConfigError> {
+        Ok(Compactor {
+            s3,
+            bucket,
+            archive: template.clone(),
+            query: template.with_prefix(query_prefix)?,
+            part_size,
+        })
+    }
+
+    pub async fn compact(&self, partition: &Partition) -> Result<Compacted, ShipError> {
+        let from = self.day_prefix(&self.archive, partition)?;
+        let into = self.day_prefix(&self.query, partition)?;
+        let listed =
+            crate::compact_io::list(&self.s3, &self.bucket, &from, self.attempt(&from)).await?;
+        if listed.is_empty() {
+            return Err(ShipError::Invalid(format!(
+                "nothing to compact: no objects under s3://{}/{from}",
+                self.bucket
+            )));
+        }
+        let name = output_name(&listed);
+        let output_key = format!("{into}part-{name}.gz");
+        let manifest_key = format!("{into}_manifest-{name}.json");
+        let (sources, stream) = self.upload(&output_key, listed).await?;
+        let mut compacted = Compacted {
+            partition: partition.clone(),
+            output_key,
+            manifest_key,
+            sources,
+            uncompressed_bytes: stream.uncompressed_bytes,
+            uncompressed_crc32c: Checksum::crc32c(stream.uncompressed_crc32c).value,
+            compressed_bytes: stream.compressed_bytes,
+            removed: Vec::new(),
+        };
+        crate::compact_io::put_manifest(
+            &self.s3,
+            &self.bucket,
+            &compacted,
+            self.attempt(&compacted.manifest_key),
+        )
+        .await?;
+        compacted.removed = crate::compact_io::remove_others(
+            &self.s3,
+            &self.bucket,
+            &into,
+            &name,
+            self.attempt(&into),
+        )
+        .await?;
+        Ok(compacted)
+    }
+
+    /// The gzip output, written in parts and completed with its CRC32C, or
+    /// aborted.
+    async fn upload(
+        &self,
+        key: &str,
+        listed: Vec<crate::compact_io::Listed>,
+    ) -> Result<(Vec<Source>, Stream), ShipError> {
+        let target = Target::new(&self.bucket, key).with_content_type("application/gzip");
+        let upload = Upload::create(&self.s3, target, Algorithm::Crc32C, self.attempt(key)).await?;
+        let done = match self.write(&upload, listed).await {
+            Ok((sources, stream, parts)) => {
+                let expected = Checksum::crc32c(stream.compressed_crc32c);
+                let completed = upload.complete(parts, &expected, self.attempt(key)).await;
+                completed.map(|_| (sources, stream))
+            }
+            Err(e) => Err(e),
+        };
+        upload.finish(done).await
+    }
+
+    /// Read every source in key order, check it, and stream it through gzip
+    /// into the upload's parts.
+    async fn write(
+        &self,
+        upload: &Upload<'_>,
+        listed: Vec<crate::compact_io::Listed>,
+    ) -> Result<(Vec<Source>, Stream, Vec<aws_sdk_s3::types::CompletedPart>), ShipError> {
+        let mut gzip = Gzip::new(self.part_size);
+        let mut parts = Vec::new();
+        let mut sources = Vec::with_capacity(listed.len());
+        for object in listed {
+            let offset = gzip.uncompressed;
+            let mut reader =
+                crate::compact_io::open(&self.s3, &self.bucket, &object, self.attempt(&object.key))
+                    .await?;
+            while let Some(chunk) = reader.next_chunk().await? {
+                gzip.write(&chunk);
+                if let Some(part) = gzip.full_part() {
+                    let number = parts.len() as i32 + 1;
+                    parts.push(
+                        upload
+                            .part(number, part.into(), self.attempt(&object.key))
+                            .await?,
+                    );
+                }
+            }
+            let checksum = reader.verify()?;
+            sources.push(Source {
+                key: object.key,
+                etag: object.etag,
+                version_id: object.version_id,
+                size: object.size,
+                checksum: checksum.to_string(),
+                offset,
+            });
+        }
+        let (last, stream) = gzip.finish();
+        let number = parts.len() as i32 + 1;
+        parts.push(upload.part(number, last.into(), self.attempt("")).await?);
+        Ok((sources, stream, parts))
+    }
+
+    /// The keys of `partition`'s day under `template`, up to `{key}`.
+    fn day_prefix(
+        &self,
+        template: &KeyTemplate,
+        partition: &Partition,
+    ) -> Result<String, ShipError> {
+        template
+            .day_prefix(
+                &partition.account,
+                &partition.region,
+                &partition.bucket,
+                partition.day,
+            )
+            .map_err(ShipError::Invalid)
+    }
+
+    fn attempt<'a>(&'a self, key: &'a str) -> Attempt<'a> {
+        Attempt {
+            side: Side::Archive,
+            operation: "compact",
+            bucket: &self.bucket,
+            key,
+            auth: &AuthMode::Direct,
+            archive_prefix: self.query.prefix(),
+        }
+    }
+}
+
+/// What the gzip stream amounted to.
+#[derive(Debug, Clone, Copy)]
+pub struct Stream {
+    pub uncompressed_bytes: u64,
+    pub uncompressed_crc32c: u32,
+    pub compressed_bytes: u64,
+    pub compressed_crc32c: u32,
+}
+
+/// Deterministic gzip into parts of at least `part_size` bytes.
+struct Gzip {
+    encoder: flate2::write::GzEncoder<Vec<u8>>,
+    part_size: u64,
+    uncompressed: u64,
+    crc32c: u32,
+    compressed: u64,
+    compressed_crc32c: u32,
+}
+
+impl Gzip {
+    fn new(part_size: u64) -> Self {
+        // No file name and a zero time: the same input gives the same bytes.
+        let encoder = GzBuilder::new()
+            .mtime(0)
+            .operating_system(255)
+            .write(Vec::new(), Compression::new(6));
+        Gzip {
+            encoder,
+            part_size,
+            uncompressed: 0,
+            crc32c: 0,
+            compressed: 0,
+            compressed_crc32c: 0,
+        }
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        self.uncompressed += bytes.len() as u64;
+        self.crc32c = crc32c::crc32c_append(self.crc32c, bytes);
+        self.encoder
+            .write_all(bytes)
+            .expect("writing to a Vec cannot fail");
+    }
+
+    /// The compressed bytes so far, once they fill a part.
+    fn full_part(&mut self) -> Option<Vec<u8>> {
+        if (self.encoder.get_ref().len() as u64) < self.part_size {
+            return None;
+        }
+        let part = std::mem::take(self.encoder.get_mut());
+        self.count(&part);
+        Some(part)
+    }
+
+    fn count(&mut self, compressed: &[u8]) {
+        self.compressed += compressed.len() as u64;
+        self.compressed_crc32c = crc32c::crc32c_append(self.compressed_crc32c, compressed);
+    }
+
+    fn finish(self) -> (Vec<u8>, Stream) {
+        let Gzip {
+            mut encoder,
+            mut compressed,
+            mut compressed_crc32c,
+            uncompressed,
+            crc32c,
+            ..
+        } = self;
+        let rest = std::mem::take(encoder.get_mut());
+        let tail = encoder
+            .finish()
+            .expect("finishing a gzip stream into a Vec cannot fail");
+        let last = [rest, tail].concat();
+        compressed += last.len() as u64;
+        compressed_crc32c = crc32c::crc32c_append(compressed_crc32c, &last);
+        let stream = Stream {
+            uncompressed_bytes: uncompressed,
+            uncompressed_crc32c: crc32c,
+            compressed_bytes: compressed,
+            compressed_crc32c,
+        };
+        (last, stream)
+    }
+}
+
+/// A digest of the sources' keys and ETags: the same set, the same name.
+fn output_name(listed: &[crate::compact_io::Listed]) -> String {
+    let mut digest = Sha256::new();
+    for object in listed {
+        digest.update(object.key.as_bytes());
+        digest.update([0]);
+        digest.update(object.etag.as_bytes());
+        digest.update([b'\n']);
+    }
+    digest
+        .finalize()
+        .iter()
+        .take(12)
+        .map(|b| format!("{b:02x}"))
+        .collect()
+}
+
+impl Partition {
+    /// `--day 2026-11-22` with the audited bucket's account, region and name.
+    pub fn new(account: &str, region: &str, bucket: &str, day: &str) -> Result<Self, String> {
+        let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| format!("day `{day}` is not a date like 2026-11-22"))?;
+        Ok(Partition {
+            account: account.to_string(),
+            region: region.to_string(),
+            bucket: bucket.to_string(),
+            day,
+        })
+    }
+}

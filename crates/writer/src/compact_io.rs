@@ -1,0 +1,226 @@
+//! The S3 side of compaction: list a partition's sources, read one while
+//! checking it against its stored checksum, write the manifest, and remove
+//! the outputs a new one replaces.
+
+use aws_sdk_s3::primitives::ByteStream;
+use aws_sdk_s3::types::{ChecksumMode, ChecksumType, ObjectCannedAcl};
+use base64::Engine;
+use bytes::Bytes;
+use crc_fast::{CrcAlgorithm, Digest};
+
+use crate::checksum::{Algorithm, Checksum, ChecksumFields};
+use crate::classify::Attempt;
+use crate::compact::Compacted;
+use crate::error::ShipError;
+
+/// One archived object of a partition, as listed.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    pub key: String,
+    pub etag: String,
+    pub version_id: Option<String>,
+    pub size: u64,
+}
+
+/// Every object under `prefix`, in key order (as S3 lists them).
+pub(crate) async fn list(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    attempt: Attempt<'_>,
+) -> Result<Vec<Listed>, ShipError> {
+    let attempt = Attempt {
+        operation: "ListObjectsV2",
+        ..attempt
+    };
+    let mut pages = s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .into_paginator()
+        .send();
+    let mut listed = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| attempt.classify(e))?;
+        listed.extend(page.contents().iter().filter_map(|o| {
+            Some(Listed {
+                key: o.key()?.to_string(),
+                etag: o.e_tag()?.to_string(),
+                version_id: None,
+                size: o.size().unwrap_or(0) as u64,
+            })
+        }));
+    }
+    listed.sort_by(|a, b| a.key.cmp(&b.key));
+    Ok(listed)
+}
+
+/// A source being read, with the digest of its stored checksum's algorithm.
+pub(crate) struct Reader {
+    body: ByteStream,
+    stored: Checksum,
+    digest: Digest,
+    key: String,
+    bucket: String,
+}
+
+/// Open `object` (this exact version, by ETag) with its stored full-object
+/// checksum; a source without one cannot be proven and is refused.
+pub(crate) async fn open(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    object: &Listed,
+    attempt: Attempt<'_>,
+) -> Result<Reader, ShipError> {
+    let attempt = Attempt {
+        operation: "GetObject",
+        ..attempt
+    };
+    let out = s3
+        .get_object()
+        .bucket(bucket)
+        .key(&object.key)
+        .if_match(&object.etag)
+        .checksum_mode(ChecksumMode::Enabled)
+        .send()
+        .await
+        .map_err(|e| attempt.classify(e))?;
+    let fields = ChecksumFields {
+        crc32: out.checksum_crc32(),
+        crc32c: out.checksum_crc32_c(),
+        crc64nvme: out.checksum_crc64_nvme(),
+    };
+    let full_object = out.checksum_type() != Some(&ChecksumType::Composite);
+    let stored = [Algorithm::Crc64Nvme, Algorithm::Crc32C, Algorithm::Crc32]
+        .into_iter()
+        .find_map(|a| a.pick(fields).map(|v| Checksum { algorithm: a, value: v.to_string() }))
+        .filter(|_| full_object)
+        .ok_or_else(|| {
+            ShipError::Invalid(format!(
+                "s3://{bucket}/{} has no full-object checksum to prove its bytes by; it was not written by logferry, so the partition is not compacted",
+                object.key
+            ))
+        })?;
+    let digest = Digest::new(match stored.algorithm {
+        Algorithm::Crc32 => CrcAlgorithm::Crc32IsoHdlc,
+        Algorithm::Crc32C => CrcAlgorithm::Crc32Iscsi,
+        Algorithm::Crc64Nvme => CrcAlgorithm::Crc64Nvme,
+    });
+    Ok(Reader {
+        body: out.body,
+        stored,
+        digest,
+        key: object.key.clone(),
+        bucket: bucket.to_string(),
+    })
+}
+
+impl Reader {
+    pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, ShipError> {
+        match self.body.next().await {
+            Some(Ok(chunk)) => {
+                self.digest.update(&chunk);
+                Ok(Some(chunk))
+            }
+            Some(Err(e)) => {
+                let message = crate::error::chain(&e);
+                // With ChecksumMode::Enabled the SDK checks the body against
+                // the stored checksum as it streams, before `verify` does.
+                if message.contains("checksum mismatch") {
+                    return Err(ShipError::VerifyMismatch {
+                        bucket: self.bucket.clone(),
+                        key: self.key.clone(),
+                        detail: format!("{message}; the partition is not compacted"),
+                    });
+                }
+                Err(ShipError::Transient {
+                    side: crate::error::Side::Archive,
+                    operation: "GetObject",
+                    bucket: self.bucket.clone(),
+                    key: self.key.clone(),
+                    message: format!("body stream broke: {message}"),
+                })
+            }
+            None => Ok(None),
+        }
+    }
+
+    /// The stored checksum, once the bytes read match it.
+    pub fn verify(self) -> Result<Checksum, ShipError> {
+        let value = self.digest.finalize();
+        let bytes = match self.stored.algorithm {
+            Algorithm::Crc64Nvme => value.to_be_bytes().to_vec(),
+            Algorithm::Crc32 | Algorithm::Crc32C => (value as u32).to_be_bytes().to_vec(),
+        };
+        let read = base64::engine::general_purpose::STANDARD.encode(bytes);
+        if read != self.stored.value {
+            return Err(ShipError::VerifyMismatch {
+                bucket: self.bucket,
+                key: self.key,
+                detail: format!(
+                    "the bytes read have {} {read}, S3 stored {}; the partition is not compacted",
+                    self.stored.algorithm.name(),
+                    self.stored
+                ),
+            });
+        }
+        Ok(self.stored)
+    }
+}
+
+/// The manifest beside the output; Athena skips it (its name starts with `_`).
+pub(crate) async fn put_manifest(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    compacted: &Compacted,
+    attempt: Attempt<'_>,
+) -> Result<(), ShipError> {
+    let attempt = Attempt {
+        operation: "PutObject",
+        ..attempt
+    };
+    let body = serde_json::to_vec_pretty(compacted).expect("a manifest serialises");
+    s3.put_object()
+        .bucket(bucket)
+        .key(&compacted.manifest_key)
+        .acl(ObjectCannedAcl::BucketOwnerFullControl)
+        .content_type("application/json")
+        .checksum_algorithm(aws_sdk_s3::types::ChecksumAlgorithm::Crc32C)
+        .body(ByteStream::from(body))
+        .send()
+        .await
+        .map_err(|e| attempt.classify(e))?;
+    Ok(())
+}
+
+/// Delete the outputs and manifests under `prefix` that are not `name`'s:
+/// what the new output replaces. Their lines are all in it.
+pub(crate) async fn remove_others(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    name: &str,
+    attempt: Attempt<'_>,
+) -> Result<Vec<String>, ShipError> {
+    let mut removed = Vec::new();
+    for object in list(s3, bucket, prefix, attempt).await? {
+        let file = object.key.rsplit('/').next().unwrap_or_default();
+        let ours = file == format!("part-{name}.gz") || file == format!("_manifest-{name}.json");
+        let output = file.starts_with("part-") || file.starts_with("_manifest-");
+        if output && !ours {
+            let attempt = Attempt {
+                operation: "DeleteObject",
+                key: &object.key,
+                ..attempt
+            };
+            s3.delete_object()
+                .bucket(bucket)
+                .key(&object.key)
+                .send()
+                .await
+                .map_err(|e| attempt.classify(e))?;
+            removed.push(object.key);
+        }
+    }
+    Ok(removed)
+}
