@@ -49,9 +49,13 @@ class Api(BaseHTTPRequestHandler):
         pass
 
     def reply(self, status, body=b"", headers=()):
+        # One request per connection: a runtime never reuses a connection
+        # this server may already have closed (hyper's IncompleteMessage).
+        self.close_connection = True
         self.send_response(status)
         self.send_header("Content-Type", "application/json")
         self.send_header("Content-Length", str(len(body)))
+        self.send_header("Connection", "close")
         for name, value in headers:
             self.send_header(name, value)
         self.end_headers()

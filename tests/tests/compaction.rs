@@ -2,7 +2,10 @@
 //! object under the query prefix whose bytes are exactly the sources in key
 //! order, with a manifest; re-runs give the same object; a grown partition
 //! gets a superset that replaces the old one; a corrupted source byte
-//! refuses the whole compaction. README, "Compaction".
+//! refuses the whole compaction. The compactor runs as a role of its own in
+//! B under `infra/policies/compactor-permissions.json.tpl`, on IAM strict:
+//! it reads the archive prefix and writes the query prefix, nothing else.
+//! README, "Compaction".
 
 use std::io::Read;
 
@@ -10,9 +13,11 @@ use anyhow::{Context, Result};
 use logferry::compact::{Compactor, Partition};
 use logferry::{KeyTemplate, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
+use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
 use logferry_tests::{ForwardedHttps, Mode, World};
-use serde_json::Value;
+use serde_json::{json, Value};
 
 const KIB: usize = 1024;
 const QUERY_PREFIX: &str = "logferry-query";
@@ -55,11 +60,61 @@ fn partition_of(world: &World, archive_key: &str) -> Result<Partition> {
     Partition::new(ACCOUNT_A, REGION, &world.source_bucket, &day).map_err(anyhow::Error::msg)
 }
 
-/// B's compactor, optionally through a proxy.
-fn compactor(world: &World, endpoint: Option<&str>) -> Result<Compactor> {
+/// The compactor's role in B, assumed by B's admin; its session's SDK config.
+async fn compactor_session(world: &World) -> Result<aws_config::SdkConfig> {
+    let archive_arn = format!("arn:aws:s3:::{}", world.archive_bucket);
+    let permissions = render(
+        "compactor-permissions.json.tpl",
+        &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "query_prefix": QUERY_PREFIX}),
+    )?;
+    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
+        "Principal": {"AWS": world.admin_b.arn}, "Action": "sts:AssumeRole"}]});
+    let name = logferry_tests::world::unique("compactor");
+    let iam = world.admin_b.iam();
+    let role = iam
+        .create_role()
+        .role_name(&name)
+        .assume_role_policy_document(trust.to_string())
+        .send()
+        .await?;
+    let role_arn = role
+        .role()
+        .context("CreateRole returned no role")?
+        .arn()
+        .to_string();
+    iam.put_role_policy()
+        .role_name(&name)
+        .policy_name("compactor")
+        .policy_document(for_emulator(permissions).to_string())
+        .send()
+        .await?;
+    let assumed = world
+        .admin_b
+        .sts()
+        .assume_role()
+        .role_arn(&role_arn)
+        .role_session_name("compact")
+        .send()
+        .await?;
+    let c = assumed
+        .credentials()
+        .context("AssumeRole returned no credentials")?;
+    let credentials = aws_credential_types::Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        "compactor",
+    );
+    Ok(logferry_tests::world::sdk_config(&world.endpoint, credentials).await)
+}
+
+/// B's compactor (its own role), optionally through a proxy.
+async fn compactor(world: &World, endpoint: Option<&str>) -> Result<Compactor> {
+    let session = compactor_session(world).await?;
     let sdk = match endpoint {
-        Some(url) => world.admin_b.sdk.to_builder().endpoint_url(url).build(),
-        None => world.admin_b.sdk.clone(),
+        Some(url) => session.to_builder().endpoint_url(url).build(),
+        None => session,
     };
     let s3 = aws_sdk_s3::Client::from_conf(
         logferry::clients::s3_config(&sdk)
@@ -129,7 +184,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
     ));
     let archived = ship(&world, &sources).await?;
     let partition = partition_of(&world, &archived[0])?;
-    let compactor = compactor(&world, None)?;
+    let compactor = compactor(&world, None).await?;
 
     let first = compactor.compact(&partition).await?;
     assert!(first
@@ -205,7 +260,8 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
     let partition = partition_of(&world, &archived[0])?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     proxy.inject("GetObject", Which::Nth(vec![5]), Fault::Corrupt);
-    let err = compactor(&world, Some(&proxy.url))?
+    let err = compactor(&world, Some(&proxy.url))
+        .await?
         .compact(&partition)
         .await
         .expect_err("a source that does not match its stored checksum");
@@ -216,4 +272,94 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
         "something was written"
     );
     no_uploads_left(&world).await
+}
+
+/// The compactor's role reads the archive prefix and writes the query
+/// prefix; it cannot change, delete or add to the archive itself.
+#[tokio::test]
+async fn the_compactor_reads_the_archive_and_writes_only_the_query_prefix() -> Result<()> {
+    use Outcome::{Allowed, Denied};
+    let world = World::strict().await?;
+    let archived = ship(
+        &world,
+        &[("app/evidence.log".to_string(), body(1, KIB, false))],
+    )
+    .await?;
+    let evidence = archived[0].clone();
+    let s3 = aws_sdk_s3::Client::from_conf(
+        logferry::clients::s3_config(&compactor_session(&world).await?)
+            .interceptor(ForwardedHttps)
+            .build(),
+    );
+    let bucket = world.archive_bucket.clone();
+    let put = |key: String| {
+        let (s3, bucket) = (s3.clone(), bucket.clone());
+        async move {
+            outcome(
+                s3.put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .body(b"x".to_vec().into())
+                    .send()
+                    .await,
+            )
+        }
+    };
+    let probes: Vec<Probe> = vec![
+        (
+            "compactor: GetObject in the archive prefix",
+            Allowed,
+            Box::pin(async {
+                outcome(s3.get_object().bucket(&bucket).key(&evidence).send().await)
+            }),
+        ),
+        (
+            "compactor: PutObject in the query prefix",
+            Allowed,
+            Box::pin(put(format!("{QUERY_PREFIX}/x.gz"))),
+        ),
+        (
+            "compactor: PutObject in the archive prefix",
+            Denied,
+            Box::pin(put(format!("{PREFIX}/forged.log"))),
+        ),
+        (
+            "compactor: PutObject outside both prefixes",
+            Denied,
+            Box::pin(put("elsewhere/x".to_string())),
+        ),
+        (
+            "compactor: DeleteObject in the archive prefix",
+            Denied,
+            Box::pin(async {
+                outcome(
+                    s3.delete_object()
+                        .bucket(&bucket)
+                        .key(&evidence)
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+        (
+            "compactor: ListObjectsV2 of the whole bucket",
+            Denied,
+            Box::pin(async { outcome(s3.list_objects_v2().bucket(&bucket).send().await) }),
+        ),
+        (
+            "compactor: ListObjectsV2 of the archive prefix",
+            Allowed,
+            Box::pin(async {
+                outcome(
+                    s3.list_objects_v2()
+                        .bucket(&bucket)
+                        .prefix(format!("{PREFIX}/"))
+                        .send()
+                        .await,
+                )
+            }),
+        ),
+    ];
+    logferry_tests::probe::assert_all(probes).await;
+    Ok(())
 }

@@ -73,7 +73,7 @@ struct Settings {
     /// Streamed part size in MiB, 5-5120 (default 8).
     #[arg(long, global = true, env = "LOGFERRY_PART_SIZE_MIB")]
     part_size_mib: Option<String>,
-    /// Parts in flight per streamed object (default 4).
+    /// Parts in flight per streamed object (default 3).
     #[arg(long, global = true, env = "LOGFERRY_PART_CONCURRENCY")]
     part_concurrency: Option<String>,
     /// Direct mode: above this many MiB, copy in parts (default 5120).

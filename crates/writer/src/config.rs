@@ -210,7 +210,7 @@ impl Numbers {
         let part_concurrency = number(
             "LOGFERRY_PART_CONCURRENCY",
             raw.part_concurrency.clone(),
-            4,
+            3,
             1,
             64,
         ) as usize;
