@@ -14,6 +14,7 @@ use crate::policy::for_emulator;
 use crate::ForwardedHttps;
 
 mod build;
+mod options;
 pub use build::{ArchivePolicy, Builder, Route};
 
 pub const ACCOUNT_A: &str = "111111111111";
@@ -287,5 +288,20 @@ impl World {
         };
         Ok(count(&QueueAttributeName::ApproximateNumberOfMessages)
             + count(&QueueAttributeName::ApproximateNumberOfMessagesNotVisible))
+    }
+
+    /// Fails when any multipart upload is left in the archive bucket.
+    pub async fn assert_no_uploads_left(&self) -> Result<()> {
+        let uploads = self
+            .admin_b
+            .s3()
+            .list_multipart_uploads()
+            .bucket(&self.archive_bucket)
+            .send()
+            .await?;
+        if !uploads.uploads().is_empty() {
+            bail!("multipart uploads left behind: {:?}", uploads.uploads());
+        }
+        Ok(())
     }
 }

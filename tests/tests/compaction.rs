@@ -10,7 +10,7 @@
 use std::io::Read;
 
 use anyhow::{Context, Result};
-use logferry::compact::{Compactor, Partition};
+use logferry::compact::{Compacted, Compaction, Compactor, Partition};
 use logferry::{KeyTemplate, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::policy::{for_emulator, render};
@@ -131,6 +131,13 @@ async fn compactor(world: &World, endpoint: Option<&str>) -> Result<Compactor> {
     )?)
 }
 
+fn written(compaction: Compaction) -> Compacted {
+    match compaction {
+        Compaction::Written(compacted) => compacted,
+        Compaction::Unchanged(key) => panic!("nothing was written; {key} was already there"),
+    }
+}
+
 async fn get(world: &World, key: &str) -> Result<Vec<u8>> {
     Ok(world.archived(key).await?.0)
 }
@@ -148,22 +155,6 @@ async fn query_keys(world: &World) -> Result<Vec<String>> {
         .into_iter()
         .filter(|k| k.starts_with(QUERY_PREFIX))
         .collect())
-}
-
-async fn no_uploads_left(world: &World) -> Result<()> {
-    let uploads = world
-        .admin_b
-        .s3()
-        .list_multipart_uploads()
-        .bucket(&world.archive_bucket)
-        .send()
-        .await?;
-    anyhow::ensure!(
-        uploads.uploads().is_empty(),
-        "uploads left: {:?}",
-        uploads.uploads()
-    );
-    Ok(())
 }
 
 #[tokio::test]
@@ -186,7 +177,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
     let partition = partition_of(&world, &archived[0])?;
     let compactor = compactor(&world, None).await?;
 
-    let first = compactor.compact(&partition).await?;
+    let first = written(compactor.compact(&partition).await?);
     assert!(first
         .output_key
         .starts_with(&format!("{QUERY_PREFIX}/{ACCOUNT_A}/{REGION}/")));
@@ -217,21 +208,40 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
     }
     assert_eq!(first.uncompressed_bytes, offset);
 
-    // The same sources: the same key, the same bytes, nothing replaced.
-    let again = compactor.compact(&partition).await?;
+    // The same sources: nothing to do.
+    match compactor.compact(&partition).await? {
+        Compaction::Unchanged(key) => assert_eq!(key, first.output_key),
+        Compaction::Written(c) => panic!("rewrote {} from unchanged sources", c.output_key),
+    }
+    // A run that finds no output (a second run racing the first, or a
+    // deleted one) writes the same key with the same bytes.
+    let admin_s3 = world.admin_b.s3();
+    for key in [&first.output_key, &first.manifest_key] {
+        admin_s3
+            .delete_object()
+            .bucket(&world.archive_bucket)
+            .key(key)
+            .send()
+            .await?;
+    }
+    let again = written(compactor.compact(&partition).await?);
     assert_eq!(again.output_key, first.output_key);
     assert!(
         get(&world, &again.output_key).await? == output,
         "a re-run wrote other bytes"
     );
     assert!(again.removed.is_empty());
+    assert_eq!(
+        compactor.partitions(partition.day).await?,
+        vec![partition.clone()]
+    );
 
     // More logs arrive late: a superset replaces the old output.
     let late: Vec<(String, Vec<u8>)> = (0..3)
         .map(|i| (format!("app/late-{i}.log"), body(50 + i, 2 * KIB, false)))
         .collect();
     ship(&world, &late).await?;
-    let grown = compactor.compact(&partition).await?;
+    let grown = written(compactor.compact(&partition).await?);
     assert_ne!(grown.output_key, first.output_key);
     assert_eq!(grown.sources.len(), sources.len() + late.len());
     assert!(
@@ -247,7 +257,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
         vec![grown.output_key.clone()],
         "a line would be in two query objects"
     );
-    no_uploads_left(&world).await
+    world.assert_no_uploads_left().await
 }
 
 #[tokio::test]
@@ -271,7 +281,7 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
         query_keys(&world).await?.is_empty(),
         "something was written"
     );
-    no_uploads_left(&world).await
+    world.assert_no_uploads_left().await
 }
 
 /// The compactor's role reads the archive prefix and writes the query

@@ -59,19 +59,7 @@ async fn assert_landed_whole(world: &World, bodies: &HashMap<String, Vec<u8>>) -
         let (bytes, _) = world.archived(&world.expected_key(key).await?).await?;
         assert!(bytes == bodies[key], "{key} differs in the archive");
     }
-    let uploads = world
-        .admin_b
-        .s3()
-        .list_multipart_uploads()
-        .bucket(&world.archive_bucket)
-        .send()
-        .await?;
-    assert!(
-        uploads.uploads().is_empty(),
-        "multipart uploads left behind: {:?}",
-        uploads.uploads()
-    );
-    Ok(())
+    world.assert_no_uploads_left().await
 }
 
 /// Ship `bodies` with `logferry ship` (the library call the CLI makes)
@@ -102,45 +90,16 @@ async fn ship_through(
     Ok(summary.failed)
 }
 
-#[tokio::test]
-async fn assume_role_mode_loses_nothing_to_transient_faults() -> Result<()> {
+/// 60 mixed objects shipped through `faults` in `mode`: nothing lost,
+/// nothing left, and every fault really happened.
+async fn loses_nothing(mode: Mode, faults: &[(&'static str, Which, Fault)]) -> Result<()> {
     let world = World::strict().await?;
-    let bodies = put_mixed(&world, "faults/assume-role", 60).await?;
+    let bodies = put_mixed(&world, "faults", 60).await?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
-    let faults = [
-        ("GetObject", Which::Every(7), Fault::Truncate),
-        ("GetObject", Which::Nth(vec![3]), Fault::Stall),
-        (
-            "HeadObject",
-            Which::Every(9),
-            Fault::Status(503, "SlowDown"),
-        ),
-        (
-            "PutObject",
-            Which::Every(11),
-            Fault::Status(500, "InternalError"),
-        ),
-        (
-            "PutObject",
-            Which::Nth(vec![4]),
-            Fault::Delay(Duration::from_secs(3)),
-        ),
-        ("UploadPart", Which::Every(5), Fault::Reset),
-        (
-            "CreateMultipartUpload",
-            Which::Nth(vec![2]),
-            Fault::LoseAnswer,
-        ),
-        (
-            "CompleteMultipartUpload",
-            Which::Nth(vec![1]),
-            Fault::Truncate,
-        ),
-    ];
-    for (operation, which, fault) in faults.clone() {
-        proxy.inject(operation, which, fault);
+    for (operation, which, fault) in faults {
+        proxy.inject(operation, which.clone(), *fault);
     }
-    let failed = ship_through(&world, &proxy, Mode::AssumeRole, &bodies).await?;
+    let failed = ship_through(&world, &proxy, mode, &bodies).await?;
     assert!(
         failed.is_empty(),
         "transient faults lost objects: {failed:?}"
@@ -148,7 +107,7 @@ async fn assume_role_mode_loses_nothing_to_transient_faults() -> Result<()> {
     assert_landed_whole(&world, &bodies).await?;
     for (operation, _, fault) in faults {
         assert!(
-            proxy.injected(operation, fault) > 0,
+            proxy.injected(operation, *fault) > 0,
             "{operation} never got {fault:?}: the test did not test it"
         );
     }
@@ -156,46 +115,69 @@ async fn assume_role_mode_loses_nothing_to_transient_faults() -> Result<()> {
 }
 
 #[tokio::test]
+async fn assume_role_mode_loses_nothing_to_transient_faults() -> Result<()> {
+    loses_nothing(
+        Mode::AssumeRole,
+        &[
+            ("GetObject", Which::Every(7), Fault::Truncate),
+            ("GetObject", Which::Nth(vec![3]), Fault::Stall),
+            (
+                "HeadObject",
+                Which::Every(9),
+                Fault::Status(503, "SlowDown"),
+            ),
+            (
+                "PutObject",
+                Which::Every(11),
+                Fault::Status(500, "InternalError"),
+            ),
+            (
+                "PutObject",
+                Which::Nth(vec![4]),
+                Fault::Delay(Duration::from_secs(3)),
+            ),
+            ("UploadPart", Which::Every(5), Fault::Reset),
+            (
+                "CreateMultipartUpload",
+                Which::Nth(vec![2]),
+                Fault::LoseAnswer,
+            ),
+            (
+                "CompleteMultipartUpload",
+                Which::Nth(vec![1]),
+                Fault::Truncate,
+            ),
+        ],
+    )
+    .await
+}
+
+#[tokio::test]
 async fn direct_mode_loses_nothing_to_transient_faults() -> Result<()> {
-    let world = World::strict().await?;
-    let bodies = put_mixed(&world, "faults/direct", 60).await?;
-    let proxy = FaultProxy::start(&world.endpoint).await?;
-    let faults = [
-        (
-            "HeadObject",
-            Which::Every(9),
-            Fault::Status(503, "SlowDown"),
-        ),
-        ("HeadObject", Which::Nth(vec![4]), Fault::Reset),
-        ("CopyObject", Which::Every(7), Fault::Truncate),
-        ("CopyObject", Which::Nth(vec![3]), Fault::LoseAnswer),
-        (
-            "CopyObject",
-            Which::Nth(vec![5]),
-            Fault::Delay(Duration::from_secs(3)),
-        ),
-        (
-            "CopyObject",
-            Which::Every(13),
-            Fault::Status(500, "InternalError"),
-        ),
-    ];
-    for (operation, which, fault) in faults.clone() {
-        proxy.inject(operation, which, fault);
-    }
-    let failed = ship_through(&world, &proxy, Mode::Direct, &bodies).await?;
-    assert!(
-        failed.is_empty(),
-        "transient faults lost objects: {failed:?}"
-    );
-    assert_landed_whole(&world, &bodies).await?;
-    for (operation, _, fault) in faults {
-        assert!(
-            proxy.injected(operation, fault) > 0,
-            "{operation} never got {fault:?}: the test did not test it"
-        );
-    }
-    Ok(())
+    loses_nothing(
+        Mode::Direct,
+        &[
+            (
+                "HeadObject",
+                Which::Every(9),
+                Fault::Status(503, "SlowDown"),
+            ),
+            ("HeadObject", Which::Nth(vec![4]), Fault::Reset),
+            ("CopyObject", Which::Every(7), Fault::Truncate),
+            ("CopyObject", Which::Nth(vec![3]), Fault::LoseAnswer),
+            (
+                "CopyObject",
+                Which::Nth(vec![5]),
+                Fault::Delay(Duration::from_secs(3)),
+            ),
+            (
+                "CopyObject",
+                Which::Every(13),
+                Fault::Status(500, "InternalError"),
+            ),
+        ],
+    )
+    .await
 }
 
 /// One object's HeadObject is held back; the others keep flowing. With

@@ -301,13 +301,5 @@ async fn a_stopped_ship_run_says_what_did_not_land_and_leaves_no_upload() -> Res
         );
     }
     assert_eq!(world.archive_keys().await?.len(), summary.shipped.len());
-    let uploads = world
-        .admin_b
-        .s3()
-        .list_multipart_uploads()
-        .bucket(&world.archive_bucket)
-        .send()
-        .await?;
-    assert!(uploads.uploads().is_empty(), "{:?}", uploads.uploads());
-    Ok(())
+    world.assert_no_uploads_left().await
 }

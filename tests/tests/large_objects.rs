@@ -38,18 +38,7 @@ async fn part_copies_refused_by_the_acl_policy_fail_permanently_and_are_aborted(
     assert!(matches!(err, ShipError::AccessDenied { .. }), "{err}");
     assert!(!err.is_retryable());
     assert!(err.to_string().contains("assume-role mode"), "{err}");
-    let uploads = world
-        .admin_b
-        .s3()
-        .list_multipart_uploads()
-        .bucket(&world.archive_bucket)
-        .send()
-        .await?;
-    assert!(
-        uploads.uploads().is_empty(),
-        "an aborted upload was left behind: {uploads:?}"
-    );
-    Ok(())
+    world.assert_no_uploads_left().await
 }
 
 #[tokio::test]

@@ -1,10 +1,10 @@
-//! `logferry compact`: one partition's day of archived logs into one
-//! verified gzip object under the query prefix (see `logferry::compact`).
+//! `logferry compact`: one day of archived logs into one verified gzip
+//! object per partition under the query prefix (see `logferry::compact`).
 //! Runs in account B, with the compactor's own role.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use clap::Args;
-use logferry::compact::{Compactor, Partition};
+use logferry::compact::{Compaction, Compactor, Partition};
 use logferry::ShipperConfig;
 
 #[derive(Args)]
@@ -12,19 +12,20 @@ pub struct CompactArgs {
     /// The day to compact, as 2026-11-22 (UTC, as the archive's partitions are).
     #[arg(long)]
     day: String,
-    /// The audited bucket's account id (the partition's `{account}`).
+    /// One partition: the audited bucket's account id (`{account}`). Without
+    /// --account, --region and --bucket, every partition of the day.
     #[arg(long)]
-    account: String,
-    /// The audited bucket's region (`{region}`).
+    account: Option<String>,
+    /// One partition: the audited bucket's region (`{region}`).
     #[arg(long)]
-    region: String,
-    /// The audited bucket's name (`{bucket}`).
+    region: Option<String>,
+    /// One partition: the audited bucket's name (`{bucket}`).
     #[arg(long)]
-    bucket: String,
+    bucket: Option<String>,
     /// Where the compacted copies go, in the archive bucket (default `logferry-query`).
     #[arg(long, env = "LOGFERRY_QUERY_PREFIX", default_value = "logferry-query")]
     query_prefix: String,
-    /// Print what was written as JSON (the manifest) instead of one line.
+    /// Print what was written as JSON (the manifests) instead of one line each.
     #[arg(long)]
     json: bool,
 }
@@ -34,8 +35,6 @@ pub async fn run(
     config: &ShipperConfig,
     sdk: &aws_config::SdkConfig,
 ) -> Result<std::process::ExitCode> {
-    let partition = Partition::new(&args.account, &args.region, &args.bucket, &args.day)
-        .map_err(anyhow::Error::msg)?;
     let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(sdk).build());
     let compactor = Compactor::new(
         s3,
@@ -44,20 +43,43 @@ pub async fn run(
         &args.query_prefix,
         config.part_size,
     )?;
-    let compacted = compactor.compact(&partition).await?;
-    if args.json {
-        println!("{}", serde_json::to_string_pretty(&compacted)?);
-    } else {
-        println!(
-            "compacted {} objects ({} bytes) into s3://{}/{} ({} bytes); manifest {}; replaced {}",
-            compacted.sources.len(),
-            compacted.uncompressed_bytes,
-            config.dest_bucket,
-            compacted.output_key,
-            compacted.compressed_bytes,
-            compacted.manifest_key,
-            compacted.removed.len()
-        );
+    let partitions = match (&args.account, &args.region, &args.bucket) {
+        (Some(a), Some(r), Some(b)) => {
+            vec![Partition::new(a, r, b, &args.day).map_err(anyhow::Error::msg)?]
+        }
+        (None, None, None) => {
+            let day = Partition::day(&args.day).map_err(anyhow::Error::msg)?;
+            compactor.partitions(day).await?
+        }
+        _ => bail!("name a partition with all of --account, --region and --bucket, or none of them for every partition of the day"),
+    };
+    let mut done = Vec::new();
+    for partition in &partitions {
+        done.push(compactor.compact(partition).await?);
     }
+    if args.json {
+        println!("{}", serde_json::to_string_pretty(&done)?);
+        return Ok(std::process::ExitCode::SUCCESS);
+    }
+    for compaction in &done {
+        match compaction {
+            Compaction::Written(c) => println!(
+                "compacted {} objects ({} bytes) into s3://{}/{} ({} bytes); replaced {}",
+                c.sources.len(),
+                c.uncompressed_bytes,
+                config.dest_bucket,
+                c.output_key,
+                c.compressed_bytes,
+                c.removed.len()
+            ),
+            Compaction::Unchanged(key) => {
+                println!(
+                    "unchanged: s3://{}/{key} is made of exactly these sources",
+                    config.dest_bucket
+                )
+            }
+        }
+    }
+    println!("{} partition(s) of {}", done.len(), args.day);
     Ok(std::process::ExitCode::SUCCESS)
 }

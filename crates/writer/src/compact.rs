@@ -65,6 +65,15 @@ pub struct Compacted {
     pub removed: Vec<String>,
 }
 
+/// What a compaction did.
+#[derive(Debug, Clone, Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Compaction {
+    Written(Compacted),
+    /// The output made from exactly these sources is already there.
+    Unchanged(String),
+}
+
 /// Compacts partitions of one archive bucket; reads `archive_prefix` and
 /// writes `query_prefix` only.
 #[derive(Debug, Clone)]
@@ -95,7 +104,9 @@ impl Compactor {
         })
     }
 
-    pub async fn compact(&self, partition: &Partition) -> Result<Compacted, ShipError> {
+    /// Compact `partition`, unless its current output was made from exactly
+    /// the sources there are now.
+    pub async fn compact(&self, partition: &Partition) -> Result<Compaction, ShipError> {
         let from = self.day_prefix(&self.archive, partition)?;
         let into = self.day_prefix(&self.query, partition)?;
         let listed =
@@ -109,6 +120,12 @@ impl Compactor {
         let name = output_name(&listed);
         let output_key = format!("{into}part-{name}.gz");
         let manifest_key = format!("{into}_manifest-{name}.json");
+        let present =
+            crate::compact_io::list(&self.s3, &self.bucket, &into, self.attempt(&into)).await?;
+        let has = |key: &str| present.iter().any(|o| o.key == key);
+        if has(&output_key) && has(&manifest_key) {
+            return Ok(Compaction::Unchanged(output_key));
+        }
         let (sources, stream) = self.upload(&output_key, listed).await?;
         let mut compacted = Compacted {
             partition: partition.clone(),
@@ -135,7 +152,47 @@ impl Compactor {
             self.attempt(&into),
         )
         .await?;
-        Ok(compacted)
+        Ok(Compaction::Written(compacted))
+    }
+
+    /// Every partition of `day` that has archived objects. Needs the default
+    /// layout, where account, region and bucket are whole key segments.
+    pub async fn partitions(&self, day: NaiveDate) -> Result<Vec<Partition>, ShipError> {
+        if !self.archive.is_default_layout() {
+            return Err(ShipError::Invalid(
+                "finding partitions needs the default key layout; name one with --account, --region and --bucket".into(),
+            ));
+        }
+        let children = |prefix: String| async move {
+            crate::compact_io::children(&self.s3, &self.bucket, &prefix, self.attempt(&prefix))
+                .await
+        };
+        let root = format!("{}/", self.archive.prefix());
+        let mut found = Vec::new();
+        for account in children(root.clone()).await? {
+            for region in children(format!("{root}{account}/")).await? {
+                for bucket in children(format!("{root}{account}/{region}/")).await? {
+                    let partition = Partition {
+                        account: account.clone(),
+                        region: region.clone(),
+                        bucket,
+                        day,
+                    };
+                    let prefix = self.day_prefix(&self.archive, &partition)?;
+                    if crate::compact_io::any(
+                        &self.s3,
+                        &self.bucket,
+                        &prefix,
+                        self.attempt(&prefix),
+                    )
+                    .await?
+                    {
+                        found.push(partition);
+                    }
+                }
+            }
+        }
+        Ok(found)
     }
 
     /// The gzip output, written in parts and completed with its CRC32C, or
@@ -331,10 +388,15 @@ fn output_name(listed: &[crate::compact_io::Listed]) -> String {
 }
 
 impl Partition {
+    /// `2026-11-22`, or one line saying what a day looks like.
+    pub fn day(day: &str) -> Result<NaiveDate, String> {
+        NaiveDate::parse_from_str(day, "%Y-%m-%d")
+            .map_err(|_| format!("day `{day}` is not a date like 2026-11-22"))
+    }
+
     /// `--day 2026-11-22` with the audited bucket's account, region and name.
     pub fn new(account: &str, region: &str, bucket: &str, day: &str) -> Result<Self, String> {
-        let day = NaiveDate::parse_from_str(day, "%Y-%m-%d")
-            .map_err(|_| format!("day `{day}` is not a date like 2026-11-22"))?;
+        let day = Partition::day(day)?;
         Ok(Partition {
             account: account.to_string(),
             region: region.to_string(),

@@ -55,6 +55,57 @@ pub(crate) async fn list(
     Ok(listed)
 }
 
+/// The next key segments below `prefix` (its "folders").
+pub(crate) async fn children(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    attempt: Attempt<'_>,
+) -> Result<Vec<String>, ShipError> {
+    let attempt = Attempt {
+        operation: "ListObjectsV2",
+        ..attempt
+    };
+    let mut pages = s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .delimiter("/")
+        .into_paginator()
+        .send();
+    let mut found = Vec::new();
+    while let Some(page) = pages.next().await {
+        let page = page.map_err(|e| attempt.classify(e))?;
+        found.extend(page.common_prefixes().iter().filter_map(|p| {
+            let below = p.prefix()?.strip_prefix(prefix)?;
+            Some(below.trim_end_matches('/').to_string())
+        }));
+    }
+    Ok(found)
+}
+
+/// Whether anything is stored under `prefix`.
+pub(crate) async fn any(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    attempt: Attempt<'_>,
+) -> Result<bool, ShipError> {
+    let attempt = Attempt {
+        operation: "ListObjectsV2",
+        ..attempt
+    };
+    let out = s3
+        .list_objects_v2()
+        .bucket(bucket)
+        .prefix(prefix)
+        .max_keys(1)
+        .send()
+        .await
+        .map_err(|e| attempt.classify(e))?;
+    Ok(!out.contents().is_empty())
+}
+
 /// A source being read, with the digest of its stored checksum's algorithm.
 pub(crate) struct Reader {
     body: ByteStream,

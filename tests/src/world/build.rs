@@ -7,18 +7,14 @@ use aws_credential_types::Credentials;
 use aws_sdk_s3::types::{
     BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls,
     OwnershipControlsRule, PublicAccessBlockConfiguration, QueueConfiguration,
-    ServerSideEncryption, ServerSideEncryptionByDefault, ServerSideEncryptionConfiguration,
-    ServerSideEncryptionRule,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 
 use super::{admin, sdk_config, unique, Account, World};
-use super::{ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX, REGION};
+use super::{ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX};
 use crate::emulator::{Endpoint, IamMode};
-use crate::policy::{
-    archive_bucket_policy, for_emulator, key_policy_for_emulator, render, trust_for_strict_emulator,
-};
+use crate::policy::{archive_bucket_policy, for_emulator, render, trust_for_strict_emulator};
 
 /// How "object created" reaches the shipper's queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -142,7 +138,7 @@ impl<'a> Builder<'a> {
             dlq_url: None,
         };
         if let Some(receives) = self.dead_letter_after {
-            world.dlq_url = Some(dead_letter_queue(&world, receives, &tag).await?);
+            world.dlq_url = Some(super::options::dead_letter_queue(&world, receives, &tag).await?);
         }
         world.grant_shipper_identity().await?;
         if self.policy == ArchivePolicy::AllowsPartCopies {
@@ -224,34 +220,6 @@ async fn source(admin_a: &Account, bucket: &str, tag: &str) -> Result<(String, S
         .send()
         .await?;
     Ok((queue_url, queue_arn))
-}
-
-/// Account A: a dead-letter queue for the shipper's queue; its URL.
-async fn dead_letter_queue(world: &World, receives: u32, tag: &str) -> Result<String> {
-    let sqs = world.admin_a.sqs();
-    let url = sqs
-        .create_queue()
-        .queue_name(format!("dlq-{tag}"))
-        .send()
-        .await?
-        .queue_url
-        .context("CreateQueue returned no url")?;
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await?
-        .attributes
-        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
-        .context("dead-letter queue has no ARN")?;
-    let redrive = json!({"deadLetterTargetArn": arn, "maxReceiveCount": receives.to_string()});
-    sqs.set_queue_attributes()
-        .queue_url(&world.queue_url)
-        .attributes(QueueAttributeName::RedrivePolicy, redrive.to_string())
-        .send()
-        .await?;
-    Ok(url)
 }
 
 /// Account B: the archive bucket, owned by B whatever the writer, private,
@@ -379,56 +347,5 @@ impl World {
             self.grant_shipper(name, render(template, &vars)?).await?;
         }
         Ok(())
-    }
-
-    /// Account B: a customer-managed key under the shipped key policy as the
-    /// archive's default encryption, and the shipper's grant to use it
-    /// through S3; the key's ARN.
-    async fn encrypt_archive(&self) -> Result<String> {
-        let archive_arn = format!("arn:aws:s3:::{}", self.archive_bucket);
-        let key_policy = render(
-            "archive-kms-key-policy.json.tpl",
-            &json!({
-                "key_admin_principal_arn": self.admin_b.arn,
-                "writer_principal_arns": [self.shipper.arn],
-                "s3_via_service": format!("s3.{REGION}.amazonaws.com"),
-                "archive_bucket_arn": archive_arn,
-                "archive_prefix": PREFIX,
-            }),
-        )?;
-        let key_arn = aws_sdk_kms::Client::new(&self.admin_b.sdk)
-            .create_key()
-            .policy(key_policy_for_emulator(key_policy).to_string())
-            .bypass_policy_lockout_safety_check(false)
-            .send()
-            .await?
-            .key_metadata
-            .and_then(|m| m.arn)
-            .context("CreateKey returned no ARN")?;
-        let by_default = ServerSideEncryptionByDefault::builder()
-            .sse_algorithm(ServerSideEncryption::AwsKms)
-            .kms_master_key_id(&key_arn)
-            .build()?;
-        let rule = ServerSideEncryptionRule::builder()
-            .apply_server_side_encryption_by_default(by_default)
-            .bucket_key_enabled(true)
-            .build();
-        self.admin_b
-            .s3()
-            .put_bucket_encryption()
-            .bucket(&self.archive_bucket)
-            .server_side_encryption_configuration(
-                ServerSideEncryptionConfiguration::builder()
-                    .rules(rule)
-                    .build()?,
-            )
-            .send()
-            .await?;
-        let encrypt = render(
-            "archive-kms-encrypt.json.tpl",
-            &json!({"archive_kms_key_arns": [key_arn], "archive_bucket_arn": archive_arn, "archive_prefix": PREFIX}),
-        )?;
-        self.grant_shipper("archive-kms", encrypt).await?;
-        Ok(key_arn)
     }
 }

@@ -1,0 +1,189 @@
+use crate::config::RawConfig;
+use crate::{Clients, ObjectRef, ShipError, Shipper};
+use aws_sdk_s3::operation::abort_multipart_upload::AbortMultipartUploadOutput;
+use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
+use aws_sdk_s3::operation::create_multipart_upload::CreateMultipartUploadOutput;
+use aws_sdk_s3::operation::head_object::HeadObjectOutput;
+use aws_sdk_s3::operation::list_multipart_uploads::ListMultipartUploadsOutput;
+use aws_sdk_s3::operation::upload_part_copy::UploadPartCopyOutput;
+use aws_sdk_s3::primitives::DateTime;
+use aws_sdk_s3::types::{ChecksumType, CopyPartResult, MultipartUpload};
+use aws_smithy_mocks::{mock, mock_client, Rule, RuleMode};
+
+const MIB: i64 = 1024 * 1024;
+const KEY: &str = "logs/111122223333/eu-west-1/acme-logs/2025/11/21/big.log";
+
+fn part_copy_shipper(rules: &[&Rule]) -> Shipper {
+    let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, rules);
+    let config = RawConfig {
+        dest_bucket: Some("archive-b".into()),
+        dest_prefix: Some("logs".into()),
+        copy_part_threshold_mib: Some("5".into()),
+        part_size_mib: Some("5".into()),
+        ..Default::default()
+    }
+    .validate()
+    .unwrap();
+    let clients = Clients {
+        source: client.clone(),
+        archive: client,
+    };
+    Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+}
+
+fn head() -> Rule {
+    mock!(aws_sdk_s3::Client::head_object).then_output(|| {
+        HeadObjectOutput::builder()
+            .content_length(6 * MIB)
+            .e_tag("\"etag\"")
+            .last_modified(DateTime::from_secs(1_763_700_000))
+            .checksum_crc32("DUoRhQ==")
+            .checksum_type(ChecksumType::FullObject)
+            .build()
+    })
+}
+
+fn part_copied() -> Rule {
+    mock!(aws_sdk_s3::Client::upload_part_copy).then_output(|| {
+        UploadPartCopyOutput::builder()
+            .copy_part_result(CopyPartResult::builder().e_tag("\"p\"").build())
+            .build()
+    })
+}
+
+fn completed() -> Rule {
+    mock!(aws_sdk_s3::Client::complete_multipart_upload).then_output(|| {
+        CompleteMultipartUploadOutput::builder()
+            .checksum_crc32("DUoRhQ==")
+            .build()
+    })
+}
+
+fn upload(id: &'static str) -> MultipartUpload {
+    MultipartUpload::builder()
+        .key(KEY)
+        .upload_id(id)
+        .initiated(DateTime::from(std::time::SystemTime::now()))
+        .build()
+}
+
+#[tokio::test]
+async fn an_upload_made_by_a_lost_create_answer_is_aborted() {
+    // The first CreateMultipartUpload made upload "lost" on S3, but its
+    // answer never arrived; the second made "ours".
+    let create = mock!(aws_sdk_s3::Client::create_multipart_upload)
+        .sequence()
+        .http_status(500, None)
+        .output(|| {
+            CreateMultipartUploadOutput::builder()
+                .upload_id("ours")
+                .build()
+        })
+        .build();
+    let part = part_copied();
+    let complete = completed();
+    let list = mock!(aws_sdk_s3::Client::list_multipart_uploads)
+        .match_requests(|r| r.prefix() == Some(KEY))
+        .then_output(|| {
+            ListMultipartUploadsOutput::builder()
+                .uploads(upload("lost"))
+                .uploads(upload("ours"))
+                .build()
+        });
+    let abort_lost = mock!(aws_sdk_s3::Client::abort_multipart_upload)
+        .match_requests(|r| r.upload_id() == Some("lost"))
+        .then_output(|| AbortMultipartUploadOutput::builder().build());
+    let abort_ours = mock!(aws_sdk_s3::Client::abort_multipart_upload)
+        .match_requests(|r| r.upload_id() == Some("ours"))
+        .then_output(|| AbortMultipartUploadOutput::builder().build());
+    let head = head();
+    let shipper = part_copy_shipper(&[
+        &head,
+        &create,
+        &part,
+        &complete,
+        &list,
+        &abort_lost,
+        &abort_ours,
+    ]);
+    let shipped = shipper
+        .ship_object(&ObjectRef::new("acme-logs", "big.log"))
+        .await
+        .unwrap();
+    assert_eq!(shipped.dest_key, KEY);
+    assert_eq!(create.num_calls(), 2);
+    assert_eq!(
+        abort_lost.num_calls(),
+        1,
+        "the stray upload was left behind"
+    );
+    assert_eq!(
+        abort_ours.num_calls(),
+        0,
+        "the completed upload was aborted"
+    );
+}
+
+#[tokio::test]
+async fn a_clean_create_lists_nothing() {
+    let create = mock!(aws_sdk_s3::Client::create_multipart_upload).then_output(|| {
+        CreateMultipartUploadOutput::builder()
+            .upload_id("ours")
+            .build()
+    });
+    let part = part_copied();
+    let complete = completed();
+    let list = mock!(aws_sdk_s3::Client::list_multipart_uploads)
+        .then_output(|| ListMultipartUploadsOutput::builder().build());
+    let head = head();
+    let shipper = part_copy_shipper(&[&head, &create, &part, &complete, &list]);
+    shipper
+        .ship_object(&ObjectRef::new("acme-logs", "big.log"))
+        .await
+        .unwrap();
+    assert_eq!(
+        list.num_calls(),
+        0,
+        "a create that answered at once cannot have left strays"
+    );
+}
+
+#[tokio::test]
+async fn a_complete_whose_upload_is_gone_ships_the_object_again() {
+    // The first CompleteMultipartUpload landed but its answer was lost;
+    // the SDK's retry then finds no upload. The object is shipped again.
+    let create = mock!(aws_sdk_s3::Client::create_multipart_upload).then_output(|| {
+        CreateMultipartUploadOutput::builder()
+            .upload_id("u")
+            .build()
+    });
+    let part = part_copied();
+    let no_such_upload = "<Error><Code>NoSuchUpload</Code><Message>The specified upload does not exist.</Message></Error>";
+    let complete = mock!(aws_sdk_s3::Client::complete_multipart_upload)
+        .sequence()
+        .http_status(404, Some(no_such_upload.to_string()))
+        .output(|| {
+            CompleteMultipartUploadOutput::builder()
+                .checksum_crc32("DUoRhQ==")
+                .build()
+        })
+        .build();
+    let abort = mock!(aws_sdk_s3::Client::abort_multipart_upload)
+        .then_output(|| AbortMultipartUploadOutput::builder().build());
+    let head = head();
+    let shipper = part_copy_shipper(&[&head, &create, &part, &complete, &abort]);
+    let result = shipper
+        .ship_object(&ObjectRef::new("acme-logs", "big.log"))
+        .await;
+    assert!(
+        result.is_ok(),
+        "{:?}",
+        result.map_err(|e: ShipError| e.to_string())
+    );
+    assert_eq!(complete.num_calls(), 2);
+    assert_eq!(
+        create.num_calls(),
+        2,
+        "the object was shipped again from the start"
+    );
+}
