@@ -373,3 +373,49 @@ async fn the_compactor_reads_the_archive_and_writes_only_the_query_prefix() -> R
     logferry_tests::probe::assert_all(probes).await;
     Ok(())
 }
+
+/// The scheduled Lambda's handler: a day is compacted once it has settled,
+/// and a second run finds nothing to do.
+#[tokio::test]
+async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
+    let world = World::strict().await?;
+    let sources: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|i| (format!("app/{i}.log"), body(i, 2 * KIB, false)))
+        .collect();
+    let archived = ship(&world, &sources).await?;
+    let partition = partition_of(&world, &archived[0])?;
+    let compactor = compactor(&world, None).await?;
+    let schedule = ::compactor::Schedule {
+        settle_hours: 6,
+        lookback_days: 2,
+    };
+    let at = |day: chrono::NaiveDate, hour| day.and_hms_opt(hour, 0, 0).expect("a time").and_utc();
+    let run = |now| {
+        let compactor = &compactor;
+        async move {
+            ::compactor::handle(now, compactor, schedule)
+                .await
+                .map_err(|e| anyhow::anyhow!("{e}"))
+        }
+    };
+    let next_day = partition.day.succ_opt().context("a next day")?;
+    assert_eq!(
+        run(at(partition.day, 23)).await?,
+        json!({"written": 0, "unchanged": 0}),
+        "compacted before the day ended"
+    );
+    assert_eq!(
+        run(at(next_day, 5)).await?,
+        json!({"written": 0, "unchanged": 0}),
+        "compacted before it settled"
+    );
+    assert_eq!(
+        run(at(next_day, 7)).await?,
+        json!({"written": 1, "unchanged": 0})
+    );
+    assert_eq!(
+        run(at(next_day, 8)).await?,
+        json!({"written": 0, "unchanged": 1})
+    );
+    Ok(())
+}

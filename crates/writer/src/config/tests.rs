@@ -51,7 +51,7 @@ fn assume_role_mode_without_a_role_says_what_is_missing() {
 }
 
 /// The README's configuration table and [`ENV_VARS`] name the same
-/// settings (the worker's own two and compaction's one aside).
+/// settings (the worker's own two and compaction's three aside).
 #[test]
 fn the_readme_documents_exactly_these_settings() {
     let readme = include_str!("../../../../README.md");
@@ -63,7 +63,16 @@ fn the_readme_documents_exactly_these_settings() {
     let mut expected: Vec<String> = ENV_VARS
         .iter()
         .map(|(_, var)| var.trim_start_matches("LOGFERRY_").to_string())
-        .chain(["QUEUE_URL", "VISIBILITY_TIMEOUT", "QUERY_PREFIX"].map(String::from))
+        .chain(
+            [
+                "QUEUE_URL",
+                "VISIBILITY_TIMEOUT",
+                "QUERY_PREFIX",
+                "COMPACT_SETTLE_HOURS",
+                "COMPACT_LOOKBACK_DAYS",
+            ]
+            .map(String::from),
+        )
         .collect();
     let mut documented: Vec<String> = documented.iter().map(|s| s.to_string()).collect();
     expected.sort();
