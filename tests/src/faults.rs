@@ -61,6 +61,8 @@ struct State {
     seen: Vec<Seen>,
     /// For each [`Fault::HoldUntil`]: how many requests passed while it was held.
     passed_while_held: Vec<usize>,
+    /// (rule, request target) pairs already faulted.
+    faulted: std::collections::HashSet<(usize, String)>,
 }
 
 /// The proxy; it stops when dropped.
@@ -137,7 +139,7 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
             return Ok(());
         };
         let operation = operation(&request.head);
-        let fault = pick(&state, &operation);
+        let fault = pick(&state, &operation, &request.target());
         match fault {
             Some(Fault::Status(status, code)) => {
                 let body = format!(
@@ -192,7 +194,10 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
 }
 
 /// Record the request and find the fault its rule gives it, if any.
-fn pick(state: &Mutex<State>, operation: &str) -> Option<Fault> {
+/// Record the request and find the fault its rule gives it, if any. A rule
+/// faults a given request target (object, part) once at most, so a fault is
+/// transient: the retry of the same request is not picked by the same rule.
+fn pick(state: &Mutex<State>, operation: &str, target: &str) -> Option<Fault> {
     let mut state = state.lock().unwrap();
     let count = state
         .seen
@@ -200,17 +205,15 @@ fn pick(state: &Mutex<State>, operation: &str) -> Option<Fault> {
         .filter(|s| s.operation == operation)
         .count()
         + 1;
-    let fault = state
-        .rules
-        .iter()
-        .find(|r| {
-            r.operation == operation
-                && match &r.which {
-                    Which::Nth(picked) => picked.contains(&count),
-                    Which::Every(n) => count % n == 0,
-                }
-        })
-        .map(|r| r.fault);
+    let rule = state.rules.iter().position(|r| {
+        r.operation == operation
+            && match &r.which {
+                Which::Nth(picked) => picked.contains(&count),
+                Which::Every(n) => count % n == 0,
+            }
+    });
+    let rule = rule.filter(|i| state.faulted.insert((*i, target.to_string())));
+    let fault = rule.map(|i| state.rules[i].fault);
     state.seen.push(Seen {
         operation: operation.to_string(),
         fault,
@@ -241,6 +244,12 @@ impl Message {
     fn method(&self) -> String {
         let line = String::from_utf8_lossy(&self.head);
         line.split(' ').next().unwrap_or_default().to_string()
+    }
+
+    /// The request target (path and query): which object or part it is.
+    fn target(&self) -> String {
+        let line = String::from_utf8_lossy(&self.head);
+        line.split(' ').nth(1).unwrap_or_default().to_string()
     }
 
     fn header(&self, name: &str) -> Option<String> {
