@@ -168,7 +168,7 @@ where
             return match found {
                 CredentialsError::CredentialsNotLoaded(_)
                 | CredentialsError::InvalidConfiguration(_) => {
-                    Some(aws_smithy_types::error::display::DisplayErrorContext(found).to_string())
+                    Some(crate::error::chain(found))
                 }
                 _ => None,
             };

@@ -2,7 +2,6 @@
 
 use std::fmt;
 
-use aws_smithy_types::error::display::DisplayErrorContext;
 use aws_smithy_types::error::metadata::ProvideErrorMetadata;
 
 /// Which side of the crossing a request was made against.
@@ -37,12 +36,13 @@ where
         }
         (Some(code), Some(message)) => format!("{code}: {message}"),
         (Some(code), None) => code.to_string(),
-        _ => DisplayErrorContext(err).to_string(),
+        _ => chain(err),
     }
 }
 
-/// An error and its causes as one line, by their `Display` only: what a
-/// broken body stream says. Repeated messages are given once.
+/// An error and its causes as one line, by their `Display` only (the SDK's
+/// `DisplayErrorContext` appends the Debug structure). Repeated messages
+/// are given once.
 pub fn chain(err: &(dyn std::error::Error + 'static)) -> String {
     let mut parts: Vec<String> = Vec::new();
     let mut next = Some(err);
