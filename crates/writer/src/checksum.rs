@@ -31,6 +31,15 @@ impl Algorithm {
         }
     }
 
+    /// The same CRC, for computing it while reading.
+    pub fn digest(self) -> crc_fast::Digest {
+        crc_fast::Digest::new(match self {
+            Algorithm::Crc32 => crc_fast::CrcAlgorithm::Crc32IsoHdlc,
+            Algorithm::Crc32C => crc_fast::CrcAlgorithm::Crc32Iscsi,
+            Algorithm::Crc64Nvme => crc_fast::CrcAlgorithm::Crc64Nvme,
+        })
+    }
+
     pub fn name(self) -> &'static str {
         match self {
             Algorithm::Crc32 => "CRC32",
@@ -72,10 +81,7 @@ impl std::fmt::Display for Checksum {
 
 impl Checksum {
     pub fn crc32c(crc: u32) -> Self {
-        Checksum {
-            algorithm: Algorithm::Crc32C,
-            value: base64::engine::general_purpose::STANDARD.encode(crc.to_be_bytes()),
-        }
+        Checksum::of_digest(Algorithm::Crc32C, u64::from(crc))
     }
 
     /// The full-object checksum S3 stores for an object, if it has one.
@@ -94,6 +100,18 @@ impl Checksum {
                     value: value.to_string(),
                 })
             })
+    }
+
+    /// A digest `algorithm` computed (`crc_fast` gives every width as u64).
+    pub fn of_digest(algorithm: Algorithm, digest: u64) -> Self {
+        let bytes = match algorithm {
+            Algorithm::Crc64Nvme => digest.to_be_bytes().to_vec(),
+            Algorithm::Crc32 | Algorithm::Crc32C => (digest as u32).to_be_bytes().to_vec(),
+        };
+        Checksum {
+            algorithm,
+            value: base64::engine::general_purpose::STANDARD.encode(bytes),
+        }
     }
 
     /// True when S3 reported the same digest (compared as bytes, not text).

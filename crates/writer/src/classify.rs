@@ -167,9 +167,7 @@ where
         if let Some(found) = current.downcast_ref::<CredentialsError>() {
             return match found {
                 CredentialsError::CredentialsNotLoaded(_)
-                | CredentialsError::InvalidConfiguration(_) => {
-                    Some(crate::error::chain(found))
-                }
+                | CredentialsError::InvalidConfiguration(_) => Some(crate::error::chain(found)),
                 _ => None,
             };
         }

@@ -147,7 +147,7 @@ impl Compactor {
         compacted.removed = crate::compact_io::remove_others(
             &self.s3,
             &self.bucket,
-            &into,
+            present,
             &name,
             self.attempt(&into),
         )

@@ -3,15 +3,14 @@
 //! the outputs a new one replaces.
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumMode, ChecksumType, ObjectCannedAcl};
-use base64::Engine;
+use aws_sdk_s3::types::{ChecksumMode, ObjectCannedAcl};
 use bytes::Bytes;
-use crc_fast::{CrcAlgorithm, Digest};
+use crc_fast::Digest;
 
-use crate::checksum::{Algorithm, Checksum, ChecksumFields};
+use crate::checksum::{Checksum, ChecksumFields};
 use crate::classify::Attempt;
 use crate::compact::Compacted;
-use crate::error::ShipError;
+use crate::error::{ShipError, Side};
 
 /// One archived object of a partition, as listed.
 #[derive(Debug, Clone)]
@@ -29,28 +28,7 @@ pub(crate) async fn list(
     prefix: &str,
     attempt: Attempt<'_>,
 ) -> Result<Vec<Listed>, ShipError> {
-    let attempt = Attempt {
-        operation: "ListObjectsV2",
-        ..attempt
-    };
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket(bucket)
-        .prefix(prefix)
-        .into_paginator()
-        .send();
-    let mut listed = Vec::new();
-    while let Some(page) = pages.next().await {
-        let page = page.map_err(|e| attempt.classify(e))?;
-        listed.extend(page.contents().iter().filter_map(|o| {
-            Some(Listed {
-                key: o.key()?.to_string(),
-                etag: o.e_tag()?.to_string(),
-                version_id: None,
-                size: o.size().unwrap_or(0) as u64,
-            })
-        }));
-    }
+    let (mut listed, _) = walk(s3, bucket, prefix, None, attempt).await?;
     listed.sort_by(|a, b| a.key.cmp(&b.key));
     Ok(listed)
 }
@@ -62,6 +40,22 @@ pub(crate) async fn children(
     prefix: &str,
     attempt: Attempt<'_>,
 ) -> Result<Vec<String>, ShipError> {
+    let (_, folders) = walk(s3, bucket, prefix, Some("/"), attempt).await?;
+    Ok(folders
+        .iter()
+        .filter_map(|p| Some(p.strip_prefix(prefix)?.trim_end_matches('/').to_string()))
+        .collect())
+}
+
+/// All pages of a listing: the objects, and the common prefixes when
+/// `delimiter` groups keys.
+async fn walk(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    prefix: &str,
+    delimiter: Option<&str>,
+    attempt: Attempt<'_>,
+) -> Result<(Vec<Listed>, Vec<String>), ShipError> {
     let attempt = Attempt {
         operation: "ListObjectsV2",
         ..attempt
@@ -70,18 +64,27 @@ pub(crate) async fn children(
         .list_objects_v2()
         .bucket(bucket)
         .prefix(prefix)
-        .delimiter("/")
+        .set_delimiter(delimiter.map(str::to_string))
         .into_paginator()
         .send();
-    let mut found = Vec::new();
+    let (mut listed, mut folders) = (Vec::new(), Vec::new());
     while let Some(page) = pages.next().await {
         let page = page.map_err(|e| attempt.classify(e))?;
-        found.extend(page.common_prefixes().iter().filter_map(|p| {
-            let below = p.prefix()?.strip_prefix(prefix)?;
-            Some(below.trim_end_matches('/').to_string())
+        listed.extend(page.contents().iter().filter_map(|o| {
+            Some(Listed {
+                key: o.key()?.to_string(),
+                etag: o.e_tag()?.to_string(),
+                version_id: None,
+                size: o.size().unwrap_or(0) as u64,
+            })
         }));
+        folders.extend(
+            page.common_prefixes()
+                .iter()
+                .filter_map(|p| p.prefix().map(str::to_string)),
+        );
     }
-    Ok(found)
+    Ok((listed, folders))
 }
 
 /// Whether anything is stored under `prefix`.
@@ -141,22 +144,13 @@ pub(crate) async fn open(
         crc32c: out.checksum_crc32_c(),
         crc64nvme: out.checksum_crc64_nvme(),
     };
-    let full_object = out.checksum_type() != Some(&ChecksumType::Composite);
-    let stored = [Algorithm::Crc64Nvme, Algorithm::Crc32C, Algorithm::Crc32]
-        .into_iter()
-        .find_map(|a| a.pick(fields).map(|v| Checksum { algorithm: a, value: v.to_string() }))
-        .filter(|_| full_object)
-        .ok_or_else(|| {
-            ShipError::Invalid(format!(
-                "s3://{bucket}/{} has no full-object checksum to prove its bytes by; it was not written by logferry, so the partition is not compacted",
-                object.key
-            ))
-        })?;
-    let digest = Digest::new(match stored.algorithm {
-        Algorithm::Crc32 => CrcAlgorithm::Crc32IsoHdlc,
-        Algorithm::Crc32C => CrcAlgorithm::Crc32Iscsi,
-        Algorithm::Crc64Nvme => CrcAlgorithm::Crc64Nvme,
-    });
+    let stored = Checksum::stored(out.checksum_type(), fields).ok_or_else(|| {
+        ShipError::Invalid(format!(
+            "s3://{bucket}/{} has no full-object checksum to prove its bytes by; it was not written by logferry, so the partition is not compacted",
+            object.key
+        ))
+    })?;
+    let digest = stored.algorithm.digest();
     Ok(Reader {
         body: out.body,
         stored,
@@ -184,13 +178,12 @@ impl Reader {
                         detail: format!("{message}; the partition is not compacted"),
                     });
                 }
-                Err(ShipError::Transient {
-                    side: crate::error::Side::Archive,
-                    operation: "GetObject",
-                    bucket: self.bucket.clone(),
-                    key: self.key.clone(),
-                    message: format!("body stream broke: {message}"),
-                })
+                Err(ShipError::stream_broke(
+                    Side::Archive,
+                    &self.bucket,
+                    &self.key,
+                    &e,
+                ))
             }
             None => Ok(None),
         }
@@ -198,19 +191,13 @@ impl Reader {
 
     /// The stored checksum, once the bytes read match it.
     pub fn verify(self) -> Result<Checksum, ShipError> {
-        let value = self.digest.finalize();
-        let bytes = match self.stored.algorithm {
-            Algorithm::Crc64Nvme => value.to_be_bytes().to_vec(),
-            Algorithm::Crc32 | Algorithm::Crc32C => (value as u32).to_be_bytes().to_vec(),
-        };
-        let read = base64::engine::general_purpose::STANDARD.encode(bytes);
-        if read != self.stored.value {
+        let read = Checksum::of_digest(self.stored.algorithm, self.digest.finalize());
+        if !self.stored.matches(&read.value) {
             return Err(ShipError::VerifyMismatch {
                 bucket: self.bucket,
                 key: self.key,
                 detail: format!(
-                    "the bytes read have {} {read}, S3 stored {}; the partition is not compacted",
-                    self.stored.algorithm.name(),
+                    "the bytes read have {read}, S3 stored {}; the partition is not compacted",
                     self.stored
                 ),
             });
@@ -244,17 +231,18 @@ pub(crate) async fn put_manifest(
     Ok(())
 }
 
-/// Delete the outputs and manifests under `prefix` that are not `name`'s:
-/// what the new output replaces. Their lines are all in it.
+/// Delete the outputs and manifests among `present` (the partition's query
+/// prefix, as listed before writing) that are not `name`'s: what the new
+/// output replaces. Their lines are all in it.
 pub(crate) async fn remove_others(
     s3: &aws_sdk_s3::Client,
     bucket: &str,
-    prefix: &str,
+    present: Vec<Listed>,
     name: &str,
     attempt: Attempt<'_>,
 ) -> Result<Vec<String>, ShipError> {
     let mut removed = Vec::new();
-    for object in list(s3, bucket, prefix, attempt).await? {
+    for object in present {
         let file = object.key.rsplit('/').next().unwrap_or_default();
         let ours = file == format!("part-{name}.gz") || file == format!("_manifest-{name}.json");
         let output = file.starts_with("part-") || file.starts_with("_manifest-");

@@ -120,6 +120,23 @@ pub enum ShipError {
 pub const CREDENTIALS_FIX: &str = "logferry uses the AWS SDK's default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, AWS_PROFILE, web identity (AWS_ROLE_ARN + AWS_WEB_IDENTITY_TOKEN_FILE), the ECS task role, or the Lambda/EC2 role; give the process one of them";
 
 impl ShipError {
+    /// A GetObject body that broke off while being read (a cut connection,
+    /// a stall): transient, the next read may get it whole.
+    pub(crate) fn stream_broke(
+        side: Side,
+        bucket: &str,
+        key: &str,
+        err: &(dyn std::error::Error + 'static),
+    ) -> ShipError {
+        ShipError::Transient {
+            side,
+            operation: "GetObject",
+            bucket: bucket.to_string(),
+            key: key.to_string(),
+            message: format!("body stream broke: {}", chain(err)),
+        }
+    }
+
     /// True when leaving the message for another delivery can succeed.
     pub fn is_retryable(&self) -> bool {
         match self {

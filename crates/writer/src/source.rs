@@ -130,13 +130,8 @@ impl PartReader {
             match self.body.next().await {
                 Some(Ok(chunk)) => self.leftover = chunk,
                 Some(Err(e)) => {
-                    return Err(ShipError::Transient {
-                        side: self.attempt_side,
-                        operation: "GetObject",
-                        bucket: self.bucket.clone(),
-                        key: self.key.clone(),
-                        message: format!("body stream broke: {}", crate::error::chain(&e)),
-                    })
+                    let side = self.attempt_side;
+                    return Err(ShipError::stream_broke(side, &self.bucket, &self.key, &e));
                 }
                 None => break,
             }
