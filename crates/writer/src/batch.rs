@@ -152,7 +152,6 @@ pub fn log_skips(skipped: &[Skip]) {
 mod tests {
     use super::*;
     use crate::config::RawConfig;
-    use crate::Clients;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
     use aws_smithy_runtime_api::http::StatusCode;
@@ -179,17 +178,13 @@ mod tests {
             HttpResponse::new(StatusCode::try_from(404).unwrap(), SdkBody::empty())
         });
         let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head]);
-        let config = RawConfig {
-            dest_bucket: Some("archive-b".into()),
-            ..Default::default()
-        }
-        .validate()
-        .unwrap();
-        let clients = Clients {
-            source: client.clone(),
-            archive: client,
-        };
-        let shipper = Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into());
+        let shipper = crate::ship::test_shipper(
+            client,
+            RawConfig {
+                dest_bucket: Some("archive-b".into()),
+                ..Default::default()
+            },
+        );
         let records: Vec<_> = (0..50)
             .map(|i| serde_json::json!({"eventSource": "aws:s3", "awsRegion": "eu-west-1", "eventTime": "2026-11-21T00:00:00Z",
                 "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": "acme-logs"}, "object": {"key": format!("gone/{i}.log"), "size": 3}}}))

@@ -43,6 +43,12 @@ impl Deadline {
         *self.0.borrow()
     }
 
+    /// True when the stop time is set and less than `margin` away: too
+    /// close to start work that would only be cut short.
+    pub fn within(&self, margin: std::time::Duration) -> bool {
+        self.get().is_some_and(|at| Instant::now() + margin > at)
+    }
+
     /// Resolves once the stop time is set and has passed.
     pub async fn reached(&self) {
         let mut rx = self.0.clone();

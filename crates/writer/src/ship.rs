@@ -5,7 +5,6 @@ use std::time::Duration;
 
 use futures::stream::StreamExt;
 use serde::Serialize;
-use tokio::time::Instant;
 use tracing::Instrument;
 
 use crate::checksum::Checksum;
@@ -114,14 +113,12 @@ impl Shipper {
         let mut tries = 0;
         loop {
             tries += 1;
-            if let Some(deadline) = self.deadline.get() {
-                if Instant::now() + START_MARGIN > deadline {
-                    return Err(ShipError::Deadline {
-                        bucket: object.bucket.clone(),
-                        key: object.key.clone(),
-                        stage: "not started",
-                    });
-                }
+            if self.deadline.within(START_MARGIN) {
+                return Err(ShipError::Deadline {
+                    bucket: object.bucket.clone(),
+                    key: object.key.clone(),
+                    stage: "not started",
+                });
             }
             match self.ship_once(object).await {
                 Err(e)
@@ -155,20 +152,7 @@ impl Shipper {
             operation: "GetObject",
             ..base
         };
-        let written = match plan.method {
-            // Multipart writes watch the deadline themselves, to abort.
-            Method::MultipartCopy { .. } | Method::MultipartPut { .. } => {
-                self.write(&plan, read).await?
-            }
-            // A single request cut short leaves nothing behind in account B.
-            Method::Copy | Method::Put => {
-                let work = self.write(&plan, read);
-                let (bucket, key) = (&object.bucket, &object.key);
-                self.deadline
-                    .run(bucket, key, "request cut short", work)
-                    .await?
-            }
-        };
+        let written = self.write(&plan, read).await?;
         verify(&plan, &written)?;
         Ok(Shipped {
             source_bucket: plan.source.bucket.clone(),
@@ -182,20 +166,31 @@ impl Shipper {
         })
     }
 
+    /// Write by the planned method. A single request cut short by the
+    /// deadline leaves nothing behind in account B; multipart writes watch
+    /// the deadline themselves, to abort their upload.
     async fn write(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<Written, ShipError> {
         let (source, archive) = (&self.clients.source, &self.clients.archive);
         let parts = self.config.part_concurrency;
         let deadline = &self.deadline;
+        let (bucket, key) = (&plan.source.bucket, &plan.source.key);
+        let cut_short = "request cut short";
         match plan.method {
             Method::Copy => {
-                write::copy(archive, plan, self.source_checksum(plan, read).await?, read).await
+                let copy = async {
+                    write::copy(archive, plan, self.source_checksum(plan, read).await?, read).await
+                };
+                deadline.run(bucket, key, cut_short, copy).await
             }
             Method::MultipartCopy { part_size } => {
                 let expected = self.source_checksum(plan, read).await?;
                 write::multipart_copy(archive, plan, part_size, parts, expected, read, deadline)
                     .await
             }
-            Method::Put => write::put(source, archive, plan, read).await,
+            Method::Put => {
+                let put = write::put(source, archive, plan, read);
+                deadline.run(bucket, key, cut_short, put).await
+            }
             Method::MultipartPut { part_size } => {
                 write::multipart_put(source, archive, plan, part_size, parts, read, deadline).await
             }
@@ -265,6 +260,18 @@ pub fn log_result(result: &Result<Shipped, ShipError>) {
     }
 }
 
+/// A shipper over one (mock) client for both accounts, in account
+/// 111122223333, eu-west-1: what the writer's unit tests run.
+#[cfg(test)]
+pub(crate) fn test_shipper(client: aws_sdk_s3::Client, raw: crate::RawConfig) -> Shipper {
+    let clients = Clients {
+        source: client.clone(),
+        archive: client,
+    };
+    let config = raw.validate().expect("a valid test configuration");
+    Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -277,18 +284,14 @@ mod tests {
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
 
     fn direct_shipper(client: aws_sdk_s3::Client) -> Shipper {
-        let config = RawConfig {
-            dest_bucket: Some("archive-b".into()),
-            dest_prefix: Some("logs".into()),
-            ..Default::default()
-        }
-        .validate()
-        .unwrap();
-        let clients = Clients {
-            source: client.clone(),
-            archive: client,
-        };
-        Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+        test_shipper(
+            client,
+            RawConfig {
+                dest_bucket: Some("archive-b".into()),
+                dest_prefix: Some("logs".into()),
+                ..Default::default()
+            },
+        )
     }
 
     fn head(checksum_crc32: Option<&str>) -> HeadObjectOutput {

@@ -23,9 +23,13 @@ const ANSWER_MARGIN: Duration = Duration::from_secs(3);
 /// [`ANSWER_MARGIN`] before the invocation's deadline, so unfinished objects
 /// are reported failed (and come back) rather than cut off by a timeout.
 pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Value, Error> {
-    let shipper = &match stop_at(event.context.deadline, SystemTime::now()) {
-        Some(deadline) => shipper.with_deadline(Deadline::at(deadline)),
-        None => shipper.clone(),
+    let stopping;
+    let shipper = match stop_at(event.context.deadline, SystemTime::now()) {
+        Some(deadline) => {
+            stopping = shipper.with_deadline(Deadline::at(deadline));
+            &stopping
+        }
+        None => shipper,
     };
     let payload = event.payload;
     if is_sqs(&payload) {

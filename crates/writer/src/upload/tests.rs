@@ -1,5 +1,5 @@
 use crate::config::RawConfig;
-use crate::{Clients, ObjectRef, ShipError, Shipper};
+use crate::{ObjectRef, ShipError, Shipper};
 use aws_sdk_s3::operation::abort_multipart_upload::AbortMultipartUploadOutput;
 use aws_sdk_s3::operation::complete_multipart_upload::CompleteMultipartUploadOutput;
 use aws_sdk_s3::operation::create_multipart_upload::CreateMultipartUploadOutput;
@@ -15,20 +15,16 @@ const KEY: &str = "logs/111122223333/eu-west-1/acme-logs/2025/11/21/big.log";
 
 fn part_copy_shipper(rules: &[&Rule]) -> Shipper {
     let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, rules);
-    let config = RawConfig {
-        dest_bucket: Some("archive-b".into()),
-        dest_prefix: Some("logs".into()),
-        copy_part_threshold_mib: Some("5".into()),
-        part_size_mib: Some("5".into()),
-        ..Default::default()
-    }
-    .validate()
-    .unwrap();
-    let clients = Clients {
-        source: client.clone(),
-        archive: client,
-    };
-    Shipper::new(config, clients, "111122223333".into(), "eu-west-1".into())
+    crate::ship::test_shipper(
+        client,
+        RawConfig {
+            dest_bucket: Some("archive-b".into()),
+            dest_prefix: Some("logs".into()),
+            copy_part_threshold_mib: Some("5".into()),
+            part_size_mib: Some("5".into()),
+            ..Default::default()
+        },
+    )
 }
 
 fn head() -> Rule {
