@@ -60,6 +60,35 @@ impl Account {
         }
     }
 
+    /// A role in this account trusted by `trust`, with one inline policy
+    /// (expanded for the emulator); its ARN.
+    pub async fn create_role(
+        &self,
+        name: &str,
+        trust: &Value,
+        policy_name: &str,
+        permissions: Value,
+    ) -> Result<String> {
+        let iam = self.iam();
+        let role = iam
+            .create_role()
+            .role_name(name)
+            .assume_role_policy_document(trust.to_string())
+            .send()
+            .await?;
+        let arn = role
+            .role()
+            .map(|r| r.arn().to_string())
+            .context("CreateRole returned no role")?;
+        iam.put_role_policy()
+            .role_name(name)
+            .policy_name(policy_name)
+            .policy_document(crate::policy::for_emulator(permissions).to_string())
+            .send()
+            .await?;
+        Ok(arn)
+    }
+
     /// This identity's access key, for tools that read a credentials file.
     pub async fn keys(&self) -> Result<Credentials> {
         Ok(self
@@ -69,6 +98,20 @@ impl Account {
             .provide_credentials()
             .await?)
     }
+}
+
+/// STS's temporary credentials as the SDK takes them.
+pub fn session_credentials(
+    c: &aws_sdk_sts::types::Credentials,
+    provider: &'static str,
+) -> Credentials {
+    Credentials::new(
+        c.access_key_id(),
+        c.secret_access_key(),
+        Some(c.session_token().to_string()),
+        None,
+        provider,
+    )
 }
 
 static SEQUENCE: AtomicU32 = AtomicU32::new(0);

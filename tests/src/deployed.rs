@@ -7,7 +7,6 @@ use std::time::{Duration, Instant};
 
 use anyhow::{bail, ensure, Context, Result};
 use aws_config::SdkConfig;
-use aws_credential_types::Credentials;
 use aws_sdk_sqs::types::QueueAttributeName;
 use lambda_runtime::{Context as LambdaContext, LambdaEvent};
 use logferry::{RawConfig, Shipper};
@@ -200,13 +199,7 @@ impl DeployedFunction {
         let c = session
             .credentials()
             .context("AssumeRole returned no credentials")?;
-        let credentials = Credentials::new(
-            c.access_key_id(),
-            c.secret_access_key(),
-            Some(c.session_token().to_string()),
-            None,
-            "lambda-role",
-        );
+        let credentials = crate::account::session_credentials(c, "lambda-role");
         Ok(crate::account::sdk_config_in(endpoint, &self.region, credentials).await)
     }
 

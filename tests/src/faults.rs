@@ -138,7 +138,7 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
         let Some(request) = read_message(&mut read, None).await? else {
             return Ok(());
         };
-        let operation = operation(&request.head);
+        let operation = operation(&request);
         let fault = pick(&state, &operation, &request.target());
         match fault {
             Some(Fault::Status(status, code)) => {
@@ -341,35 +341,24 @@ async fn read_chunked<R: AsyncRead + Unpin>(reader: &mut BufReader<R>) -> Result
 }
 
 /// The AWS operation a request is, from its method, path, query and headers.
-fn operation(head: &[u8]) -> String {
-    let text = String::from_utf8_lossy(head);
-    let mut first = text.lines().next().unwrap_or_default().split(' ');
-    let (method, target) = (
-        first.next().unwrap_or_default(),
-        first.next().unwrap_or_default(),
-    );
-    let header = |name: &str| {
-        text.lines()
-            .filter_map(|l| l.split_once(':'))
-            .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
-            .map(|(_, v)| v.trim().to_string())
-    };
-    if let Some(amz_target) = header("x-amz-target") {
+fn operation(request: &Message) -> String {
+    let (method, target) = (request.method(), request.target());
+    if let Some(amz_target) = request.header("x-amz-target") {
         return amz_target
             .rsplit('.')
             .next()
             .unwrap_or_default()
             .to_string();
     }
-    let (path, query) = target.split_once('?').unwrap_or((target, ""));
+    let (path, query) = target.split_once('?').unwrap_or((&target, ""));
     let has = |k: &str| {
         query
             .split('&')
             .any(|p| p == k || p.starts_with(&format!("{k}=")))
     };
     let object = path.trim_start_matches('/').contains('/');
-    let copy = header("x-amz-copy-source").is_some();
-    let name = match (method, object) {
+    let copy = request.header("x-amz-copy-source").is_some();
+    let name = match (method.as_str(), object) {
         ("POST", _) if has("uploads") => "CreateMultipartUpload",
         ("POST", true) if has("uploadId") => "CompleteMultipartUpload",
         ("PUT", true) if has("partNumber") && copy => "UploadPartCopy",

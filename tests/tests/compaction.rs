@@ -13,7 +13,7 @@ use anyhow::{Context, Result};
 use logferry::compact::{Compacted, Compaction, Compactor, Partition};
 use logferry::{KeyTemplate, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
-use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::policy::render;
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
 use logferry_tests::{ForwardedHttps, Mode, World};
@@ -70,23 +70,9 @@ async fn compactor_session(world: &World) -> Result<aws_config::SdkConfig> {
     let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
         "Principal": {"AWS": world.admin_b.arn}, "Action": "sts:AssumeRole"}]});
     let name = logferry_tests::world::unique("compactor");
-    let iam = world.admin_b.iam();
-    let role = iam
-        .create_role()
-        .role_name(&name)
-        .assume_role_policy_document(trust.to_string())
-        .send()
-        .await?;
-    let role_arn = role
-        .role()
-        .context("CreateRole returned no role")?
-        .arn()
-        .to_string();
-    iam.put_role_policy()
-        .role_name(&name)
-        .policy_name("compactor")
-        .policy_document(for_emulator(permissions).to_string())
-        .send()
+    let role_arn = world
+        .admin_b
+        .create_role(&name, &trust, "compactor", permissions)
         .await?;
     let assumed = world
         .admin_b
@@ -99,13 +85,7 @@ async fn compactor_session(world: &World) -> Result<aws_config::SdkConfig> {
     let c = assumed
         .credentials()
         .context("AssumeRole returned no credentials")?;
-    let credentials = aws_credential_types::Credentials::new(
-        c.access_key_id(),
-        c.secret_access_key(),
-        Some(c.session_token().to_string()),
-        None,
-        "compactor",
-    );
+    let credentials = logferry_tests::account::session_credentials(c, "compactor");
     Ok(logferry_tests::world::sdk_config(&world.endpoint, credentials).await)
 }
 

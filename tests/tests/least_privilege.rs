@@ -4,9 +4,9 @@
 //! probes run on the soft instance; see `logferry_tests::gaps`.
 
 use anyhow::{Context, Result};
-use aws_credential_types::Credentials;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
+use logferry_tests::account::session_credentials;
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{sdk_config, Account, ACCOUNT_B, EXTERNAL_ID, PREFIX};
 use logferry_tests::{IamMode, World};
@@ -31,17 +31,7 @@ async fn assume(
     Ok(Account {
         id: ACCOUNT_B,
         arn: world.writer_role_arn.clone(),
-        sdk: sdk_config(
-            &world.endpoint,
-            Credentials::new(
-                creds.access_key_id(),
-                creds.secret_access_key(),
-                Some(creds.session_token().to_string()),
-                None,
-                "writer",
-            ),
-        )
-        .await,
+        sdk: sdk_config(&world.endpoint, session_credentials(&creds, "writer")).await,
     })
 }
 

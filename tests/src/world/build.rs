@@ -293,29 +293,14 @@ async fn writer_role(
         IamMode::Strict => trust_for_strict_emulator(trust),
         IamMode::Soft => trust,
     };
-    let name = format!("writer-{tag}");
-    let iam = admin_b.iam();
-    let role = iam
-        .create_role()
-        .role_name(&name)
-        .assume_role_policy_document(trust.to_string())
-        .send()
-        .await?;
-    let arn = role
-        .role()
-        .map(|r| r.arn().to_string())
-        .context("CreateRole returned no role")?;
     let permissions = render(
         "writer-role-permissions.json.tpl",
         &json!({"archive_bucket_arn": format!("arn:aws:s3:::{bucket}"), "archive_prefix": PREFIX}),
     )?;
-    iam.put_role_policy()
-        .role_name(&name)
-        .policy_name("archive-write")
-        .policy_document(for_emulator(permissions).to_string())
-        .send()
-        .await?;
-    Ok(arn)
+    let name = format!("writer-{tag}");
+    admin_b
+        .create_role(&name, &trust, "archive-write", permissions)
+        .await
 }
 
 impl World {
