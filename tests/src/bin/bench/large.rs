@@ -74,27 +74,18 @@ impl Bench<'_> {
         let bare = "emulator ceiling: the slower of one bare GET and one bare PUT";
         self.rows.push(row(&case, bare, 1, bytes, get_s.max(put_s)));
 
-        let args: Vec<String> = [
-            "stream-cli",
-            "--endpoint",
-            &world.endpoint,
-            "--source-bucket",
-            &world.source_bucket,
-            "--dest-bucket",
-            &world.archive_bucket,
-            "--dest-prefix",
-            &format!("{PREFIX}/peer-pipe"),
-            "--key",
-            &key,
-            "--source-profile",
-            "a",
-            "--role-arn",
-            &world.writer_role_arn,
-            "--external-id",
-            EXTERNAL_ID,
-        ]
-        .map(String::from)
-        .to_vec();
+        let mut args = self.peer_args("stream-cli", &format!("{PREFIX}/peer-pipe"));
+        args.extend(
+            [
+                "--key",
+                &key,
+                "--role-arn",
+                &world.writer_role_arn,
+                "--external-id",
+                EXTERNAL_ID,
+            ]
+            .map(String::from),
+        );
         let mut pipe = bench::peer(&self.python, &self.repo, &self.peer_env, &args)?;
         pipe["case"] = json!(case);
         pipe["tool"] = json!("aws s3 cp - | aws s3 cp - (awscli v1)");

@@ -228,6 +228,30 @@ impl Bench<'_> {
         .await
     }
 
+    /// A `bench/peers.py` subcommand with what every peer is told: the
+    /// endpoint, both buckets, its own prefix in B, the concurrency, and
+    /// profile `a` (the shipper) for reading A.
+    fn peer_args(&self, subcommand: &str, dest_prefix: &str) -> Vec<String> {
+        let world = self.world;
+        [
+            subcommand,
+            "--endpoint",
+            &world.endpoint,
+            "--source-bucket",
+            &world.source_bucket,
+            "--dest-bucket",
+            &world.archive_bucket,
+            "--dest-prefix",
+            dest_prefix,
+            "--concurrency",
+            &CONCURRENCY.to_string(),
+            "--source-profile",
+            "a",
+        ]
+        .map(String::from)
+        .to_vec()
+    }
+
     fn small_peers(
         &mut self,
         mode: Mode,
@@ -236,28 +260,8 @@ impl Bench<'_> {
         work: &Path,
     ) -> Result<()> {
         let world = self.world;
-        let common = |dest: &str| -> Vec<String> {
-            [
-                "--endpoint",
-                &world.endpoint,
-                "--source-bucket",
-                &world.source_bucket,
-                "--dest-bucket",
-                &world.archive_bucket,
-                "--dest-prefix",
-                dest,
-                "--concurrency",
-                &CONCURRENCY.to_string(),
-                "--source-profile",
-                "a",
-            ]
-            .iter()
-            .map(|s| s.to_string())
-            .collect()
-        };
         if mode == Mode::Direct {
-            let mut args = vec!["awscli-cp".to_string()];
-            args.extend(common(&format!("{PREFIX}/peer-cli")));
+            let mut args = self.peer_args("awscli-cp", &format!("{PREFIX}/peer-cli"));
             args.extend(["--prefix".to_string(), "small/".to_string()]);
             let mut measured = bench::peer(&self.python, &self.repo, &self.peer_env, &args)?;
             measured["case"] = json!(case);
@@ -272,8 +276,7 @@ impl Bench<'_> {
             .map(|(k, _)| k.as_str())
             .collect();
         std::fs::write(&subset, lines.join("\n"))?;
-        let mut args = vec!["python-way".to_string()];
-        args.extend(common(&format!("{PREFIX}/peer-python")));
+        let mut args = self.peer_args("python-way", &format!("{PREFIX}/peer-python"));
         args.extend(
             [
                 "--keys-file",
