@@ -356,7 +356,8 @@ fn operation(request: &Message) -> String {
             .split('&')
             .any(|p| p == k || p.starts_with(&format!("{k}=")))
     };
-    let object = path.trim_start_matches('/').contains('/');
+    // Path style: `/bucket/key` is an object; `/bucket` and `/bucket/` are not.
+    let object = path.trim_matches('/').contains('/');
     let copy = request.header("x-amz-copy-source").is_some();
     let name = match (method.as_str(), object) {
         ("POST", _) if has("uploads") => "CreateMultipartUpload",

@@ -11,7 +11,7 @@ use std::io::Read;
 
 use anyhow::{Context, Result};
 use logferry::compact::{Compacted, Compaction, Compactor, Partition};
-use logferry::{KeyTemplate, ObjectRef, ShipError};
+use logferry::{Deadline, KeyTemplate, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::policy::render;
 use logferry_tests::probe::{outcome, Outcome, Probe};
@@ -20,7 +20,7 @@ use logferry_tests::{ForwardedHttps, Mode, World};
 use serde_json::{json, Value};
 
 const KIB: usize = 1024;
-const QUERY_PREFIX: &str = "logferry-query";
+const QUERY_PREFIX: &str = logferry::compact::DEFAULT_QUERY_PREFIX;
 
 /// Deterministic bytes: access-log text, or noise that does not compress.
 fn body(seed: usize, size: usize, noise: bool) -> Vec<u8> {
@@ -264,6 +264,53 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
     world.assert_no_uploads_left().await
 }
 
+/// A compaction still writing when its stop time comes (the Lambda's
+/// deadline) is aborted: no output, no manifest, no multipart upload left,
+/// and the sources untouched for the next run. The stop time is set once
+/// the third source is being read, which the proxy stalls.
+#[tokio::test]
+async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<()> {
+    let world = World::strict().await?;
+    // Noise does not compress: the first source alone fills a 5 MiB part.
+    let sources: Vec<(String, Vec<u8>)> = (0..3)
+        .map(|i| (format!("app/{i}.log"), body(i, 6 * 1024 * KIB, true)))
+        .collect();
+    let archived = ship(&world, &sources).await?;
+    let partition = partition_of(&world, &archived[0])?;
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    // GetObject 3 is the third source (listings are ListObjects).
+    proxy.inject("GetObject", Which::Nth(vec![3]), Fault::Stall);
+    let (stop, deadline) = Deadline::later();
+    let compactor = compactor(&world, Some(&proxy.url)).await?.until(deadline);
+    let stop_at_third_read = async {
+        while proxy.injected("GetObject", Fault::Stall) == 0 {
+            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+        }
+        stop.at(tokio::time::Instant::now());
+    };
+    let (result, ()) = tokio::join!(compactor.compact(&partition), stop_at_third_read);
+    let err = result.expect_err("a compaction past its deadline");
+    assert!(matches!(err, ShipError::Deadline { .. }), "{err}");
+    assert!(
+        proxy.seen().iter().any(|s| s.operation == "UploadPart"),
+        "no part was uploaded before the deadline, so no upload was cut off: {:?}",
+        proxy
+            .seen()
+            .iter()
+            .map(|s| &s.operation)
+            .collect::<Vec<_>>()
+    );
+    assert!(
+        query_keys(&world).await?.is_empty(),
+        "something was written"
+    );
+    world.assert_no_uploads_left().await?;
+    for key in &archived {
+        assert!(!get(&world, key).await?.is_empty(), "{key} is gone");
+    }
+    Ok(())
+}
+
 /// The compactor's role reads the archive prefix and writes the query
 /// prefix; it cannot change, delete or add to the archive itself.
 #[tokio::test]
@@ -379,23 +426,33 @@ async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
         }
     };
     let next_day = partition.day.succ_opt().context("a next day")?;
+    // Too little time left in the invocation: the partition waits.
+    let out_of_time = compactor.until(Deadline::at(tokio::time::Instant::now()));
+    assert_eq!(
+        ::compactor::handle(at(next_day, 7), &out_of_time, schedule)
+            .await
+            .map_err(|e| anyhow::anyhow!("{e}"))?,
+        json!({"written": 0, "unchanged": 0, "deferred": 1}),
+        "a partition was started with no time left"
+    );
+    assert!(query_keys(&world).await?.is_empty());
     assert_eq!(
         run(at(partition.day, 23)).await?,
-        json!({"written": 0, "unchanged": 0}),
+        json!({"written": 0, "unchanged": 0, "deferred": 0}),
         "compacted before the day ended"
     );
     assert_eq!(
         run(at(next_day, 5)).await?,
-        json!({"written": 0, "unchanged": 0}),
+        json!({"written": 0, "unchanged": 0, "deferred": 0}),
         "compacted before it settled"
     );
     assert_eq!(
         run(at(next_day, 7)).await?,
-        json!({"written": 1, "unchanged": 0})
+        json!({"written": 1, "unchanged": 0, "deferred": 0})
     );
     assert_eq!(
         run(at(next_day, 8)).await?,
-        json!({"written": 0, "unchanged": 1})
+        json!({"written": 0, "unchanged": 1, "deferred": 0})
     );
     Ok(())
 }

@@ -22,8 +22,8 @@ pub struct CompactArgs {
     /// One partition: the audited bucket's name (`{bucket}`).
     #[arg(long)]
     bucket: Option<String>,
-    /// Where the compacted copies go, in the archive bucket (default `logferry-query`).
-    #[arg(long, env = "LOGFERRY_QUERY_PREFIX", default_value = "logferry-query")]
+    /// Where the compacted copies go, in the archive bucket (default `logferry-query`, from infra/layout/query-prefix.txt).
+    #[arg(long, env = "LOGFERRY_QUERY_PREFIX", default_value = logferry::compact::DEFAULT_QUERY_PREFIX)]
     query_prefix: String,
     /// Print what was written as JSON (the manifests) instead of one line each.
     #[arg(long)]

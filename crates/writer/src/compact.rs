@@ -13,19 +13,23 @@
 //! sources give the same key and the same bytes: a re-run, or two runs at
 //! once, overwrite with identical content. Memory stays at about one part.
 
-use std::io::Write;
-
 use chrono::NaiveDate;
-use flate2::{Compression, GzBuilder};
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
 use crate::checksum::{Algorithm, Checksum};
 use crate::classify::Attempt;
+use crate::compact_gzip::Gzip;
+pub use crate::compact_gzip::Stream;
 use crate::config::AuthMode;
+use crate::deadline::Deadline;
 use crate::error::{ShipError, Side};
 use crate::key::KeyTemplate;
 use crate::upload::{Target, Upload};
+
+/// Where compacted copies go in the archive bucket unless told otherwise:
+/// `infra/layout/query-prefix.txt`, which Terraform reads too.
+pub const DEFAULT_QUERY_PREFIX: &str = include_str!("../../../infra/layout/query-prefix.txt");
 
 /// One partition of the archive: the logs of one audited bucket on one day.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -83,6 +87,7 @@ pub struct Compactor {
     archive: KeyTemplate,
     query: KeyTemplate,
     part_size: u64,
+    deadline: Deadline,
 }
 
 impl Compactor {
@@ -101,7 +106,23 @@ impl Compactor {
             archive: template.clone(),
             query: template.with_prefix(query_prefix)?,
             part_size,
+            deadline: Deadline::none(),
         })
+    }
+
+    /// This compactor, stopping at `deadline`: an output cut off by it is
+    /// aborted and the compaction fails as [`ShipError::Deadline`]; its
+    /// sources stay, so the next run does it again.
+    pub fn until(&self, deadline: Deadline) -> Compactor {
+        Compactor {
+            deadline,
+            ..self.clone()
+        }
+    }
+
+    /// When this compactor stops.
+    pub fn deadline(&self) -> &Deadline {
+        &self.deadline
     }
 
     /// Compact `partition`, unless its current output was made from exactly
@@ -204,7 +225,12 @@ impl Compactor {
     ) -> Result<(Vec<Source>, Stream), ShipError> {
         let target = Target::new(&self.bucket, key).with_content_type("application/gzip");
         let upload = Upload::create(&self.s3, target, Algorithm::Crc32C, self.attempt(key)).await?;
-        let done = match self.write(&upload, listed).await {
+        let written = self.write(&upload, listed);
+        let done = match self
+            .deadline
+            .run(&self.bucket, key, "compact", written)
+            .await
+        {
             Ok((sources, stream, parts)) => {
                 let expected = Checksum::crc32c(stream.compressed_crc32c);
                 let completed = upload.complete(parts, &expected, self.attempt(key)).await;
@@ -282,91 +308,6 @@ impl Compactor {
             auth: &AuthMode::Direct,
             archive_prefix: self.query.prefix(),
         }
-    }
-}
-
-/// What the gzip stream amounted to.
-#[derive(Debug, Clone, Copy)]
-pub struct Stream {
-    pub uncompressed_bytes: u64,
-    pub uncompressed_crc32c: u32,
-    pub compressed_bytes: u64,
-    pub compressed_crc32c: u32,
-}
-
-/// Deterministic gzip into parts of at least `part_size` bytes.
-struct Gzip {
-    encoder: flate2::write::GzEncoder<Vec<u8>>,
-    part_size: u64,
-    uncompressed: u64,
-    crc32c: u32,
-    compressed: u64,
-    compressed_crc32c: u32,
-}
-
-impl Gzip {
-    fn new(part_size: u64) -> Self {
-        // No file name and a zero time: the same input gives the same bytes.
-        let encoder = GzBuilder::new()
-            .mtime(0)
-            .operating_system(255)
-            .write(Vec::new(), Compression::new(6));
-        Gzip {
-            encoder,
-            part_size,
-            uncompressed: 0,
-            crc32c: 0,
-            compressed: 0,
-            compressed_crc32c: 0,
-        }
-    }
-
-    fn write(&mut self, bytes: &[u8]) {
-        self.uncompressed += bytes.len() as u64;
-        self.crc32c = crc32c::crc32c_append(self.crc32c, bytes);
-        self.encoder
-            .write_all(bytes)
-            .expect("writing to a Vec cannot fail");
-    }
-
-    /// The compressed bytes so far, once they fill a part.
-    fn full_part(&mut self) -> Option<Vec<u8>> {
-        if (self.encoder.get_ref().len() as u64) < self.part_size {
-            return None;
-        }
-        let part = std::mem::take(self.encoder.get_mut());
-        self.count(&part);
-        Some(part)
-    }
-
-    fn count(&mut self, compressed: &[u8]) {
-        self.compressed += compressed.len() as u64;
-        self.compressed_crc32c = crc32c::crc32c_append(self.compressed_crc32c, compressed);
-    }
-
-    fn finish(self) -> (Vec<u8>, Stream) {
-        let Gzip {
-            mut encoder,
-            mut compressed,
-            mut compressed_crc32c,
-            uncompressed,
-            crc32c,
-            ..
-        } = self;
-        let rest = std::mem::take(encoder.get_mut());
-        let tail = encoder
-            .finish()
-            .expect("finishing a gzip stream into a Vec cannot fail");
-        let last = [rest, tail].concat();
-        compressed += last.len() as u64;
-        compressed_crc32c = crc32c::crc32c_append(compressed_crc32c, &last);
-        let stream = Stream {
-            uncompressed_bytes: uncompressed,
-            uncompressed_crc32c: crc32c,
-            compressed_bytes: compressed,
-            compressed_crc32c,
-        };
-        (last, stream)
     }
 }
 

@@ -92,6 +92,22 @@ impl Deadline {
     }
 }
 
+/// When a Lambda invocation must stop: its deadline (epoch milliseconds;
+/// 0, as in a test's default context, means none) less `margin`, kept back
+/// to abort uploads and answer.
+pub fn invocation_stop(
+    deadline_ms: u64,
+    now: std::time::SystemTime,
+    margin: std::time::Duration,
+) -> Option<Instant> {
+    if deadline_ms == 0 {
+        return None;
+    }
+    let deadline = std::time::UNIX_EPOCH + std::time::Duration::from_millis(deadline_ms);
+    let left = deadline.duration_since(now).unwrap_or_default();
+    Some(Instant::now() + left.saturating_sub(margin))
+}
+
 impl SetDeadline {
     pub fn at(&self, at: Instant) {
         self.0.send_replace(Some(at));

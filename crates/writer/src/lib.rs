@@ -18,6 +18,7 @@ pub mod checksum;
 mod classify;
 pub mod clients;
 pub mod compact;
+mod compact_gzip;
 mod compact_io;
 pub mod config;
 pub mod deadline;

@@ -5,11 +5,33 @@
 //! logs arrive hours late (AWS delivers them on a best-effort basis).
 //! Re-running a day is cheap when nothing arrived since (the partition is
 //! left alone), and picks up late logs when something did.
+//!
+//! The invocation's deadline bounds the run: no partition starts with less
+//! than [`START_MARGIN`] left, and one still being written when the stop
+//! time comes is aborted (its multipart upload too) and fails the run, so
+//! the schedule's alarm sees a partition too large for one invocation.
+
+use std::time::SystemTime;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lambda_runtime::Error;
 use logferry::compact::{Compaction, Compactor};
+use logferry::{Deadline, ShipError};
 use serde_json::{json, Value};
+
+/// Time kept back from the invocation's deadline to abort an upload and answer.
+pub const ANSWER_MARGIN: std::time::Duration = std::time::Duration::from_secs(10);
+/// No partition is started with less time than this left before the stop.
+pub const START_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// `compactor`, stopping [`ANSWER_MARGIN`] before the invocation's deadline
+/// (epoch milliseconds; 0 means none).
+pub fn for_invocation(compactor: &Compactor, deadline_ms: u64, now: SystemTime) -> Compactor {
+    match logferry::deadline::invocation_stop(deadline_ms, now, ANSWER_MARGIN) {
+        Some(at) => compactor.until(Deadline::at(at)),
+        None => compactor.clone(),
+    }
+}
 
 /// When a day counts as settled, and how far back to look.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -50,28 +72,47 @@ impl Schedule {
 }
 
 /// Compact every partition of each settled day; fails (so the schedule's
-/// retries and alarms see it) when any partition failed. A failed
-/// partition loses nothing: its sources stay, and the next run tries again.
+/// retries and alarms see it) when any partition failed or was cut off by
+/// the deadline. A failed partition loses nothing: its sources stay, and the
+/// next run tries again. Partitions not started for lack of time are
+/// `deferred` to the next run.
 pub async fn handle(
     now: DateTime<Utc>,
     compactor: &Compactor,
     schedule: Schedule,
 ) -> Result<Value, Error> {
-    let (mut written, mut unchanged, mut failed) = (0, 0, Vec::new());
+    let (mut written, mut unchanged, mut deferred, mut failed) = (0, 0, 0, Vec::new());
     for day in schedule.days(now) {
         for partition in compactor.partitions(day).await? {
+            if compactor.deadline().within(START_MARGIN) {
+                deferred += 1;
+                continue;
+            }
             match compactor.compact(&partition).await {
                 Ok(Compaction::Written(c)) => {
                     tracing::info!(output = %c.output_key, sources = c.sources.len(), replaced = c.removed.len(), "compacted");
                     written += 1;
                 }
                 Ok(Compaction::Unchanged(_)) => unchanged += 1,
+                Err(e @ ShipError::Deadline { .. }) => {
+                    tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition cut off by the invocation's deadline; compact it with `logferry compact --day {day}`, which has no time limit, or raise the function's timeout");
+                    failed.push(format!(
+                        "{} {day}: cut off by the deadline",
+                        partition.bucket
+                    ));
+                }
                 Err(e) => {
                     tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition not compacted; it is tried again on the next run");
                     failed.push(format!("{} {day}: {e}", partition.bucket));
                 }
             }
         }
+    }
+    if deferred > 0 {
+        tracing::warn!(
+            deferred,
+            "partitions left for the next run: too little time left in this one"
+        );
     }
     if !failed.is_empty() {
         return Err(format!(
@@ -81,7 +122,7 @@ pub async fn handle(
         )
         .into());
     }
-    Ok(json!({"written": written, "unchanged": unchanged}))
+    Ok(json!({"written": written, "unchanged": unchanged, "deferred": deferred}))
 }
 
 #[cfg(test)]

@@ -5,6 +5,7 @@ use lambda_runtime::{run, service_fn, Error, LambdaEvent};
 use logferry::compact::Compactor;
 use logferry::{load_sdk_config, ShipperConfig};
 use serde_json::Value;
+use std::time::SystemTime;
 
 #[tokio::main]
 async fn main() -> Result<(), Error> {
@@ -17,8 +18,8 @@ async fn main() -> Result<(), Error> {
         .init();
     let config = ShipperConfig::from_env()?;
     let schedule = compactor::Schedule::from_env(|name| std::env::var(name).ok())?;
-    let query_prefix =
-        std::env::var("LOGFERRY_QUERY_PREFIX").unwrap_or_else(|_| "logferry-query".to_string());
+    let query_prefix = std::env::var("LOGFERRY_QUERY_PREFIX")
+        .unwrap_or_else(|_| logferry::compact::DEFAULT_QUERY_PREFIX.to_string());
     let sdk = load_sdk_config(config.timeouts).await;
     let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&sdk).build());
     let compactor = Compactor::new(
@@ -29,8 +30,10 @@ async fn main() -> Result<(), Error> {
         config.part_size,
     )?;
     let compactor = &compactor;
-    run(service_fn(move |_: LambdaEvent<Value>| async move {
-        compactor::handle(chrono::Utc::now(), compactor, schedule).await
+    run(service_fn(move |event: LambdaEvent<Value>| async move {
+        let deadline_ms = event.context.deadline;
+        let compactor = compactor::for_invocation(compactor, deadline_ms, SystemTime::now());
+        compactor::handle(chrono::Utc::now(), &compactor, schedule).await
     }))
     .await
 }

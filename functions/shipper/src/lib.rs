@@ -13,7 +13,7 @@ use lambda_runtime::{Error, LambdaEvent};
 use logferry::batch::{log_gone, log_skips};
 use logferry::{parse_event, ship_messages, Deadline, Message, Outcome, Shipper, Tally};
 use serde_json::Value;
-use std::time::{Duration, SystemTime, UNIX_EPOCH};
+use std::time::{Duration, SystemTime};
 use tokio::time::Instant;
 
 /// Time kept back from the invocation's deadline to abort uploads and answer.
@@ -87,12 +87,7 @@ pub fn log_settings(lookup: impl Fn(&str) -> Option<String>) -> (String, bool) {
 /// When to stop, from the context's deadline in epoch milliseconds (0, as in
 /// a test's default context, means none).
 pub fn stop_at(deadline_ms: u64, now: SystemTime) -> Option<Instant> {
-    if deadline_ms == 0 {
-        return None;
-    }
-    let deadline = UNIX_EPOCH + Duration::from_millis(deadline_ms);
-    let left = deadline.duration_since(now).unwrap_or_default();
-    Some(Instant::now() + left.saturating_sub(ANSWER_MARGIN))
+    logferry::deadline::invocation_stop(deadline_ms, now, ANSWER_MARGIN)
 }
 
 fn is_sqs(payload: &Value) -> bool {
@@ -137,6 +132,7 @@ mod tests {
     use lambda_runtime::Context;
     use logferry::{Clients, RawConfig};
     use serde_json::json;
+    use std::time::UNIX_EPOCH;
 
     /// A HeadObject rule that always answers `status`.
     fn head_status(status: u16, body: &'static str) -> aws_smithy_mocks::Rule {

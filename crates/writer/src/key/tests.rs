@@ -97,3 +97,14 @@ fn overlong_keys_fail() {
     let long = "k".repeat(1000);
     assert!(t.render(&origin(&long)).unwrap_err().contains("1024"));
 }
+
+#[test]
+fn the_default_query_prefix_is_the_shared_file_and_a_valid_prefix() {
+    let query = crate::compact::DEFAULT_QUERY_PREFIX;
+    assert_eq!(
+        query, "logferry-query",
+        "infra/layout/query-prefix.txt must be one line without a newline"
+    );
+    let t = KeyTemplate::parse(DEFAULT_TEMPLATE, "archive/s3").unwrap();
+    assert_eq!(t.with_prefix(query).unwrap().prefix(), query);
+}
