@@ -13,7 +13,11 @@ This is DuckDB behind sqlglot, NOT Athena. What it does faithfully:
     -> column N, non-matching line -> all-NULL row, bad number -> NULL);
   * shows only objects whose partition values partition projection would
     generate (enum values, dt format and range), like Athena;
-  * pins the DuckDB session to UTC, as Athena's session time zone is UTC.
+  * pins the DuckDB session to UTC, as Athena's session time zone is UTC;
+  * reads an object the way Athena's Hive text reader does: a name ending in
+    .gz is gunzipped (compression is chosen by file extension), and a name
+    starting with _ or . is skipped (Trino's Hive connector treats such files
+    as hidden), so a compaction manifest never becomes rows.
 Any function outside SHIM / SAME below fails the query instead of guessing.
 Output: {"queries": {name: {"columns": [...], "rows": [[...]]}}, "rows_loaded": N,
 "objects_outside_projection": [paths], "engine": "..."}; exit 1 with one
@@ -21,6 +25,7 @@ stderr line per failing query.
 """
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import re
@@ -146,6 +151,17 @@ def split_lines(data):
     return lines[:-1] if lines and lines[-1] == b"" else lines
 
 
+def read_object(path):
+    """An object's bytes as the table sees them: nothing for a hidden name,
+    the decompressed stream (every gzip member) for a .gz name."""
+    name = os.path.basename(path)
+    if name.startswith(("_", ".")):
+        return b""
+    with open(path, "rb") as f:
+        data = f.read()
+    return gzip.decompress(data) if name.endswith(".gz") else data
+
+
 def projected(partition, params, today):
     """Would Athena's partition projection generate this partition?"""
     for key, value in partition.items():
@@ -175,10 +191,9 @@ def load(con, table, objects, regex_java, today):
     skipped = [o["path"] for o in objects if o not in visible]
     lines, owners = [], []
     for obj in visible:
-        with open(obj["path"], "rb") as f:
-            for line in split_lines(f.read()):
-                lines.append(line)
-                owners.append(obj["partition"])
+        for line in split_lines(read_object(obj["path"])):
+            lines.append(line)
+            owners.append(obj["partition"])
     with tempfile.TemporaryDirectory() as tmp:
         regex_file, columns_file, rows_file = (os.path.join(tmp, n) for n in ("regex", "columns.json", "rows.json"))
         with open(regex_file, "w") as f:

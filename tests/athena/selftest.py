@@ -2,6 +2,7 @@
 over generated log lines. Run by selftest.sh (which renders the plan)."""
 import argparse
 import datetime as dt
+import gzip
 import json
 import os
 import subprocess
@@ -80,9 +81,9 @@ def check(ok, what):
     ok or failures.append(what)
 
 
-def run(qs):
+def run(qs, objs=None):
     files = []
-    for name, data in (("table", table), ("queries", qs), ("objects", objects)):
+    for name, data in (("table", table), ("queries", qs), ("objects", objects if objs is None else objs)):
         files += [f"--{name}", os.path.join(tmp, name + ".json")]
         json.dump(data, open(files[-1], "w"))
     p = subprocess.run([sys.executable, args.saved_queries, *files, "--regex-java", args.regex_java],
@@ -126,6 +127,24 @@ if out:
     check(bb == [(T.date().isoformat(), DATA, 4, 755, 1, 0), (T.date().isoformat(), LOGS, 3, 600, 2, 1),
                  (Y.date().isoformat(), DATA, 3, 1243, 2, 1), (None, None, 1, 0, 0, 0)],
           f"bytes_by_bucket_and_day {bb}")
+
+# The same objects as a compactor writes them: gzip (the first two as one
+# object of two members) beside a manifest whose name starts with "_" and
+# whose text is a log line that would parse. Hidden and decompressed, they
+# must answer exactly as the plain objects do.
+compacted = []
+for i, obj in enumerate(objects):
+    data = open(obj["path"], "rb").read()
+    gz = os.path.join(tmp, f"part-{i}.gz")
+    with open(gz, "wb") as f:
+        f.write(gzip.compress(data[: len(data) // 2], mtime=0) + gzip.compress(data[len(data) // 2:], mtime=0))
+    manifest = os.path.join(tmp, f"_manifest-{i}.json")
+    with open(manifest, "wb") as f:
+        f.write(open(objects[0]["path"], "rb").read())
+    compacted += [{"path": gz, "partition": obj["partition"]}, {"path": manifest, "partition": obj["partition"]}]
+code2, out2, err2 = run(queries, compacted)
+check(code2 == 0 and out and out2 and out2["queries"] == out["queries"] and out2["rows_loaded"] == out["rows_loaded"],
+      f"gzip objects answer as the plain ones and _manifest files are hidden (exit {code2}, {err2!r})")
 
 bad = [{"name": "bad-column", "database": "logferry_archive",
         "query": 'SELECT requester, no_such_column FROM "logferry_archive"."s3_access_logs"'},
