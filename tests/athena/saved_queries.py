@@ -3,6 +3,7 @@ objects in an embedded engine, so tests can assert their answers.
 
     <venv python> tests/athena/saved_queries.py --table TABLE_JSON \
         --queries QUERIES_JSON --objects OBJECTS_JSON \
+        (or --plan PLAN_JSON, from plan.sh, instead of --table and --queries) \
         --regex-java infra/checks/AthenaRegexTest.java [--now 2026-11-22T12:00:00Z]
 
 This is DuckDB behind sqlglot, NOT Athena. What it does faithfully:
@@ -222,13 +223,35 @@ def load(con, table, objects, regex_java, today):
     return len(lines), skipped
 
 
+def from_plan(path):
+    """The Glue table and the saved queries of a `terraform show -json` plan
+    of s3_access_log_table (plan.sh), in --table and --queries form."""
+    resources = [r["change"]["after"] for r in json.load(open(path))["resource_changes"]]
+    glue = next(r for r in resources if "storage_descriptor" in r)
+    sd = glue["storage_descriptor"][0]
+    table = {"database": glue["database_name"], "name": glue["name"],
+             "columns": [{"name": c["name"], "type": c["type"]} for c in sd["columns"]],
+             "partition_keys": [{"name": c["name"], "type": c["type"]} for c in glue["partition_keys"]],
+             "input_regex": sd["ser_de_info"][0]["parameters"]["input.regex"], "parameters": glue["parameters"]}
+    queries = [{"name": r["name"], "database": r["database"], "query": r["query"]} for r in resources if "query" in r]
+    return table, queries
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    for a in ("--table", "--queries", "--objects", "--regex-java"):
+    for a in ("--objects", "--regex-java"):
         ap.add_argument(a, required=True)
+    for a in ("--table", "--queries", "--plan"):
+        ap.add_argument(a)
     ap.add_argument("--now", help="pin current_timestamp (ISO 8601 with zone); default: the real clock")
     args = ap.parse_args()
-    table, queries, objects = (json.load(open(p)) for p in (args.table, args.queries, args.objects))
+    if args.plan:
+        table, queries = from_plan(args.plan)
+    elif args.table and args.queries:
+        table, queries = (json.load(open(p)) for p in (args.table, args.queries))
+    else:
+        ap.error("give --table and --queries, or --plan")
+    objects = json.load(open(args.objects))
     now = args.now
     today = (dt.datetime.fromisoformat(now.replace("Z", "+00:00")) if now else
              dt.datetime.now(dt.timezone.utc)).astimezone(dt.timezone.utc).strftime("%Y/%m/%d")

@@ -15,14 +15,10 @@ for a in ("--plan", "--regex-java", "--saved-queries"):
 args = ap.parse_args()
 
 # What the Rust test builds from Glue GetTable / Athena GetNamedQuery, here from the plan.
-resources = [r["change"]["after"] for r in json.load(open(args.plan))["resource_changes"]]
-glue = next(r for r in resources if "storage_descriptor" in r)
-sd = glue["storage_descriptor"][0]
-table = {"database": glue["database_name"], "name": glue["name"],
-         "columns": [{"name": c["name"], "type": c["type"]} for c in sd["columns"]],
-         "partition_keys": [{"name": c["name"], "type": c["type"]} for c in glue["partition_keys"]],
-         "input_regex": sd["ser_de_info"][0]["parameters"]["input.regex"], "parameters": glue["parameters"]}
-queries = [{"name": r["name"], "database": r["database"], "query": r["query"]} for r in resources if "query" in r]
+sys.path.insert(0, os.path.dirname(os.path.abspath(args.saved_queries)))
+from saved_queries import from_plan  # noqa: E402  (the module under test)
+
+table, queries = from_plan(args.plan)
 assert len(queries) == 5, [q["name"] for q in queries]
 
 now = dt.datetime.now(dt.timezone.utc)
