@@ -48,7 +48,7 @@ bench: emulator ## logferry vs awscli, the usual Python way and the emulator's c
 	BENCH_BIN_DIR=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release cargo run --release --quiet -p logferry-tests --bin bench
 
 .PHONY: package
-package: ## Build the Lambda zip (arm64, provided.al2023) with cargo lambda
+package: ## Build the Lambda zips (shipper, compactor; arm64, provided.al2023) with cargo lambda
 	@tools=$$(scripts/install-tools.sh | tail -1) && \
-	  PATH="$$tools:$$PATH" cargo lambda build --release --arm64 --output-format zip -p shipper && \
-	  ls -l target/lambda/shipper/bootstrap.zip
+	  PATH="$$tools:$$PATH" cargo lambda build --release --arm64 --output-format zip -p shipper -p compactor && \
+	  ls -l target/lambda/shipper/bootstrap.zip target/lambda/compactor/bootstrap.zip

@@ -16,7 +16,8 @@
         "StringLike": {
           "kms:EncryptionContext:aws:s3:arn": [
             "${archive_bucket_arn}",
-            "${archive_bucket_arn}/${archive_prefix}/*"
+            "${archive_bucket_arn}/${archive_prefix}/*",
+            "${archive_bucket_arn}/${query_prefix}/*"
           ]
         }
       }

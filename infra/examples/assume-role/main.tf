@@ -68,6 +68,13 @@ module "log_archive" {
 
   analyst_principal_arns = var.archive_analyst_principal_arns
 
+  # Set by examples/athena (source_root_tfvars): its compactor's role and
+  # query prefix, for the archive key policy.
+  compactor_principal_arns = var.archive_compactor_principal_arns
+  query_prefix             = var.archive_query_prefix
+
+  compacted_originals_transition = var.compacted_originals_transition
+
   mode             = "assume-role"
   writer_role_name = var.writer_role_name
   external_id      = var.external_id

@@ -118,6 +118,32 @@ variable "archive_analyst_principal_arns" {
   }
 }
 
+variable "archive_compactor_principal_arns" {
+  type        = list(string)
+  description = "Roles in B allowed to decrypt the archive prefix and encrypt the query copies through S3 (archive key policy), e.g. the athena example's compactor role (source_root_tfvars)."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.archive_compactor_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "archive_compactor_principal_arns must be IAM role ARNs."
+  }
+}
+
+variable "archive_query_prefix" {
+  type        = string
+  description = "Prefix of the compacted copies in the archive bucket (the athena example's query_prefix, source_root_tfvars). Null: infra/layout/query-prefix.txt (logferry-query)."
+  default     = null
+}
+
+variable "compacted_originals_transition" {
+  type = object({
+    days          = number
+    storage_class = string
+  })
+  description = "Optional lifecycle transition of the archive's originals (not the compacted copies), e.g. { days = 90, storage_class = \"GLACIER_IR\" }; see log_archive's README for why it saves little for small access log objects. Null: none."
+  default     = null
+}
+
 variable "tags" {
   type        = map(string)
   description = "Default tags for every resource in both accounts."

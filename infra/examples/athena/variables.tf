@@ -85,6 +85,24 @@ variable "archive_kms_key_alias" {
   default     = null
 }
 
+variable "compaction_enabled" {
+  type        = bool
+  description = "Deploy the compactor (log_compactor) in B and a second archive table over its copies. Needs target/lambda/compactor/bootstrap.zip (make package)."
+  default     = true
+}
+
+variable "compactor_zip_path" {
+  type        = string
+  description = "Compactor zip built by `make package`. Null: <repo>/target/lambda/compactor/bootstrap.zip."
+  default     = null
+}
+
+variable "query_prefix" {
+  type        = string
+  description = "Prefix of the compacted copies in the archive bucket, without leading or trailing slash. Null: infra/layout/query-prefix.txt (logferry-query). A custom value reaches the source root as archive_query_prefix (source_root_tfvars)."
+  default     = null
+}
+
 variable "archive_results_bucket_name" {
   type        = string
   description = "Query results bucket of the archive workgroup (created here)."

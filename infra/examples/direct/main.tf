@@ -70,6 +70,13 @@ module "log_archive" {
 
   analyst_principal_arns = var.archive_analyst_principal_arns
 
+  # Set by examples/athena (source_root_tfvars): its compactor's role and
+  # query prefix, for the archive key policy.
+  compactor_principal_arns = var.archive_compactor_principal_arns
+  query_prefix             = var.archive_query_prefix
+
+  compacted_originals_transition = var.compacted_originals_transition
+
   mode = "direct"
   # The module output (same value as local.shipper_role_arn) orders the apply:
   # S3 and KMS reject a policy naming a role that does not exist yet, so the

@@ -13,6 +13,16 @@ output "table_name" {
   value       = module.access_log_table.table_name
 }
 
+output "compacted_table_name" {
+  description = "Glue table over the compactor's copies under query_prefix, or null without query_prefix."
+  value       = var.query_prefix == null ? null : module.compacted_table[0].table_name
+}
+
+output "compacted_table_location_template" {
+  description = "Where the compacted table looks for a partition: <query prefix>/$${account}/$${region}/$${source_bucket}/$${dt}/, or null without query_prefix."
+  value       = var.query_prefix == null ? null : module.compacted_table[0].storage_location_template
+}
+
 output "results_bucket_name" {
   description = "Bucket receiving query results."
   value       = module.workspace.results_bucket_name
@@ -34,6 +44,11 @@ output "table_location_template" {
 }
 
 output "saved_query_ids" {
-  description = "Athena named query ids by name."
+  description = "Athena named query ids by name, of the table over the originals."
   value       = module.access_log_table.saved_query_ids
+}
+
+output "compacted_saved_query_ids" {
+  description = "Athena named query ids by name, of the compacted table ({} without query_prefix)."
+  value       = var.query_prefix == null ? {} : module.compacted_table[0].saved_query_ids
 }

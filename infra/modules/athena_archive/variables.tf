@@ -106,6 +106,31 @@ variable "table_name" {
   }
 }
 
+variable "query_prefix" {
+  description = "Prefix of the compactor's copies in the archive bucket, without leading or trailing slash (log_compactor output query_prefix). null: no compacted table. When set, a second table reads it and the analyst may read it too (with a KMS archive, log_archive's query_prefix must be the same)."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.query_prefix == null || try(
+      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."),
+      false
+    )
+    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+  }
+}
+
+variable "compacted_table_name" {
+  description = "Name of the Glue table over the compacted copies (only with query_prefix). null: <table_name>_compacted."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.compacted_table_name == null || can(regex("^[a-z0-9_]{1,255}$", var.compacted_table_name))
+    error_message = "compacted_table_name must be null or lower-case letters, digits and underscores."
+  }
+}
+
 variable "results_bucket_name" {
   description = "Name of the bucket for Athena query results."
   type        = string

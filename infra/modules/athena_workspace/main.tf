@@ -1,6 +1,7 @@
 # Account B: where analysts query S3 server access logs with Athena -- a
 # query-results bucket, an enforced workgroup, a Glue database and an analyst
-# role that can read exactly one log location and the listed tables.
+# role that can read one log bucket (log_key_prefix, plus any
+# additional_log_key_prefixes) and the listed tables.
 # Building block of athena_archive and athena_direct; not meant to be called
 # on its own.
 
@@ -22,6 +23,16 @@ locals {
   glue_catalog_arn  = "arn:${local.partition}:glue:${local.region}:${local.account_id}:catalog"
   glue_database_arn = "arn:${local.partition}:glue:${local.region}:${local.account_id}:database/${var.database_name}"
   glue_table_arns   = [for t in var.table_names : "arn:${local.partition}:glue:${local.region}:${local.account_id}:table/${var.database_name}/${t}"]
+
+  # analyst-log-read.json.tpl once per readable prefix: [0] joins the merged
+  # analyst policy, the rest get inline policies of their own (below).
+  log_read_documents = [
+    for prefix in concat([var.log_key_prefix], var.additional_log_key_prefixes) :
+    templatefile("${local.policies}/analyst-log-read.json.tpl", {
+      log_bucket_arn = var.log_bucket_arn
+      log_key_prefix = prefix
+    })
+  ]
 
   create_results_key  = var.results_kms_key_arn == null
   results_kms_key_arn = local.create_results_key ? aws_kms_key.athena_results[0].arn : var.results_kms_key_arn
@@ -212,10 +223,7 @@ data "aws_iam_policy_document" "analyst" {
       templatefile("${local.policies}/analyst-glue-read.json.tpl", {
         glue_resource_arns = concat([local.glue_catalog_arn, local.glue_database_arn], local.glue_table_arns)
       }),
-      templatefile("${local.policies}/analyst-log-read.json.tpl", {
-        log_bucket_arn = var.log_bucket_arn
-        log_key_prefix = var.log_key_prefix
-      }),
+      local.log_read_documents[0],
     ],
     length(var.log_kms_key_arns) == 0 ? [] : [
       templatefile("${local.policies}/analyst-kms-decrypt.json.tpl", {
@@ -230,4 +238,17 @@ resource "aws_iam_role_policy" "analyst" {
   name   = "read-access-logs"
   role   = aws_iam_role.analyst.id
   policy = data.aws_iam_policy_document.analyst.json
+}
+
+# Further prefixes of the same bucket (athena_archive: the compactor's query
+# copies). Each is analyst-log-read.json.tpl rendered as is, in an inline
+# policy of its own, as the emulator tests attach it: a second rendering in
+# the merged document above would repeat its Sids, which
+# source_policy_documents refuses.
+resource "aws_iam_role_policy" "analyst_additional_log_read" {
+  for_each = { for i, doc in slice(local.log_read_documents, 1, length(local.log_read_documents)) : tostring(i + 1) => doc }
+
+  name   = "read-access-logs-${each.key}"
+  role   = aws_iam_role.analyst.id
+  policy = each.value
 }

@@ -37,3 +37,8 @@ output "analyst_role_arn" {
   description = "ARN of the analyst role."
   value       = aws_iam_role.analyst.arn
 }
+
+output "analyst_log_read_documents" {
+  description = "analyst-log-read.json.tpl as rendered for log_key_prefix, then for each of additional_log_key_prefixes, for review."
+  value       = local.log_read_documents
+}

@@ -122,6 +122,17 @@ variable "log_key_prefix" {
   }
 }
 
+variable "additional_log_key_prefixes" {
+  description = "Further key prefixes of the same log bucket the analyst may list and read, each ending in a slash (athena_archive: the compactor's query prefix). Each gets an inline policy of its own."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for p in var.additional_log_key_prefixes : can(regex("^[^/]+(/[^/]+)*/$", p)) && !strcontains(p, "..")])
+    error_message = "additional_log_key_prefixes entries must end in a single slash, with no leading or doubled slash and no '..'."
+  }
+}
+
 variable "log_bucket_region" {
   description = "Region of the log bucket, when it differs from this provider's region (used for the kms:ViaService condition)."
   type        = string

@@ -19,6 +19,10 @@ locals {
   writer_principal_arns = local.assume_role ? [aws_iam_role.writer[0].arn] : var.writer_principal_arns
 
   kms_key_arn = var.kms_enabled ? aws_kms_key.archive[0].arn : null
+
+  # Where the compactor (log_compactor) writes the query copies; null means
+  # the compactor's own default, shared with the Rust writer (include_str!).
+  query_prefix = coalesce(var.query_prefix, trimspace(file("${path.module}/../../layout/query-prefix.txt")))
 }
 
 # --- Bucket -------------------------------------------------------------------
@@ -85,60 +89,7 @@ resource "aws_s3_bucket_logging" "archive" {
   target_prefix = "${var.archive_bucket_name}/"
 }
 
-resource "aws_s3_bucket_lifecycle_configuration" "archive" {
-  bucket = aws_s3_bucket.archive.id
-
-  rule {
-    id     = "archive-retention"
-    status = "Enabled"
-
-    filter {}
-
-    dynamic "transition" {
-      for_each = var.transitions
-      content {
-        days          = transition.value.days
-        storage_class = transition.value.storage_class
-      }
-    }
-
-    dynamic "expiration" {
-      for_each = var.expiration_days == null ? [] : [var.expiration_days]
-      content {
-        days = expiration.value
-      }
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = var.abort_incomplete_multipart_upload_days
-    }
-  }
-
-  rule {
-    id     = "remove-expired-delete-markers"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      expired_object_delete_marker = true
-    }
-  }
-
-  lifecycle {
-    precondition {
-      condition     = var.expiration_days == null || try(var.expiration_days > max(0, [for t in var.transitions : t.days]...), true)
-      error_message = "expiration_days must be later than every transition's days."
-    }
-  }
-
-  # S3 applies lifecycle rules to a versioned bucket only once versioning is on.
-  depends_on = [aws_s3_bucket_versioning.archive]
-}
+# The lifecycle configuration is in lifecycle.tf.
 
 # --- Bucket policy: one concern per document ----------------------------------
 
@@ -265,12 +216,28 @@ data "aws_iam_policy_document" "archive_key" {
       archive_bucket_arn      = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
       archive_prefix          = var.archive_prefix
     })],
+    # Analysts read the originals and the compacted copies.
     length(var.analyst_principal_arns) == 0 ? [] : [
       templatefile("${local.policies}/archive-kms-analyst-decrypt.json.tpl", {
         analyst_principal_arns = var.analyst_principal_arns
         s3_via_service         = local.s3_via_service
         archive_bucket_arn     = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
         archive_prefix         = var.archive_prefix
+        query_prefix           = local.query_prefix
+      })
+    ],
+    # The compactor in this account decrypts originals and encrypts the
+    # copies it writes (GenerateDataKey; Decrypt also serves its multipart
+    # uploads). Named here because the key policy delegates no use to IAM.
+    # With the Bucket Key on, S3's encryption context is the bucket ARN; the
+    # two object forms cover objects written without one.
+    length(var.compactor_principal_arns) == 0 ? [] : [
+      templatefile("${local.policies}/archive-kms-compactor.json.tpl", {
+        compactor_principal_arns = var.compactor_principal_arns
+        s3_via_service           = local.s3_via_service
+        archive_bucket_arn       = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
+        archive_prefix           = var.archive_prefix
+        query_prefix             = local.query_prefix
       })
     ],
   )

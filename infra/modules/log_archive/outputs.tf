@@ -13,6 +13,11 @@ output "archive_prefix" {
   value       = var.archive_prefix
 }
 
+output "query_prefix" {
+  description = "Prefix of the compactor's query copies the key policy grants cover (no trailing slash)."
+  value       = local.query_prefix
+}
+
 output "writer_role_arn" {
   description = "ARN of the writer role the shipper assumes (assume-role mode); null in direct mode."
   value       = local.assume_role ? aws_iam_role.writer[0].arn : null

@@ -129,6 +129,31 @@ variable "analyst_principal_arns" {
   }
 }
 
+variable "compactor_principal_arns" {
+  description = "ARNs of roles in account B (log_compactor's role, its output compactor_principal_arns) allowed, through S3 only, to decrypt the archive prefix and to encrypt and decrypt under query_prefix. Only used with kms_enabled. The roles must exist before this module is applied."
+  type        = list(string)
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.compactor_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
+    error_message = "compactor_principal_arns must be IAM role ARNs."
+  }
+}
+
+variable "query_prefix" {
+  description = "Prefix of the compactor's query copies in this bucket, without leading or trailing slash (log_compactor query_prefix). null: infra/layout/query-prefix.txt (logferry-query), the compactor's default. Used by the key policy grants (analysts, compactor) and kept out of compacted_originals_transition."
+  type        = string
+  default     = null
+
+  validation {
+    condition = var.query_prefix == null || try(
+      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."),
+      false
+    )
+    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+  }
+}
+
 variable "principal_org_id" {
   description = "Optional AWS Organizations id (o-xxxxxxxxxx). When set, the bucket policy denies s3:PutObject to any principal outside that organization."
   type        = string
@@ -158,6 +183,25 @@ variable "transitions" {
       && (contains(["STANDARD_IA", "ONEZONE_IA"], t.storage_class) ? t.days >= 30 : true)
     ])
     error_message = "Each transition needs whole days >= 0 (>= 30 for STANDARD_IA and ONEZONE_IA) and a storage_class among STANDARD_IA, ONEZONE_IA, INTELLIGENT_TIERING, GLACIER_IR, GLACIER, DEEP_ARCHIVE."
+  }
+}
+
+variable "compacted_originals_transition" {
+  description = "Optional lifecycle transition of the originals under <archive_prefix>/ (not the query copies) once the compactor has copied them: days after creation (>= 30) and a storage class GetObject still reads (STANDARD_IA, INTELLIGENT_TIERING or GLACIER_IR), so late logs can still be re-compacted. null: no such rule. S3 does not transition objects under 128 KB by default, so it saves little for small access log objects."
+  type = object({
+    days          = number
+    storage_class = string
+  })
+  default = null
+
+  validation {
+    condition = var.compacted_originals_transition == null || try(
+      contains(["STANDARD_IA", "INTELLIGENT_TIERING", "GLACIER_IR"], var.compacted_originals_transition.storage_class)
+      && var.compacted_originals_transition.days >= 30
+      && floor(var.compacted_originals_transition.days) == var.compacted_originals_transition.days,
+      false
+    )
+    error_message = "compacted_originals_transition needs whole days >= 30 and storage_class STANDARD_IA, INTELLIGENT_TIERING or GLACIER_IR (GLACIER and DEEP_ARCHIVE need a restore before GetObject, so the compactor could not re-compact a late day)."
   }
 }
 

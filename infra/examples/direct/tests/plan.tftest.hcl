@@ -49,3 +49,23 @@ run "athena_grants_reach_both_accounts" {
     archive_analyst_principal_arns     = ["arn:aws:iam::222222222222:role/logferry-archive-analyst"]
   }
 }
+
+run "compactor_grant_and_originals_transition_plan" {
+  command = plan
+
+  variables {
+    archive_compactor_principal_arns = ["arn:aws:iam::222222222222:role/logferry-compactor"]
+    archive_query_prefix             = "athena/compacted"
+    compacted_originals_transition   = { days = 90, storage_class = "GLACIER_IR" }
+  }
+}
+
+run "archive_compactor_principal_arns_must_be_role_arns" {
+  command = plan
+
+  variables {
+    archive_compactor_principal_arns = ["arn:aws:iam::222222222222:user/compactor"]
+  }
+
+  expect_failures = [var.archive_compactor_principal_arns]
+}

@@ -64,3 +64,79 @@ run "archive_prefix_with_trailing_slash_is_rejected" {
 
   expect_failures = [var.archive_prefix]
 }
+
+# --- Compacted copies -------------------------------------------------------------------
+
+run "no_compacted_table_without_query_prefix" {
+  command = plan
+
+  assert {
+    condition     = output.compacted_table_name == null && length(module.compacted_table) == 0
+    error_message = "Without query_prefix there is no compacted table."
+  }
+
+  assert {
+    condition     = length(module.workspace.analyst_log_read_documents) == 1
+    error_message = "Without query_prefix the analyst reads the archive prefix only."
+  }
+}
+
+run "query_prefix_adds_a_compacted_table_the_analyst_reads" {
+  command = plan
+
+  variables {
+    query_prefix = "logferry-query"
+  }
+
+  assert {
+    condition     = output.compacted_table_name == "s3_access_logs_compacted"
+    error_message = "The compacted table defaults to <table_name>_compacted."
+  }
+
+  assert {
+    condition     = output.compacted_table_location_template == "s3://acme-log-archive/logferry-query/$${account}/$${region}/$${source_bucket}/$${dt}/"
+    error_message = "The compacted table must read <query_prefix>/ with the same layout; got ${output.compacted_table_location_template}."
+  }
+
+  assert {
+    condition     = output.table_location_template == "s3://acme-log-archive/prod/s3-access/$${account}/$${region}/$${source_bucket}/$${dt}/"
+    error_message = "The table over the originals must not move."
+  }
+
+  assert {
+    condition     = length(output.saved_query_ids) == 5 && length(output.compacted_saved_query_ids) == 5
+    error_message = "Both tables get the five saved queries (named after their table, so they stay apart in the workgroup)."
+  }
+
+  assert {
+    condition = [
+      for doc in module.workspace.analyst_log_read_documents :
+      one([for s in jsondecode(doc).Statement : s.Resource if s.Sid == "ReadLogObjects"])
+    ] == ["arn:aws:s3:::acme-log-archive/prod/s3-access/*", "arn:aws:s3:::acme-log-archive/logferry-query/*"]
+    error_message = "The analyst must be able to read the archive prefix and the query prefix."
+  }
+}
+
+run "compacted_table_name_can_be_chosen" {
+  command = plan
+
+  variables {
+    query_prefix         = "logferry-query"
+    compacted_table_name = "access_logs_fast"
+  }
+
+  assert {
+    condition     = output.compacted_table_name == "access_logs_fast"
+    error_message = "compacted_table_name must name the compacted table."
+  }
+}
+
+run "query_prefix_with_leading_slash_is_rejected" {
+  command = plan
+
+  variables {
+    query_prefix = "/logferry-query"
+  }
+
+  expect_failures = [var.query_prefix]
+}

@@ -95,6 +95,57 @@ run "no_decrypt_without_log_keys_and_brought_results_key" {
   }
 }
 
+run "additional_log_key_prefixes_get_a_policy_each" {
+  command = plan
+
+  variables {
+    additional_log_key_prefixes = ["logferry-query/"]
+  }
+
+  assert {
+    condition     = keys(aws_iam_role_policy.analyst_additional_log_read) == ["1"] && aws_iam_role_policy.analyst_additional_log_read["1"].name == "read-access-logs-1"
+    error_message = "One extra inline policy per additional prefix."
+  }
+
+  assert {
+    condition = {
+      for s in jsondecode(aws_iam_role_policy.analyst_additional_log_read["1"].policy).Statement : s.Sid => s.Resource
+      } == {
+      ListLogPrefix   = "arn:aws:s3:::acme-log-archive"
+      LocateLogBucket = "arn:aws:s3:::acme-log-archive"
+      ReadLogObjects  = "arn:aws:s3:::acme-log-archive/logferry-query/*"
+    }
+    error_message = "The extra policy must be analyst-log-read.json.tpl for the additional prefix, in the same bucket."
+  }
+
+  assert {
+    condition = one([
+      for s in flatten([for doc in data.aws_iam_policy_document.analyst.source_policy_documents : jsondecode(doc).Statement]) :
+      s.Resource if s.Sid == "ReadLogObjects"
+    ]) == "arn:aws:s3:::acme-log-archive/prod/s3-access/*"
+    error_message = "The main policy keeps reading log_key_prefix only."
+  }
+}
+
+run "no_additional_log_policies_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_iam_role_policy.analyst_additional_log_read) == 0
+    error_message = "Without additional_log_key_prefixes there is no extra policy."
+  }
+}
+
+run "additional_log_key_prefixes_must_end_in_a_slash" {
+  command = plan
+
+  variables {
+    additional_log_key_prefixes = ["logferry-query"]
+  }
+
+  expect_failures = [var.additional_log_key_prefixes]
+}
+
 run "log_key_prefix_must_end_in_a_slash" {
   command = plan
 

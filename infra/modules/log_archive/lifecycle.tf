@@ -1,0 +1,94 @@
+# The archive bucket's lifecycle: one retention rule for the whole bucket,
+# delete-marker cleanup and, when asked, a transition of the originals the
+# compactor has already turned into query copies.
+
+resource "aws_s3_bucket_lifecycle_configuration" "archive" {
+  bucket = aws_s3_bucket.archive.id
+
+  # filter {} is the whole bucket, the query prefix included: expiration_days
+  # expires compacted copies with their originals (so no copy outlives the
+  # evidence it was made from), and `transitions` moves them too.
+  rule {
+    id     = "archive-retention"
+    status = "Enabled"
+
+    filter {}
+
+    dynamic "transition" {
+      for_each = var.transitions
+      content {
+        days          = transition.value.days
+        storage_class = transition.value.storage_class
+      }
+    }
+
+    dynamic "expiration" {
+      for_each = var.expiration_days == null ? [] : [var.expiration_days]
+      content {
+        days = expiration.value
+      }
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = var.noncurrent_version_expiration_days
+    }
+
+    abort_incomplete_multipart_upload {
+      days_after_initiation = var.abort_incomplete_multipart_upload_days
+    }
+  }
+
+  rule {
+    id     = "remove-expired-delete-markers"
+    status = "Enabled"
+
+    filter {}
+
+    expiration {
+      expired_object_delete_marker = true
+    }
+  }
+
+  # Originals only ("<archive_prefix>/"): the compacted copies under the
+  # query prefix are what Athena reads and stay where `transitions` puts
+  # them. Only classes GetObject reads directly, so the compactor can still
+  # re-compact a day that receives late logs. Little to gain for S3 access
+  # logs: "Objects smaller than 128 KB will not transition to any storage
+  # class by default" (S3 API reference, TransitionDefaultMinimumObjectSize,
+  # all_storage_classes_128K, the default since September 2024), and IA and
+  # Glacier IR bill a smaller object as 128 KB anyway. It pays off for
+  # archives of larger log objects.
+  dynamic "rule" {
+    for_each = var.compacted_originals_transition == null ? [] : [var.compacted_originals_transition]
+    content {
+      id     = "compacted-originals-transition"
+      status = "Enabled"
+
+      filter {
+        prefix = "${var.archive_prefix}/"
+      }
+
+      transition {
+        days          = rule.value.days
+        storage_class = rule.value.storage_class
+      }
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = var.expiration_days == null || try(var.expiration_days > max(0, [for t in var.transitions : t.days]...), true)
+      error_message = "expiration_days must be later than every transition's days."
+    }
+
+    precondition {
+      # A query prefix inside the archive prefix would put the copies under
+      # the originals' transition (and the compactor would read them back).
+      condition     = !startswith("${var.archive_prefix}/", "${local.query_prefix}/") && !startswith("${local.query_prefix}/", "${var.archive_prefix}/")
+      error_message = "query_prefix \"${local.query_prefix}\" and archive_prefix \"${var.archive_prefix}\" must not contain one another."
+    }
+  }
+
+  # S3 applies lifecycle rules to a versioned bucket only once versioning is on.
+  depends_on = [aws_s3_bucket_versioning.archive]
+}

@@ -1,0 +1,39 @@
+output "function_name" {
+  description = "Name of the compactor Lambda function (logs in /aws/lambda/<name>)."
+  value       = aws_lambda_function.compactor.function_name
+}
+
+output "function_arn" {
+  description = "ARN of the compactor Lambda function."
+  value       = aws_lambda_function.compactor.arn
+}
+
+output "role_name" {
+  description = "Name of the compactor's execution role."
+  value       = aws_iam_role.compactor.name
+}
+
+output "role_arn" {
+  description = "ARN of the compactor's execution role."
+  value       = aws_iam_role.compactor.arn
+}
+
+output "compactor_principal_arns" {
+  description = "What log_archive's compactor_principal_arns needs: [role_arn] with archive_kms_key_arn set, [] otherwise (an SSE-S3 archive has no key policy to grant)."
+  value       = var.archive_kms_key_arn == null ? [] : [aws_iam_role.compactor.arn]
+}
+
+output "schedule_name" {
+  description = "Name of the EventBridge Scheduler schedule (default group) that starts the compactor."
+  value       = aws_scheduler_schedule.compactor.name
+}
+
+output "query_prefix" {
+  description = "Prefix of the compacted copies in the archive bucket (no trailing slash): athena_archive's query_prefix."
+  value       = local.query_prefix
+}
+
+output "policy_json" {
+  description = "The compactor role's rendered policy, for review."
+  value       = data.aws_iam_policy_document.compactor.json
+}

@@ -1,0 +1,100 @@
+# What starts the compactor: an EventBridge Scheduler schedule with a role
+# that may invoke this one function and nothing else, and, when someone is
+# listening, an alarm on failed runs.
+
+data "aws_caller_identity" "current" {}
+
+# Same-account service trust, so an aws_iam_policy_document rather than a
+# shared template: nothing outside this module or the emulator tests needs it.
+# aws:SourceAccount keeps schedules of other accounts from borrowing the role
+# (the confused-deputy guard EventBridge Scheduler's execution role docs show).
+data "aws_iam_policy_document" "scheduler_trust" {
+  statement {
+    sid     = "AssumeFromSchedulerInThisAccount"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "Service"
+      identifiers = ["scheduler.amazonaws.com"]
+    }
+
+    condition {
+      test     = "StringEquals"
+      variable = "aws:SourceAccount"
+      values   = [data.aws_caller_identity.current.account_id]
+    }
+  }
+}
+
+resource "aws_iam_role" "scheduler" {
+  name                 = "${local.function_name}-scheduler"
+  description          = "EventBridge Scheduler: invokes ${local.function_name} on its schedule"
+  permissions_boundary = var.permissions_boundary_arn
+  assume_role_policy   = data.aws_iam_policy_document.scheduler_trust.json
+  tags                 = var.tags
+}
+
+data "aws_iam_policy_document" "scheduler" {
+  statement {
+    sid       = "InvokeCompactorOnly"
+    actions   = ["lambda:InvokeFunction"]
+    resources = [aws_lambda_function.compactor.arn]
+  }
+}
+
+resource "aws_iam_role_policy" "scheduler" {
+  name   = "invoke-compactor"
+  role   = aws_iam_role.scheduler.id
+  policy = data.aws_iam_policy_document.scheduler.json
+}
+
+resource "aws_scheduler_schedule" "compactor" {
+  #checkov:skip=CKV_AWS_297:The schedule carries no input (Scheduler sends its default notification, which the compactor ignores); there is nothing for a customer managed key to protect.
+  name                = local.function_name
+  description         = "logferry: compacts settled days of ${var.archive_bucket_name}/${var.archive_prefix}/"
+  schedule_expression = var.schedule_expression
+
+  # Each run starts at its scheduled time: one function, one run at a time,
+  # there is no load to spread over a window.
+  flexible_time_window {
+    mode = "OFF"
+  }
+
+  target {
+    arn      = aws_lambda_function.compactor.arn
+    role_arn = aws_iam_role.scheduler.arn
+
+    # No retries: the next scheduled run is the retry. A failed partition
+    # loses nothing (its sources stay; nothing is deleted from the archive),
+    # and every run compacts all of the last lookback_days settled days, so
+    # whatever one run missed the next one does.
+    retry_policy {
+      maximum_retry_attempts = 0
+    }
+  }
+
+  # The role must be able to invoke before the first tick.
+  depends_on = [aws_iam_role_policy.scheduler]
+}
+
+# A run fails when any partition failed or was cut off by the timeout. One
+# datapoint per hour covers one run at the default rate(1 hour), so the
+# alarm stays in ALARM until a run succeeds or an hour passes without one.
+resource "aws_cloudwatch_metric_alarm" "compactor_errors" {
+  count = length(var.alarm_sns_topic_arns) == 0 ? 0 : 1
+
+  alarm_name          = "${local.function_name}-errors"
+  alarm_description   = "The compactor ${aws_lambda_function.compactor.function_name} failed a run: a partition was not compacted or was cut off by the timeout. Nothing is lost; the next run retries. See its log group ${aws_cloudwatch_log_group.compactor.name}."
+  namespace           = "AWS/Lambda"
+  metric_name         = "Errors"
+  dimensions          = { FunctionName = aws_lambda_function.compactor.function_name }
+  statistic           = "Sum"
+  period              = 3600
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = var.alarm_sns_topic_arns
+  ok_actions          = var.alarm_sns_topic_arns
+  tags                = var.tags
+}

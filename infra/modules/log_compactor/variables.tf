@@ -1,0 +1,180 @@
+# ---------------------------------------------------------------------------
+# Naming
+# ---------------------------------------------------------------------------
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of every name this module creates: function and role <name_prefix>-compactor, scheduler role <name_prefix>-compactor-scheduler, schedule, log group and alarm."
+  default     = "logferry"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Tags added to every taggable resource (EventBridge Scheduler schedules take none)."
+  default     = {}
+}
+
+# ---------------------------------------------------------------------------
+# Archive
+# ---------------------------------------------------------------------------
+
+variable "archive_bucket_name" {
+  type        = string
+  description = "Name of the archive bucket (log_archive output archive_bucket_name), in this account. Originals and compacted copies live in it."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name)) && !strcontains(var.archive_bucket_name, "..")
+    error_message = "archive_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "archive_prefix" {
+  type        = string
+  description = "Prefix the shipper writes under, without leading or trailing slash (log_archive output archive_prefix). The compactor only lists and reads it (LOGFERRY_DEST_PREFIX)."
+
+  validation {
+    condition = (
+      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.archive_prefix))
+      && !strcontains(var.archive_prefix, "..")
+    )
+    error_message = "archive_prefix must be non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+  }
+}
+
+variable "query_prefix" {
+  type        = string
+  description = "Prefix, in the same bucket, the compacted copies are written under (LOGFERRY_QUERY_PREFIX), without leading or trailing slash. null: infra/layout/query-prefix.txt (logferry-query), the compactor's own default. Must not contain archive_prefix or be inside it."
+  default     = null
+
+  validation {
+    condition = var.query_prefix == null || try(
+      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."),
+      false
+    )
+    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+  }
+}
+
+variable "key_template" {
+  type        = string
+  description = "Optional LOGFERRY_KEY_TEMPLATE, the same value as log_source's key_template; null (recommended) keeps the default layout, infra/layout/archive-key-template.txt. The scheduled run finds partitions only in the default layout: with a custom template every run fails, and compaction needs `logferry compact` with explicit partitions."
+  default     = null
+}
+
+variable "archive_kms_key_arn" {
+  type        = string
+  description = "The archive's KMS key (log_archive output kms_key_arn), or null for SSE-S3. Not granted here: log_archive's key policy must name this module's role (output compactor_principal_arns -> log_archive compactor_principal_arns)."
+  default     = null
+
+  validation {
+    condition     = var.archive_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.archive_kms_key_arn))
+    error_message = "archive_kms_key_arn must be null or a KMS key ARN (not an alias)."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Function
+# ---------------------------------------------------------------------------
+
+variable "lambda_zip_path" {
+  type        = string
+  description = "Path to the compactor deployment zip, as built by `make package` (cargo lambda build --release --arm64 --output-format zip -p compactor). Relative paths resolve from the directory terraform runs in."
+  default     = "target/lambda/compactor/bootstrap.zip"
+}
+
+variable "timeout" {
+  type        = number
+  description = "Function timeout in seconds. The compactor starts no partition in its last 60 s and aborts a cut-off one 10 s before the end (the run then fails and the next one retries), so a larger value compacts bigger days in one run."
+  default     = 900
+
+  validation {
+    condition     = var.timeout >= 120 && var.timeout <= 900 && floor(var.timeout) == var.timeout
+    error_message = "timeout must be a whole number of seconds between 120 and 900."
+  }
+}
+
+variable "memory_size" {
+  type        = number
+  description = "Function memory in MB. gzip is CPU-bound and Lambda's CPU share grows with memory (1769 MB is one full vCPU)."
+  default     = 1024
+
+  validation {
+    condition     = var.memory_size >= 128 && var.memory_size <= 10240 && floor(var.memory_size) == var.memory_size
+    error_message = "memory_size must be a whole number of MB between 128 and 10240."
+  }
+}
+
+variable "settle_hours" {
+  type        = number
+  description = "LOGFERRY_COMPACT_SETTLE_HOURS: a day is compacted once it ended this many hours ago (S3 delivers access logs late, on a best-effort basis)."
+  default     = 6
+
+  validation {
+    condition     = var.settle_hours >= 1 && var.settle_hours <= 168 && floor(var.settle_hours) == var.settle_hours
+    error_message = "settle_hours must be a whole number from 1 to 168 (the compactor refuses anything else at start)."
+  }
+}
+
+variable "lookback_days" {
+  type        = number
+  description = "LOGFERRY_COMPACT_LOOKBACK_DAYS: settled days compacted on every run, so logs that arrive later still reach the compacted copies. A re-run over an unchanged day costs two listings per partition."
+  default     = 3
+
+  validation {
+    condition     = var.lookback_days >= 1 && var.lookback_days <= 31 && floor(var.lookback_days) == var.lookback_days
+    error_message = "lookback_days must be a whole number from 1 to 31 (the compactor refuses anything else at start)."
+  }
+}
+
+variable "log_retention_days" {
+  type        = number
+  description = "Retention of the compactor's CloudWatch log group."
+  default     = 365
+
+  validation {
+    condition     = contains([1, 3, 5, 7, 14, 30, 60, 90, 120, 150, 180, 365, 400, 545, 731, 1096, 1827, 2192, 2557, 2922, 3288, 3653], var.log_retention_days)
+    error_message = "log_retention_days must be a retention value CloudWatch Logs accepts (e.g. 30, 90, 365)."
+  }
+}
+
+variable "permissions_boundary_arn" {
+  type        = string
+  description = "Optional permissions boundary policy ARN for both roles (function and scheduler)."
+  default     = null
+
+  validation {
+    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or an IAM policy ARN."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Schedule and alarm
+# ---------------------------------------------------------------------------
+
+variable "schedule_expression" {
+  type        = string
+  description = "EventBridge Scheduler expression, rate(...) or cron(...), evaluated in UTC. Each run does all lookback_days settled days, so hourly is plenty; one that finds nothing new costs a few listings."
+  default     = "rate(1 hour)"
+
+  validation {
+    condition     = can(regex("^(rate|cron)\\(.+\\)$", var.schedule_expression))
+    error_message = "schedule_expression must be a rate(...) or cron(...) expression (one-time at(...) schedules are not useful here)."
+  }
+}
+
+variable "alarm_sns_topic_arns" {
+  type        = list(string)
+  description = "SNS topic ARNs notified when a compactor run fails and when it recovers. Empty: no alarm is created."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "alarm_sns_topic_arns entries must be SNS topic ARNs."
+  }
+}
