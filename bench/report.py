@@ -116,6 +116,8 @@ def cost_rows(rows, memory_mb, python_memory_mb, per_invocation):
         tool = row["tool"]
         if is_cold(row) or not (is_logferry(row) or tool.startswith("python")):
             continue
+        if row.get("priced") is False:  # not a shipping run (compaction, queries)
+            continue
         if not row.get("objects") or not row.get("seconds"):
             continue
         memory = memory_mb if is_logferry(row) else python_memory_mb

@@ -94,6 +94,51 @@ pub fn two_days(prefix: &str, account: &str, region: &str, bucket: &str) -> Vec<
         .collect()
 }
 
+/// A busy day of `count` log objects of about 1-8 KiB each (3 to 23
+/// records), as S3 delivers them for a bucket in steady use: the sample
+/// requests over and over, spread across the day.
+pub fn busy_day(day: NaiveDate, count: usize) -> Vec<LogObject> {
+    let samples = REQUESTS.len();
+    (0..count)
+        .map(|n| {
+            let records = 3 + (n * 7919) % 21;
+            let requests = (0..records)
+                .map(|r| {
+                    let (_, _, requester, ip, operation, key, status, error, bytes_sent) =
+                        REQUESTS[(n + r) % samples];
+                    let second = ((n * 86_400 / count.max(1)) + r) as u32 % 86_400;
+                    Request {
+                        time: day
+                            .and_hms_opt(second / 3600, second / 60 % 60, second % 60)
+                            .expect("a valid time")
+                            .and_utc(),
+                        requester,
+                        ip,
+                        operation,
+                        key,
+                        status,
+                        error,
+                        bytes_sent,
+                    }
+                })
+                .collect();
+            LogObject {
+                // S3's own name: delivery time, then a unique string.
+                key: format!(
+                    "{}-{:02}-{:02}-{:02}-{:016X}",
+                    day.format("%Y-%m-%d"),
+                    n * 24 / count.max(1),
+                    n % 60,
+                    (n / 60) % 60,
+                    n * 7919
+                ),
+                day,
+                requests,
+            }
+        })
+        .collect()
+}
+
 impl LogObject {
     /// The object's bytes: one record per line, as S3 writes them.
     pub fn body(&self, bucket: &str, owner: &str) -> String {

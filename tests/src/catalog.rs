@@ -152,7 +152,7 @@ pub async fn answer(
     work: &Path,
 ) -> Result<Answers> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = python(&repo).await?;
+    let python = athena_python(&repo).await?;
     let write = |name: &str, value: Value| -> Result<PathBuf> {
         let path = work.join(name);
         std::fs::write(&path, serde_json::to_vec_pretty(&value)?)?;
@@ -228,7 +228,8 @@ pub async fn answer(
 }
 
 /// The runner's Python, installed on first use by `tests/athena/setup.sh`.
-async fn python(repo: &Path) -> Result<PathBuf> {
+/// The python of the embedded query engine's venv (`tests/athena/setup.sh`).
+pub async fn athena_python(repo: &Path) -> Result<PathBuf> {
     let out = tokio::process::Command::new("bash")
         .arg(repo.join("tests/athena/setup.sh"))
         .output()

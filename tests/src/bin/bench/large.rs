@@ -1,7 +1,7 @@
 //! `make bench`, parts 2 and 3: one large object across accounts, the
 //! Lambda's cold start, and the report.
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
 use std::process::Command;
 use std::time::Instant;
 
@@ -159,7 +159,11 @@ impl Bench<'_> {
             .args(["--measurements", &measurements.display().to_string()])
             .args([
                 "--out",
-                &self.repo.join("bench/results.json").display().to_string(),
+                &std::env::var("BENCH_RESULTS")
+                    .map(PathBuf::from)
+                    .unwrap_or_else(|_| self.repo.join("bench/results.json"))
+                    .display()
+                    .to_string(),
             ])
             .args(["--memory-mb", "128", "--python-memory-mb", "512"])
             .args([

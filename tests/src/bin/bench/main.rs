@@ -9,7 +9,9 @@
 //!    (MB/s, peak RSS) against the bare GET and PUT speeds and `aws s3 cp -
 //!    | aws s3 cp -`;
 //! 3. cold start of the Lambda `bootstrap` under a local Runtime API, against
-//!    a Python/boto3 handler doing the same work.
+//!    a Python/boto3 handler doing the same work;
+//! 4. compaction of a busy day: the compactor's speed and memory, and what a
+//!    full-day query reads and costs before and after (`compaction.rs`).
 //!
 //! `bench/report.py` prints the table with ratios to logferry and writes
 //! `bench/results.json`. Noisy 2-core machines: compare ratios, not seconds.
@@ -90,11 +92,18 @@ async fn main() -> Result<()> {
         repo,
         rows: Vec::new(),
     };
-    let keys = bench.small_objects(setting("BENCH_OBJECTS", 2000)).await?;
-    bench.small(Mode::Direct, &keys, &work).await?;
-    bench.small(Mode::AssumeRole, &keys, &work).await?;
-    bench.large(setting("BENCH_LARGE_MIB", 1024)).await?;
-    bench.cold_start(&keys[..10], &work).await?;
+    // BENCH_ONLY=compaction runs part 4 alone (with BENCH_RESULTS=<file>,
+    // so the full run's bench/results.json stays as it is).
+    if std::env::var("BENCH_ONLY").as_deref() != Ok("compaction") {
+        let keys = bench.small_objects(setting("BENCH_OBJECTS", 2000)).await?;
+        bench.small(Mode::Direct, &keys, &work).await?;
+        bench.small(Mode::AssumeRole, &keys, &work).await?;
+        bench.large(setting("BENCH_LARGE_MIB", 1024)).await?;
+        bench.cold_start(&keys[..10], &work).await?;
+    }
+    bench
+        .compaction(setting("BENCH_COMPACT_OBJECTS", 5000), &work)
+        .await?;
     let report = bench.report(&work)?;
     std::fs::remove_dir_all(&work)?;
     println!("{report}");
@@ -316,6 +325,7 @@ fn sqs_event(objects: &[logferry::ObjectRef]) -> Value {
     json!({ "Records": records })
 }
 
+mod compaction;
 mod large;
 
 /// Where `make bench` put the release binaries (`logferry`, the Lambda's `shipper`).
