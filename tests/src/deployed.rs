@@ -15,6 +15,8 @@ use serde_json::{json, Value};
 use crate::account::Account;
 use crate::gaps;
 
+pub mod compactor;
+
 /// What Terraform configured for the shipper, read from the emulator.
 #[derive(Debug, Clone)]
 pub struct DeployedFunction {
@@ -172,35 +174,8 @@ impl DeployedFunction {
         Ok(Shipper::connect(config, &sdk, std::convert::identity).await?)
     }
 
-    /// Gap [`gaps::LAMBDA_RUNTIME`]: the harness plays the Lambda service. The
-    /// role trusts only `lambda.amazonaws.com`, so its trust policy gets one
-    /// more statement for A's admin, and that admin assumes the role.
     async fn role_session(&self, admin_a: &Account, endpoint: &str) -> Result<SdkConfig> {
-        let role_name = self.role_arn.rsplit('/').next().unwrap_or_default();
-        edit_trust(admin_a, role_name, gaps::LAMBDA_RUNTIME, |trust| {
-            if let Some(statements) = trust["Statement"].as_array_mut() {
-                statements.push(json!({
-                    "Sid": "EmulatorPlaysLambda",
-                    "Effect": "Allow",
-                    "Principal": {"AWS": admin_a.arn},
-                    "Action": "sts:AssumeRole"
-                }));
-            }
-        })
-        .await?;
-        let session = admin_a
-            .sts()
-            .assume_role()
-            .role_arn(&self.role_arn)
-            .role_session_name(&self.name)
-            .send()
-            .await
-            .with_context(|| format!("assuming {}", self.role_arn))?;
-        let c = session
-            .credentials()
-            .context("AssumeRole returned no credentials")?;
-        let credentials = crate::account::session_credentials(c, "lambda-role");
-        Ok(crate::account::sdk_config_in(endpoint, &self.region, credentials).await)
+        play_lambda(admin_a, &self.role_arn, &self.name, &self.region, endpoint).await
     }
 
     /// The role session's ARN, as other accounts' policies see it.
@@ -292,6 +267,44 @@ impl DeployedFunction {
         }
         Ok(responses)
     }
+}
+
+/// Gap [`gaps::LAMBDA_RUNTIME`]: the harness plays the Lambda service. A
+/// function's role trusts only `lambda.amazonaws.com`, so its trust policy
+/// gets one more statement for the account's admin, and that admin assumes
+/// the role: credentials of a session named after the function.
+pub async fn play_lambda(
+    admin: &Account,
+    role_arn: &str,
+    function: &str,
+    region: &str,
+    endpoint: &str,
+) -> Result<SdkConfig> {
+    let role_name = role_arn.rsplit('/').next().unwrap_or_default();
+    edit_trust(admin, role_name, gaps::LAMBDA_RUNTIME, |trust| {
+        if let Some(statements) = trust["Statement"].as_array_mut() {
+            statements.push(json!({
+                "Sid": "EmulatorPlaysLambda",
+                "Effect": "Allow",
+                "Principal": {"AWS": admin.arn},
+                "Action": "sts:AssumeRole"
+            }));
+        }
+    })
+    .await?;
+    let session = admin
+        .sts()
+        .assume_role()
+        .role_arn(role_arn)
+        .role_session_name(function)
+        .send()
+        .await
+        .with_context(|| format!("assuming {role_arn}"))?;
+    let c = session
+        .credentials()
+        .context("AssumeRole returned no credentials")?;
+    let credentials = crate::account::session_credentials(c, "lambda-role");
+    Ok(crate::account::sdk_config_in(endpoint, region, credentials).await)
 }
 
 /// Change a role's trust policy on the emulator, for the gap named `why`.

@@ -69,6 +69,13 @@ pub const LAMBDA_RUNTIME: &str = "lambda-runtime";
 /// that one resource to differ.
 pub const EVENT_SOURCE_SCALING_CONFIG: &str = "event-source-scaling-config";
 
+/// `PutFunctionConcurrency` and `GetFunctionConcurrency` work, but
+/// `GetFunction` leaves out `Concurrency`, so the provider reads no reserved
+/// concurrency and `terraform plan` right after `apply` wants to set it
+/// again. The deployed world allows exactly that attribute of the compactor
+/// to differ, and checks the setting with `GetFunctionConcurrency` instead.
+pub const FUNCTION_CONCURRENCY: &str = "function-concurrency";
+
 /// With `--storage-mode persistent`, buckets, objects, queues and IAM users
 /// survive a restart, but the strict-mode permissions of `create-admin`
 /// admins do not (every call is then denied). The restart test in

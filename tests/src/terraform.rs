@@ -27,6 +27,7 @@ const SERVICES: &[&str] = &[
     "lambda",
     "logs",
     "s3",
+    "scheduler",
     "sns",
     "sqs",
     "sts",
@@ -195,7 +196,12 @@ impl Root {
             .await?;
         match out.status.code() {
             Some(0) => return Ok(Vec::new()),
-            Some(2) => {}
+            // What changes, for whoever reads a failure.
+            Some(2) => eprintln!(
+                "infra/examples/{}: plan after apply:\n{}",
+                self.name,
+                tail(&out, 60)
+            ),
             _ => bail!(
                 "`terraform plan` in infra/examples/{} failed:\n{}",
                 self.name,

@@ -15,6 +15,7 @@ use std::time::Instant;
 use anyhow::{ensure, Context, Result};
 use logferry_tests::access_logs::{self, LogObject};
 use logferry_tests::catalog::{self, LocalObject, Table};
+use logferry_tests::deployed::compactor::{download, DeployedCompactor};
 use logferry_tests::deployed::{edit_trust, DeployedFunction};
 use logferry_tests::terraform::{Profile, Root};
 use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_B};
@@ -59,7 +60,12 @@ async fn journey(example: &str) -> Result<()> {
     shipping.init().await?;
     shipping.apply().await?;
     lap("apply shipping root");
-    let athena = Root::stage("athena", url, &profiles, "")?;
+    let athena = Root::stage(
+        "athena",
+        url,
+        &profiles,
+        &format!("compactor_zip_path = {zip:?}"),
+    )?;
     athena.init().await?;
     athena.apply().await?;
     lap("apply athena root");
@@ -67,13 +73,18 @@ async fn journey(example: &str) -> Result<()> {
     // 2. A second plan changes nothing but the named gap.
     for root in [&shipping, &athena] {
         for change in root.plan_changes().await? {
-            let allowed = change
-                .address
-                .ends_with("aws_lambda_event_source_mapping.shipper")
-                && change.attributes == ["scaling_config"];
+            let gap = |resource: &str, attribute: &str| {
+                change.address.ends_with(resource) && change.attributes == [attribute]
+            };
+            let allowed = gap("aws_lambda_event_source_mapping.shipper", "scaling_config")
+                || gap(
+                    "aws_lambda_function.compactor",
+                    "reserved_concurrent_executions",
+                );
             ensure!(allowed,
-                "infra/examples/{}: a plan right after apply wants to change {} ({:?}: {:?}); only gap {} is expected",
-                root.name, change.address, change.actions, change.attributes, gaps::EVENT_SOURCE_SCALING_CONFIG);
+                "infra/examples/{}: a plan right after apply wants to change {} ({:?}: {:?}); only gaps {} and {} are expected",
+                root.name, change.address, change.actions, change.attributes,
+                gaps::EVENT_SOURCE_SCALING_CONFIG, gaps::FUNCTION_CONCURRENCY);
         }
     }
     lap("plan after apply");
@@ -157,27 +168,14 @@ async fn journey(example: &str) -> Result<()> {
     let tables = catalog::tables(&admin_b).await?;
     let queries = catalog::saved_queries(&admin_b).await?;
     let mut answers = Vec::new();
-    for (bucket, copies) in [
-        (archive_bucket.as_str(), &archived),
-        (log_bucket.as_str(), &sources),
+    let archive_location = format!("s3://{archive_bucket}/{archive_prefix}/");
+    for (bucket, location, copies) in [
+        (archive_bucket.as_str(), archive_location, &archived),
+        (log_bucket.as_str(), format!("s3://{log_bucket}/"), &sources),
     ] {
-        let table = tables
-            .iter()
-            .find(|t| t.location.starts_with(&format!("s3://{bucket}/")))
-            .with_context(|| format!("no Glue table reads s3://{bucket}/"))?;
+        let table = table_at(&tables, &location)?;
         let local = partitions(table, bucket, copies, &objects, &audited, &region, &work)?;
-        let mine: Vec<_> = queries
-            .iter()
-            .filter(|q| q.database == table.database)
-            .cloned()
-            .collect();
-        ensure!(
-            mine.len() >= 5,
-            "{} saved queries for {}",
-            mine.len(),
-            table.database
-        );
-        let table_answers = catalog::answer(table, &mine, &local, &work).await?;
+        let table_answers = answer(table, &queries, &local, &work).await?;
         access_logs::check_answers(&table_answers, &objects, &audited)?;
         answers.push(table_answers.into_values().collect::<Vec<_>>());
     }
@@ -186,8 +184,102 @@ async fn journey(example: &str) -> Result<()> {
         "the archive table and the table over account A's log bucket answer differently"
     );
     lap("saved queries");
+
+    // 7. The compactor Terraform deployed, run as its schedule runs it once
+    //    both days have settled; the compacted table answers the same.
+    let compacted = compact(&athena, &admin_b, url, archive_bucket).await?;
+    let location = format!("s3://{archive_bucket}/{}/", compacted.0);
+    let table = table_at(&tables, &location)?;
+    let local = compacted_partitions(table, archive_bucket, &compacted.1, &work)?;
+    let table_answers = answer(table, &queries, &local, &work).await?;
+    access_logs::check_answers(&table_answers, &objects, &audited)?;
+    ensure!(
+        table_answers.into_values().collect::<Vec<_>>() == answers[0],
+        "the compacted table answers differently from the archive table"
+    );
+    lap("compact, and the saved queries over the compacted table");
     let _ = std::fs::remove_dir_all(&work);
     Ok(())
+}
+
+/// The one Glue table whose location is under `location`.
+fn table_at<'a>(tables: &'a [Table], location: &str) -> Result<&'a Table> {
+    let mut found = tables.iter().filter(|t| t.location.starts_with(location));
+    let table = found
+        .next()
+        .with_context(|| format!("no Glue table reads {location}"))?;
+    ensure!(found.next().is_none(), "two Glue tables read {location}");
+    Ok(table)
+}
+
+/// The saved queries of `table` (their names start with the table's), run
+/// over `local`.
+async fn answer(
+    table: &Table,
+    queries: &[catalog::SavedQuery],
+    local: &[LocalObject],
+    work: &std::path::Path,
+) -> Result<catalog::Answers> {
+    let mine: Vec<_> = queries
+        .iter()
+        .filter(|q| q.database == table.database && q.name.starts_with(&format!("{}-", table.name)))
+        .cloned()
+        .collect();
+    ensure!(
+        mine.len() >= 5,
+        "{} saved queries for {}.{}",
+        mine.len(),
+        table.database,
+        table.name
+    );
+    catalog::answer(table, &mine, local, work).await
+}
+
+/// Run the deployed compactor's handler a day after the logs' last day, as
+/// its schedule would; the query prefix and what it wrote there.
+async fn compact(
+    athena: &Root,
+    admin_b: &Account,
+    url: &str,
+    archive_bucket: &str,
+) -> Result<(String, BTreeMap<String, Vec<u8>>)> {
+    let outputs = athena.outputs().await?;
+    let name = outputs
+        .get("compactor_function_name")
+        .and_then(Value::as_str)
+        .context("output compactor_function_name")?;
+    let deployed = DeployedCompactor::read(admin_b, name).await?;
+    ensure!(
+        deployed.reserved_concurrency == Some(1),
+        "{name} may run {:?} at once; one run at a time is what Terraform sets",
+        deployed.reserved_concurrency
+    );
+    let schedule = deployed.schedule(admin_b).await?;
+    ensure!(
+        schedule.retries == Some(0),
+        "schedule {} retries failed runs ({:?}); the next run is the retry",
+        schedule.name,
+        schedule.retries
+    );
+    let (compactor, settings) = deployed.start(admin_b, url).await?;
+    let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
+    let noon = tomorrow.and_hms_opt(12, 0, 0).context("noon")?.and_utc();
+    let ran = ::compactor::handle(noon, &compactor, settings)
+        .await
+        .map_err(|e| anyhow::anyhow!("the deployed compactor failed: {e}"))?;
+    ensure!(
+        ran == serde_json::json!({"written": 2, "unchanged": 0, "deferred": 0}),
+        "the compactor did {ran}, expected one output per day"
+    );
+    let query_prefix = deployed.query_prefix();
+    let written = download(admin_b, archive_bucket, &format!("{query_prefix}/")).await?;
+    let outputs = written.keys().filter(|k| k.ends_with(".gz")).count();
+    ensure!(
+        outputs == 2 && written.len() == 4,
+        "the query prefix holds {:?}, expected an output and a manifest per day",
+        written.keys()
+    );
+    Ok((query_prefix, written))
 }
 
 async fn profile(name: &str, account: &Account) -> Result<Profile> {
@@ -339,6 +431,54 @@ fn partitions(
             "{uri} is not in its day's partition: {partition:?}"
         );
         let path = work.join(format!("{}-{i}.log", table.database));
+        std::fs::write(&path, bytes)?;
+        local.push(LocalObject { path, partition });
+    }
+    Ok(local)
+}
+
+/// The compacted outputs under `table`'s projection, written locally with
+/// their own names (`.gz` means to the query runner what it means to
+/// Athena); the manifests are hidden. Each output must sit in the partition
+/// of every source its manifest lists.
+fn compacted_partitions(
+    table: &Table,
+    bucket: &str,
+    written: &BTreeMap<String, Vec<u8>>,
+    work: &std::path::Path,
+) -> Result<Vec<LocalObject>> {
+    let projection = table.projection()?;
+    let mut local = Vec::new();
+    for (i, (key, bytes)) in written.iter().enumerate() {
+        let uri = format!("s3://{bucket}/{key}");
+        if key.rsplit('/').next().unwrap_or_default().starts_with('_') {
+            // A manifest: hidden from Athena, as the projection must know.
+            ensure!(
+                projection.partition_of(&uri).is_err(),
+                "{uri} would be read as rows"
+            );
+            continue;
+        }
+        let partition = projection.partition_of(&uri).map_err(anyhow::Error::msg)?;
+        if key.ends_with(".gz") {
+            let manifest: Value = written
+                .values()
+                .filter_map(|m| serde_json::from_slice::<Value>(m).ok())
+                .find(|m| m["output_key"] == key.as_str())
+                .with_context(|| format!("no manifest names {key}"))?;
+            for source in manifest["sources"].as_array().into_iter().flatten() {
+                let source_key = source["key"].as_str().unwrap_or_default();
+                let segments: Vec<&str> = source_key.split('/').collect();
+                let day = segments.get(segments.len().saturating_sub(4)..segments.len() - 1);
+                ensure!(
+                    day.map(|d| d.join("/")).as_ref() == partition.get("dt"),
+                    "{uri} holds {source_key}, which is not in its partition {partition:?}"
+                );
+            }
+        }
+        let dir = work.join(format!("{}-{}-{i}", table.database, table.name));
+        std::fs::create_dir_all(&dir)?;
+        let path = dir.join(key.rsplit('/').next().unwrap_or_default());
         std::fs::write(&path, bytes)?;
         local.push(LocalObject { path, partition });
     }

@@ -3,6 +3,14 @@
 # listening, an alarm on failed runs.
 
 data "aws_caller_identity" "current" {}
+data "aws_region" "current" {}
+
+locals {
+  # From the name, like every ARN logferry grants: the policy below then
+  # depends on no resource, so it is read at plan time and a plan right
+  # after apply is clean.
+  function_arn = "arn:${local.partition}:lambda:${data.aws_region.current.name}:${data.aws_caller_identity.current.account_id}:function:${local.function_name}"
+}
 
 # Same-account service trust, so an aws_iam_policy_document rather than a
 # shared template: nothing outside this module or the emulator tests needs it.
@@ -38,7 +46,7 @@ data "aws_iam_policy_document" "scheduler" {
   statement {
     sid       = "InvokeCompactorOnly"
     actions   = ["lambda:InvokeFunction"]
-    resources = [aws_lambda_function.compactor.arn]
+    resources = [local.function_arn]
   }
 }
 
@@ -70,6 +78,13 @@ resource "aws_scheduler_schedule" "compactor" {
     # whatever one run missed the next one does.
     retry_policy {
       maximum_retry_attempts = 0
+    }
+  }
+
+  lifecycle {
+    precondition {
+      condition     = aws_lambda_function.compactor.arn == local.function_arn
+      error_message = "The compactor's ARN differs from the one derived from its name, which the scheduler role's policy grants."
     }
   }
 
