@@ -266,8 +266,9 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
 
 /// A compaction still writing when its stop time comes (the Lambda's
 /// deadline) is aborted: no output, no manifest, no multipart upload left,
-/// and the sources untouched for the next run. The stop time is set once
-/// the third source is being read, which the proxy stalls.
+/// and the sources untouched for the next run. The stop time is set once a
+/// part is uploaded and the third source, which the proxy stalls, is being
+/// read.
 #[tokio::test]
 async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<()> {
     let world = World::strict().await?;
@@ -282,8 +283,11 @@ async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<
     proxy.inject("GetObject", Which::Nth(vec![3]), Fault::Stall);
     let (stop, deadline) = Deadline::later();
     let compactor = compactor(&world, Some(&proxy.url)).await?.until(deadline);
+    // Sources are fetched ahead: stop once the third one's body has stalled
+    // and the first part is on its way.
     let stop_at_third_read = async {
-        while proxy.injected("GetObject", Fault::Stall) == 0 {
+        let part_sent = || proxy.seen().iter().any(|s| s.operation == "UploadPart");
+        while proxy.injected("GetObject", Fault::Stall) == 0 || !part_sent() {
             tokio::time::sleep(std::time::Duration::from_millis(10)).await;
         }
         stop.at(tokio::time::Instant::now());

@@ -14,6 +14,7 @@
 //! once, overwrite with identical content. Memory stays at about one part.
 
 use chrono::NaiveDate;
+use futures::StreamExt;
 use serde::Serialize;
 use sha2::{Digest as _, Sha256};
 
@@ -241,8 +242,8 @@ impl Compactor {
         upload.finish(done).await
     }
 
-    /// Read every source in key order, check it, and stream it through gzip
-    /// into the upload's parts.
+    /// Read every source in key order (a few fetched ahead), check it, and
+    /// stream it through gzip into the upload's parts.
     async fn write(
         &self,
         upload: &Upload<'_>,
@@ -251,11 +252,16 @@ impl Compactor {
         let mut gzip = Gzip::new(self.part_size);
         let mut parts = Vec::new();
         let mut sources = Vec::with_capacity(listed.len());
-        for object in listed {
+        let mut fetched = futures::stream::iter(listed)
+            .map(|object| async move {
+                let attempt = self.attempt(&object.key);
+                let reader = crate::compact_io::fetch(&self.s3, &self.bucket, &object, attempt);
+                (reader.await, object)
+            })
+            .buffered(crate::compact_io::READ_AHEAD);
+        while let Some((reader, object)) = fetched.next().await {
             let offset = gzip.uncompressed;
-            let mut reader =
-                crate::compact_io::open(&self.s3, &self.bucket, &object, self.attempt(&object.key))
-                    .await?;
+            let mut reader = reader?;
             while let Some(chunk) = reader.next_chunk().await? {
                 gzip.write(&chunk);
                 if let Some(part) = gzip.full_part() {

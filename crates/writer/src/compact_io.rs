@@ -109,9 +109,21 @@ pub(crate) async fn any(
     Ok(!out.contents().is_empty())
 }
 
+/// How many sources are fetched ahead of the one being compressed. A
+/// partition is thousands of objects of a few KiB; one GET at a time would
+/// spend the run waiting on S3's first byte.
+pub(crate) const READ_AHEAD: usize = 8;
+
+/// Sources up to this size are read whole while fetched ahead; larger ones
+/// are opened ahead and streamed in their turn. Read-ahead holds at most
+/// `READ_AHEAD` × this many bytes.
+pub(crate) const READ_WHOLE: u64 = 1024 * 1024;
+
 /// A source being read, with the digest of its stored checksum's algorithm.
 pub(crate) struct Reader {
     body: ByteStream,
+    /// The body, when it was read whole ahead of its turn (already digested).
+    ahead: Option<std::collections::VecDeque<Bytes>>,
     stored: Checksum,
     digest: Digest,
     key: String,
@@ -153,6 +165,7 @@ pub(crate) async fn open(
     let digest = stored.algorithm.digest();
     Ok(Reader {
         body: out.body,
+        ahead: None,
         stored,
         digest,
         key: object.key.clone(),
@@ -160,8 +173,30 @@ pub(crate) async fn open(
     })
 }
 
+/// [`open`] `object`, and read it whole if it is small: what the
+/// read-ahead does for each source.
+pub(crate) async fn fetch(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    object: &Listed,
+    attempt: Attempt<'_>,
+) -> Result<Reader, ShipError> {
+    let mut reader = open(s3, bucket, object, attempt).await?;
+    if object.size <= READ_WHOLE {
+        let mut chunks = std::collections::VecDeque::new();
+        while let Some(chunk) = reader.next_chunk().await? {
+            chunks.push_back(chunk);
+        }
+        reader.ahead = Some(chunks);
+    }
+    Ok(reader)
+}
+
 impl Reader {
     pub async fn next_chunk(&mut self) -> Result<Option<Bytes>, ShipError> {
+        if let Some(ahead) = &mut self.ahead {
+            return Ok(ahead.pop_front());
+        }
         match self.body.next().await {
             Some(Ok(chunk)) => {
                 self.digest.update(&chunk);
