@@ -14,6 +14,7 @@ use crate::policy::for_emulator;
 use crate::ForwardedHttps;
 
 mod build;
+mod compactor;
 mod options;
 pub use build::{ArchivePolicy, Builder, Route};
 

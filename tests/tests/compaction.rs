@@ -10,10 +10,9 @@
 use std::io::Read;
 
 use anyhow::{Context, Result};
-use logferry::compact::{Compacted, Compaction, Compactor, Partition};
-use logferry::{Deadline, KeyTemplate, ObjectRef, ShipError};
+use logferry::compact::{Compacted, Compaction, Partition};
+use logferry::{Deadline, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
-use logferry_tests::policy::render;
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
 use logferry_tests::{ForwardedHttps, Mode, World};
@@ -60,57 +59,6 @@ fn partition_of(world: &World, archive_key: &str) -> Result<Partition> {
     Partition::new(ACCOUNT_A, REGION, &world.source_bucket, &day).map_err(anyhow::Error::msg)
 }
 
-/// The compactor's role in B, assumed by B's admin; its session's SDK config.
-async fn compactor_session(world: &World) -> Result<aws_config::SdkConfig> {
-    let archive_arn = format!("arn:aws:s3:::{}", world.archive_bucket);
-    let permissions = render(
-        "compactor-permissions.json.tpl",
-        &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "query_prefix": QUERY_PREFIX}),
-    )?;
-    let trust = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow",
-        "Principal": {"AWS": world.admin_b.arn}, "Action": "sts:AssumeRole"}]});
-    let name = logferry_tests::world::unique("compactor");
-    let role_arn = world
-        .admin_b
-        .create_role(&name, &trust, "compactor", permissions)
-        .await?;
-    let assumed = world
-        .admin_b
-        .sts()
-        .assume_role()
-        .role_arn(&role_arn)
-        .role_session_name("compact")
-        .send()
-        .await?;
-    let c = assumed
-        .credentials()
-        .context("AssumeRole returned no credentials")?;
-    let credentials = logferry_tests::account::session_credentials(c, "compactor");
-    Ok(logferry_tests::world::sdk_config(&world.endpoint, credentials).await)
-}
-
-/// B's compactor (its own role), optionally through a proxy.
-async fn compactor(world: &World, endpoint: Option<&str>) -> Result<Compactor> {
-    let session = compactor_session(world).await?;
-    let sdk = match endpoint {
-        Some(url) => session.to_builder().endpoint_url(url).build(),
-        None => session,
-    };
-    let s3 = aws_sdk_s3::Client::from_conf(
-        logferry::clients::s3_config(&sdk)
-            .interceptor(ForwardedHttps)
-            .build(),
-    );
-    let template = KeyTemplate::parse(logferry::key::DEFAULT_TEMPLATE, PREFIX)?;
-    Ok(Compactor::new(
-        s3,
-        world.archive_bucket.clone(),
-        &template,
-        QUERY_PREFIX,
-        5 * 1024 * 1024,
-    )?)
-}
-
 fn written(compaction: Compaction) -> Compacted {
     match compaction {
         Compaction::Written(compacted) => compacted,
@@ -155,7 +103,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
     ));
     let archived = ship(&world, &sources).await?;
     let partition = partition_of(&world, &archived[0])?;
-    let compactor = compactor(&world, None).await?;
+    let compactor = world.compactor(None).await?;
 
     let first = written(compactor.compact(&partition).await?);
     assert!(first
@@ -250,7 +198,8 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
     let partition = partition_of(&world, &archived[0])?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     proxy.inject("GetObject", Which::Nth(vec![5]), Fault::Corrupt);
-    let err = compactor(&world, Some(&proxy.url))
+    let err = world
+        .compactor(Some(&proxy.url))
         .await?
         .compact(&partition)
         .await
@@ -282,7 +231,7 @@ async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<
     // GetObject 3 is the third source (listings are ListObjects).
     proxy.inject("GetObject", Which::Nth(vec![3]), Fault::Stall);
     let (stop, deadline) = Deadline::later();
-    let compactor = compactor(&world, Some(&proxy.url)).await?.until(deadline);
+    let compactor = world.compactor(Some(&proxy.url)).await?.until(deadline);
     // Sources are fetched ahead: stop once the third one's body has stalled
     // and the first part is on its way.
     let stop_at_third_read = async {
@@ -328,7 +277,7 @@ async fn the_compactor_reads_the_archive_and_writes_only_the_query_prefix() -> R
     .await?;
     let evidence = archived[0].clone();
     let s3 = aws_sdk_s3::Client::from_conf(
-        logferry::clients::s3_config(&compactor_session(&world).await?)
+        logferry::clients::s3_config(&world.compactor_session().await?)
             .interceptor(ForwardedHttps)
             .build(),
     );
@@ -415,7 +364,7 @@ async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
         .collect();
     let archived = ship(&world, &sources).await?;
     let partition = partition_of(&world, &archived[0])?;
-    let compactor = compactor(&world, None).await?;
+    let compactor = world.compactor(None).await?;
     let schedule = ::compactor::Schedule {
         settle_hours: 6,
         lookback_days: 2,

@@ -5,11 +5,11 @@
 //! allocator; this file is its own test binary so nothing else shares the counter.
 
 use anyhow::Result;
-use logferry::compact::{Compaction, Compactor, Partition};
+use logferry::compact::{Compaction, Partition};
 use logferry::plan::Method;
-use logferry::{KeyTemplate, ObjectRef};
-use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
-use logferry_tests::{ForwardedHttps, Mode, World};
+use logferry::ObjectRef;
+use logferry_tests::world::{ACCOUNT_A, REGION};
+use logferry_tests::{Mode, World};
 
 #[global_allocator]
 static HEAP: logferry_tests::heap::Counting = logferry_tests::heap::Counting;
@@ -85,19 +85,7 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
     let day = format!("{}-{}-{}", parts[5], parts[6], parts[7]);
     let partition = Partition::new(ACCOUNT_A, REGION, &world.source_bucket, &day)
         .map_err(anyhow::Error::msg)?;
-    let s3 = aws_sdk_s3::Client::from_conf(
-        logferry::clients::s3_config(&world.admin_b.sdk)
-            .interceptor(ForwardedHttps)
-            .build(),
-    );
-    let template = KeyTemplate::parse(logferry::key::DEFAULT_TEMPLATE, PREFIX)?;
-    let compactor = Compactor::new(
-        s3,
-        world.archive_bucket.clone(),
-        &template,
-        logferry::compact::DEFAULT_QUERY_PREFIX,
-        5 * MIB as u64,
-    )?;
+    let compactor = world.compactor(None).await?;
 
     let baseline = logferry_tests::heap::start();
     let compaction = compactor.compact(&partition).await?;

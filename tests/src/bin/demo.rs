@@ -1,11 +1,13 @@
 //! `make demo`: the main job end to end on the local emulator, once per auth
 //! mode. Account A gets a few S3 server access log files; the emulator's
 //! notifications go through SQS into the real Lambda handler; the demo then
-//! shows what landed in account B and who owns it.
+//! shows what landed in account B and who owns it, and compacts the day for
+//! queries with the compactor's own role in B.
 
 use anyhow::{Context, Result};
 use aws_sdk_s3::primitives::ByteStream;
 use lambda_runtime::LambdaEvent;
+use logferry::compact::{Compaction, Partition};
 use logferry_tests::{Endpoint, IamMode, Mode, World};
 
 const LOG_FILES: &[(&str, &str)] = &[
@@ -127,6 +129,37 @@ async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
                 .unwrap_or("?"),
         );
     }
+    compact(&world).await?;
     println!();
+    Ok(())
+}
+
+/// The day's partition, compacted by B's compactor role; then again, which
+/// finds nothing to do.
+async fn compact(world: &World) -> Result<()> {
+    let partition = Partition::new("111111111111", "us-east-1", "acme-web", "2026-11-21")
+        .map_err(anyhow::Error::msg)?;
+    let compactor = world.compactor(None).await?;
+    match compactor.compact(&partition).await? {
+        Compaction::Written(c) => {
+            println!(
+                "compacted {} logs ({} bytes, each checked against its stored checksum) into",
+                c.sources.len(),
+                c.uncompressed_bytes
+            );
+            println!(
+                "  s3://{}/{} ({} bytes gzip)",
+                world.archive_bucket, c.output_key, c.compressed_bytes
+            );
+            println!(
+                "  s3://{}/{} (manifest)",
+                world.archive_bucket, c.manifest_key
+            );
+        }
+        Compaction::Unchanged(key) => println!("already compacted: {key}"),
+    }
+    if let Compaction::Unchanged(_) = compactor.compact(&partition).await? {
+        println!("compacted again: unchanged, the output is made of exactly these logs");
+    }
     Ok(())
 }
