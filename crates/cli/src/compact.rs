@@ -36,13 +36,7 @@ pub async fn run(
     sdk: &aws_config::SdkConfig,
 ) -> Result<std::process::ExitCode> {
     let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(sdk).build());
-    let compactor = Compactor::new(
-        s3,
-        config.dest_bucket.clone(),
-        &config.key_template,
-        &args.query_prefix,
-        config.part_size,
-    )?;
+    let compactor = Compactor::for_archive(s3, config, &args.query_prefix)?;
     let partitions = match (&args.account, &args.region, &args.bucket) {
         (Some(a), Some(r), Some(b)) => {
             vec![Partition::new(a, r, b, &args.day).map_err(anyhow::Error::msg)?]

@@ -111,6 +111,23 @@ impl Compactor {
         })
     }
 
+    /// The compactor of the archive `config` ships into: its bucket, key
+    /// layout and part size, with the compacted copies under `query_prefix`.
+    pub fn for_archive(
+        s3: aws_sdk_s3::Client,
+        config: &crate::ShipperConfig,
+        query_prefix: &str,
+    ) -> Result<Self, crate::ConfigError> {
+        let bucket = config.dest_bucket.clone();
+        Compactor::new(
+            s3,
+            bucket,
+            &config.key_template,
+            query_prefix,
+            config.part_size,
+        )
+    }
+
     /// This compactor, stopping at `deadline`: an output cut off by it is
     /// aborted and the compaction fails as [`ShipError::Deadline`]; its
     /// sources stay, so the next run does it again.

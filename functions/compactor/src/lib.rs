@@ -15,7 +15,7 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Duration, NaiveDate, Utc};
 use lambda_runtime::Error;
-use logferry::compact::{Compaction, Compactor};
+use logferry::compact::{Compaction, Compactor, DEFAULT_QUERY_PREFIX};
 use logferry::{Deadline, ShipError};
 use serde_json::{json, Value};
 
@@ -23,6 +23,12 @@ use serde_json::{json, Value};
 pub const ANSWER_MARGIN: std::time::Duration = std::time::Duration::from_secs(10);
 /// No partition is started with less time than this left before the stop.
 pub const START_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Where the compacted copies go: `LOGFERRY_QUERY_PREFIX`, or the default
+/// (`infra/layout/query-prefix.txt`).
+pub fn query_prefix(lookup: impl Fn(&str) -> Option<String>) -> String {
+    lookup("LOGFERRY_QUERY_PREFIX").unwrap_or_else(|| DEFAULT_QUERY_PREFIX.to_string())
+}
 
 /// `compactor`, stopping [`ANSWER_MARGIN`] before the invocation's deadline
 /// (epoch milliseconds; 0 means none).

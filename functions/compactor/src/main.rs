@@ -18,17 +18,10 @@ async fn main() -> Result<(), Error> {
         .init();
     let config = ShipperConfig::from_env()?;
     let schedule = compactor::Schedule::from_env(|name| std::env::var(name).ok())?;
-    let query_prefix = std::env::var("LOGFERRY_QUERY_PREFIX")
-        .unwrap_or_else(|_| logferry::compact::DEFAULT_QUERY_PREFIX.to_string());
+    let query_prefix = compactor::query_prefix(|name| std::env::var(name).ok());
     let sdk = load_sdk_config(config.timeouts).await;
     let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&sdk).build());
-    let compactor = Compactor::new(
-        s3,
-        config.dest_bucket.clone(),
-        &config.key_template,
-        &query_prefix,
-        config.part_size,
-    )?;
+    let compactor = Compactor::for_archive(s3, &config, &query_prefix)?;
     let compactor = &compactor;
     run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline_ms = event.context.deadline;

@@ -6,7 +6,7 @@
 use std::collections::BTreeMap;
 
 use anyhow::{ensure, Context, Result};
-use logferry::compact::{Compactor, DEFAULT_QUERY_PREFIX};
+use logferry::compact::Compactor;
 use logferry::RawConfig;
 
 use crate::account::Account;
@@ -92,10 +92,9 @@ impl DeployedCompactor {
         Ok(mine.remove(0))
     }
 
-    /// Where the compacted copies go.
+    /// Where the compacted copies go, as the function reads it.
     pub fn query_prefix(&self) -> String {
-        let prefix = self.environment.get("LOGFERRY_QUERY_PREFIX");
-        prefix.map_or(DEFAULT_QUERY_PREFIX.to_string(), Clone::clone)
+        compactor::query_prefix(|name| self.environment.get(name).cloned())
     }
 
     /// The compactor and its schedule settings as `functions/compactor`'s
@@ -121,13 +120,7 @@ impl DeployedCompactor {
         let sdk =
             super::play_lambda(admin_b, &self.role_arn, &self.name, &self.region, endpoint).await?;
         let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&sdk).build());
-        let compactor = Compactor::new(
-            s3,
-            config.dest_bucket.clone(),
-            &config.key_template,
-            &self.query_prefix(),
-            config.part_size,
-        )?;
+        let compactor = Compactor::for_archive(s3, &config, &self.query_prefix())?;
         Ok((compactor, schedule))
     }
 }
