@@ -36,11 +36,14 @@ pub const ALICE: &str = "arn:aws:iam::111111111111:user/alice";
 pub const BOB: &str = "arn:aws:iam::111111111111:role/etl";
 pub const MALLORY: &str = "arn:aws:iam::999999999999:user/mallory";
 
-/// The sample requests: days before today, time of day, who, from where,
-/// what, status, error code and bytes sent (`None` is S3's `-`).
+/// A sample request: days before today, time of day, who, from where, what,
+/// status, error code and bytes sent (`None` is S3's `-`).
 #[rustfmt::skip]
-#[allow(clippy::type_complexity)]
-const REQUESTS: &[(i64, (u32, u32, u32), &str, &str, &str, &str, u16, &str, Option<u64>)] = &[
+type Sample = (i64, (u32, u32, u32), &'static str, &'static str, &'static str, &'static str, u16, &'static str, Option<u64>);
+
+/// The sample requests.
+#[rustfmt::skip]
+const REQUESTS: &[Sample] = &[
     (1, (8, 0, 1), ALICE, "192.0.2.10", "REST.GET.OBJECT", "reports/q3.csv", 200, "-", Some(4096)),
     (1, (8, 0, 5), ALICE, "192.0.2.10", "REST.PUT.OBJECT", "reports/q4.csv", 200, "-", None),
     (1, (9, 15, 0), MALLORY, "203.0.113.66", "REST.GET.OBJECT", "secrets/keys.txt", 403, "AccessDenied", Some(243)),
@@ -55,6 +58,21 @@ const REQUESTS: &[(i64, (u32, u32, u32), &str, &str, &str, &str, u16, &str, Opti
     (0, (0, 5, 0), ALICE, "192.0.2.10", "REST.GET.OBJECT", "reports/missing.csv", 404, "NoSuchKey", Some(312)),
 ];
 
+/// One of the sample requests, made at `time`.
+fn request(sample: &Sample, time: chrono::NaiveDateTime) -> Request {
+    let &(_, _, requester, ip, operation, key, status, error, bytes_sent) = sample;
+    Request {
+        time: time.and_utc(),
+        requester,
+        ip,
+        operation,
+        key,
+        status,
+        error,
+        bytes_sent,
+    }
+}
+
 /// Two days of requests against `bucket`, one log object per day, under the
 /// keys S3 delivers them with `EventTime` partitioning.
 pub fn two_days(prefix: &str, account: &str, region: &str, bucket: &str) -> Vec<LogObject> {
@@ -66,20 +84,10 @@ pub fn two_days(prefix: &str, account: &str, region: &str, bucket: &str) -> Vec<
             let requests = REQUESTS
                 .iter()
                 .filter(|r| r.0 == days_ago)
-                .map(
-                    |&(_, (h, m, s), requester, ip, operation, key, status, error, bytes_sent)| {
-                        Request {
-                            time: day.and_hms_opt(h, m, s).expect("a valid time").and_utc(),
-                            requester,
-                            ip,
-                            operation,
-                            key,
-                            status,
-                            error,
-                            bytes_sent,
-                        }
-                    },
-                )
+                .map(|sample| {
+                    let (h, m, s) = sample.1;
+                    request(sample, day.and_hms_opt(h, m, s).expect("a valid time"))
+                })
                 .collect();
             LogObject {
                 key: format!(
@@ -104,22 +112,9 @@ pub fn busy_day(day: NaiveDate, count: usize) -> Vec<LogObject> {
             let records = 3 + (n * 7919) % 21;
             let requests = (0..records)
                 .map(|r| {
-                    let (_, _, requester, ip, operation, key, status, error, bytes_sent) =
-                        REQUESTS[(n + r) % samples];
                     let second = ((n * 86_400 / count.max(1)) + r) as u32 % 86_400;
-                    Request {
-                        time: day
-                            .and_hms_opt(second / 3600, second / 60 % 60, second % 60)
-                            .expect("a valid time")
-                            .and_utc(),
-                        requester,
-                        ip,
-                        operation,
-                        key,
-                        status,
-                        error,
-                        bytes_sent,
-                    }
+                    let time = day.and_hms_opt(second / 3600, second / 60 % 60, second % 60);
+                    request(&REQUESTS[(n + r) % samples], time.expect("a valid time"))
                 })
                 .collect();
             LogObject {

@@ -74,20 +74,8 @@ where
 }
 
 /// The python of the bench's venv (`bench/setup.sh` makes it once).
-pub fn bench_python(repo: &Path) -> Result<PathBuf> {
-    let out = Command::new(repo.join("bench/setup.sh"))
-        .stderr(Stdio::inherit())
-        .output()
-        .context("running bench/setup.sh")?;
-    if !out.status.success() {
-        bail!("bench/setup.sh failed; see the line above");
-    }
-    let stdout = String::from_utf8(out.stdout)?;
-    let bin = stdout
-        .lines()
-        .last()
-        .context("bench/setup.sh printed nothing")?;
-    Ok(PathBuf::from(bin.trim()).join("python"))
+pub fn bench_python() -> Result<PathBuf> {
+    Ok(crate::script_output("bench/setup.sh")?.join("python"))
 }
 
 /// Run `bench/peers.py` with `args`; the one JSON object it prints.

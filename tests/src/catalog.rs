@@ -152,7 +152,7 @@ pub async fn answer(
     work: &Path,
 ) -> Result<Answers> {
     let repo = Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
-    let python = athena_python(&repo).await?;
+    let python = athena_python().await?;
     let write = |name: &str, value: Value| -> Result<PathBuf> {
         let path = work.join(name);
         std::fs::write(&path, serde_json::to_vec_pretty(&value)?)?;
@@ -229,20 +229,6 @@ pub async fn answer(
 
 /// The runner's Python, installed on first use by `tests/athena/setup.sh`.
 /// The python of the embedded query engine's venv (`tests/athena/setup.sh`).
-pub async fn athena_python(repo: &Path) -> Result<PathBuf> {
-    let out = tokio::process::Command::new("bash")
-        .arg(repo.join("tests/athena/setup.sh"))
-        .output()
-        .await
-        .context("running tests/athena/setup.sh")?;
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    if !out.status.success() {
-        bail!(
-            "tests/athena/setup.sh failed: {stdout}{}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-    }
-    Ok(PathBuf::from(
-        stdout.lines().last().unwrap_or_default().trim(),
-    ))
+pub async fn athena_python() -> Result<PathBuf> {
+    tokio::task::spawn_blocking(|| crate::script_output("tests/athena/setup.sh")).await?
 }

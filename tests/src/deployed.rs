@@ -39,23 +39,7 @@ impl DeployedFunction {
     /// `GetFunctionConfiguration`, its event source mapping and its queue.
     pub async fn read(admin_a: &Account, name: &str) -> Result<DeployedFunction> {
         let lambda = aws_sdk_lambda::Client::new(&admin_a.sdk);
-        let config = lambda
-            .get_function_configuration()
-            .function_name(name)
-            .send()
-            .await
-            .with_context(|| format!("GetFunctionConfiguration {name}"))?;
-        let function_arn = config.function_arn().context("function has no ARN")?;
-        let region = function_arn
-            .split(':')
-            .nth(3)
-            .unwrap_or_default()
-            .to_string();
-        let environment: BTreeMap<String, String> = config
-            .environment()
-            .and_then(|e| e.variables())
-            .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-            .unwrap_or_default();
+        let config = LambdaConfig::read(admin_a, name).await?;
         let mappings = lambda
             .list_event_source_mappings()
             .function_name(name)
@@ -93,10 +77,10 @@ impl DeployedFunction {
             .context("the queue has no redrive policy (no DLQ)")?;
         Ok(DeployedFunction {
             name: name.to_string(),
-            region,
-            role_arn: config.role().context("function has no role")?.to_string(),
-            timeout_seconds: config.timeout().unwrap_or(3),
-            environment,
+            region: config.region,
+            role_arn: config.role_arn,
+            timeout_seconds: config.timeout_seconds,
+            environment: config.environment,
             queue_url,
             queue_arn: queue_arn.to_string(),
             batch_size: mapping.batch_size().unwrap_or(10),
@@ -267,6 +251,39 @@ impl DeployedFunction {
             responses.push(response);
         }
         Ok(responses)
+    }
+}
+
+/// What `GetFunctionConfiguration` says of a function.
+#[derive(Debug, Clone)]
+pub struct LambdaConfig {
+    pub arn: String,
+    pub region: String,
+    pub role_arn: String,
+    pub timeout_seconds: i32,
+    pub environment: BTreeMap<String, String>,
+}
+
+impl LambdaConfig {
+    pub async fn read(admin: &Account, name: &str) -> Result<LambdaConfig> {
+        let config = aws_sdk_lambda::Client::new(&admin.sdk)
+            .get_function_configuration()
+            .function_name(name)
+            .send()
+            .await
+            .with_context(|| format!("GetFunctionConfiguration {name}"))?;
+        let arn = config.function_arn().context("function has no ARN")?;
+        Ok(LambdaConfig {
+            arn: arn.to_string(),
+            region: arn.split(':').nth(3).unwrap_or_default().to_string(),
+            role_arn: config.role().context("function has no role")?.to_string(),
+            timeout_seconds: config.timeout().unwrap_or(3),
+            environment: config
+                .environment()
+                .and_then(|e| e.variables())
+                .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
+                .unwrap_or_default(),
+        })
     }
 }
 

@@ -142,3 +142,24 @@ where
     }
     anyhow::bail!("timed out waiting until {what}")
 }
+
+/// Run one of the repository's set-up scripts (`bash <repo>/<script>`,
+/// which installs what it needs once) and return the last line it prints:
+/// the path it made. Fails with what the script said.
+pub fn script_output(script: &str) -> anyhow::Result<std::path::PathBuf> {
+    use anyhow::Context as _;
+    let repo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..");
+    let out = std::process::Command::new("bash")
+        .arg(repo.join(script))
+        .output()
+        .with_context(|| format!("running {script}"))?;
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    anyhow::ensure!(
+        out.status.success(),
+        "{script} failed: {stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    let last = stdout.lines().last().unwrap_or_default().trim();
+    anyhow::ensure!(!last.is_empty(), "{script} printed nothing");
+    Ok(std::path::PathBuf::from(last))
+}

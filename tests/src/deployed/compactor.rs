@@ -35,32 +35,21 @@ pub struct DeployedSchedule {
 impl DeployedCompactor {
     /// `GetFunctionConfiguration` of `name`.
     pub async fn read(admin_b: &Account, name: &str) -> Result<DeployedCompactor> {
-        let lambda = aws_sdk_lambda::Client::new(&admin_b.sdk);
-        let concurrency = lambda
+        let concurrency = aws_sdk_lambda::Client::new(&admin_b.sdk)
             .get_function_concurrency()
             .function_name(name)
             .send()
             .await
             .with_context(|| format!("GetFunctionConcurrency {name}"))?;
-        let config = lambda
-            .get_function_configuration()
-            .function_name(name)
-            .send()
-            .await
-            .with_context(|| format!("GetFunctionConfiguration {name}"))?;
-        let arn = config.function_arn().context("function has no ARN")?;
+        let config = super::LambdaConfig::read(admin_b, name).await?;
         Ok(DeployedCompactor {
             name: name.to_string(),
-            arn: arn.to_string(),
-            region: arn.split(':').nth(3).unwrap_or_default().to_string(),
-            role_arn: config.role().context("function has no role")?.to_string(),
-            timeout_seconds: config.timeout().unwrap_or(3),
+            arn: config.arn,
+            region: config.region,
+            role_arn: config.role_arn,
+            timeout_seconds: config.timeout_seconds,
             reserved_concurrency: concurrency.reserved_concurrent_executions(),
-            environment: config
-                .environment()
-                .and_then(|e| e.variables())
-                .map(|v| v.iter().map(|(k, v)| (k.clone(), v.clone())).collect())
-                .unwrap_or_default(),
+            environment: config.environment,
         })
     }
 

@@ -70,8 +70,8 @@ impl Bench<'_> {
 
         let case = "full-day-query";
         let engine = Engine {
-            python: logferry_tests::catalog::athena_python(&self.repo).await?,
-            plan: self.table_plan()?,
+            python: logferry_tests::catalog::athena_python().await?,
+            plan: logferry_tests::script_output("tests/athena/plan.sh")?,
             repo: &self.repo,
         };
         let (gz_seconds, gz_answers) = engine.run(&gz_files, day, work)?;
@@ -193,20 +193,6 @@ impl Bench<'_> {
         let mut measured = row(case, tool, keys.len(), bytes, seconds);
         measured["priced"] = json!(false);
         Ok((files, measured))
-    }
-
-    /// The Glue table and saved queries as Terraform renders them.
-    fn table_plan(&self) -> Result<PathBuf> {
-        let out = Command::new(self.repo.join("tests/athena/plan.sh"))
-            .output()
-            .context("running tests/athena/plan.sh")?;
-        ensure!(
-            out.status.success(),
-            "tests/athena/plan.sh failed: {}",
-            String::from_utf8_lossy(&out.stderr)
-        );
-        let text = String::from_utf8_lossy(&out.stdout);
-        Ok(PathBuf::from(text.lines().last().unwrap_or_default()))
     }
 }
 

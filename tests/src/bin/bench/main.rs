@@ -81,7 +81,7 @@ async fn main() -> Result<()> {
     let credentials = bench::credentials_file(&world, &work).await?;
     let mut bench = Bench {
         world: &world,
-        python: bench::bench_python(&repo)?,
+        python: bench::bench_python()?,
         peer_env: vec![
             (
                 "AWS_SHARED_CREDENTIALS_FILE",
