@@ -18,7 +18,9 @@ This is DuckDB behind sqlglot, NOT Athena. What it does faithfully:
   * reads an object the way Athena's Hive text reader does: a name ending in
     .gz is gunzipped (compression is chosen by file extension), and a name
     starting with _ or . is skipped (Trino's Hive connector treats such files
-    as hidden), so a compaction manifest never becomes rows.
+    as hidden), so a compaction manifest never becomes rows;
+  * breaks ORDER BY ties by every output column in turn: one of the orders
+    Athena may return, and the same one on every run (break_ties).
 Any function outside SHIM / SAME below fails the query instead of guessing.
 Output: {"queries": {name: {"columns": [...], "rows": [[...]]}}, "rows_loaded": N,
 "objects_outside_projection": [paths], "engine": "..."}; exit 1 with one
@@ -129,7 +131,21 @@ def to_duckdb(tree, now):
                 return SHIM[type(node)](node)
         return node
 
-    return tree.copy().transform(rewrite).sql(dialect="duckdb")
+    tree = tree.copy().transform(rewrite)
+    return break_ties(tree).sql(dialect="duckdb")
+
+
+def break_ties(tree):
+    """Rows equal in every ORDER BY key come back in any order, in Trino as in
+    DuckDB (whose threads make it differ run to run). Ordering such ties by
+    each output column in turn picks one of the orders Athena may return, and
+    always the same one, so two runs over the same rows, laid out in different
+    objects, give identical answers."""
+    order = tree.args.get("order") if isinstance(tree, exp.Select) else None
+    if order is not None:
+        for i in range(1, len(tree.selects) + 1):
+            order.append("expressions", exp.Ordered(this=exp.Literal.number(i), nulls_first=False))
+    return tree
 
 
 def json_value(v):
