@@ -89,6 +89,28 @@ impl Account {
         Ok(arn)
     }
 
+    /// Credentials of a session of `role_arn` named `session`, assumed by
+    /// this identity.
+    pub async fn assume(
+        &self,
+        role_arn: &str,
+        session: &str,
+        provider: &'static str,
+    ) -> Result<Credentials> {
+        let assumed = self
+            .sts()
+            .assume_role()
+            .role_arn(role_arn)
+            .role_session_name(session)
+            .send()
+            .await
+            .with_context(|| format!("assuming {role_arn}"))?;
+        let c = assumed
+            .credentials()
+            .context("AssumeRole returned no credentials")?;
+        Ok(session_credentials(c, provider))
+    }
+
     /// This identity's access key, for tools that read a credentials file.
     pub async fn keys(&self) -> Result<Credentials> {
         Ok(self

@@ -310,18 +310,7 @@ pub async fn play_lambda(
         }
     })
     .await?;
-    let session = admin
-        .sts()
-        .assume_role()
-        .role_arn(role_arn)
-        .role_session_name(function)
-        .send()
-        .await
-        .with_context(|| format!("assuming {role_arn}"))?;
-    let c = session
-        .credentials()
-        .context("AssumeRole returned no credentials")?;
-    let credentials = crate::account::session_credentials(c, "lambda-role");
+    let credentials = admin.assume(role_arn, function, "lambda-role").await?;
     Ok(crate::account::sdk_config_in(endpoint, region, credentials).await)
 }
 

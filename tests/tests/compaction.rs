@@ -10,7 +10,7 @@
 use std::io::Read;
 
 use anyhow::{Context, Result};
-use logferry::compact::{Compacted, Compaction, Partition};
+use logferry::compact::{Compacted, Compaction};
 use logferry::{Deadline, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::probe::{outcome, Outcome, Probe};
@@ -50,13 +50,6 @@ async fn ship(world: &World, keys: &[(String, Vec<u8>)]) -> Result<Vec<String>> 
         archived.push(shipped.dest_key);
     }
     Ok(archived)
-}
-
-/// The partition an archive key is in (`prefix/account/region/bucket/yyyy/MM/dd/…`).
-fn partition_of(world: &World, archive_key: &str) -> Result<Partition> {
-    let parts: Vec<&str> = archive_key.split('/').collect();
-    let day = format!("{}-{}-{}", parts[5], parts[6], parts[7]);
-    Partition::new(ACCOUNT_A, REGION, &world.source_bucket, &day).map_err(anyhow::Error::msg)
 }
 
 fn written(compaction: Compaction) -> Compacted {
@@ -102,7 +95,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
         body(99, 6 * 1024 * 1024, true),
     ));
     let archived = ship(&world, &sources).await?;
-    let partition = partition_of(&world, &archived[0])?;
+    let partition = world.partition_of(&archived[0])?;
     let compactor = world.compactor(None).await?;
 
     let first = written(compactor.compact(&partition).await?);
@@ -195,7 +188,7 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
         .map(|i| (format!("app/{i}.log"), body(i, 4 * KIB, false)))
         .collect();
     let archived = ship(&world, &sources).await?;
-    let partition = partition_of(&world, &archived[0])?;
+    let partition = world.partition_of(&archived[0])?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     proxy.inject("GetObject", Which::Nth(vec![5]), Fault::Corrupt);
     let err = world
@@ -226,7 +219,7 @@ async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<
         .map(|i| (format!("app/{i}.log"), body(i, 6 * 1024 * KIB, true)))
         .collect();
     let archived = ship(&world, &sources).await?;
-    let partition = partition_of(&world, &archived[0])?;
+    let partition = world.partition_of(&archived[0])?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     // GetObject 3 is the third source (listings are ListObjects).
     proxy.inject("GetObject", Which::Nth(vec![3]), Fault::Stall);
@@ -363,7 +356,7 @@ async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
         .map(|i| (format!("app/{i}.log"), body(i, 2 * KIB, false)))
         .collect();
     let archived = ship(&world, &sources).await?;
-    let partition = partition_of(&world, &archived[0])?;
+    let partition = world.partition_of(&archived[0])?;
     let compactor = world.compactor(None).await?;
     let schedule = ::compactor::Schedule {
         settle_hours: 6,

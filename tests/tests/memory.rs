@@ -5,10 +5,9 @@
 //! allocator; this file is its own test binary so nothing else shares the counter.
 
 use anyhow::Result;
-use logferry::compact::{Compaction, Partition};
+use logferry::compact::Compaction;
 use logferry::plan::Method;
 use logferry::ObjectRef;
-use logferry_tests::world::{ACCOUNT_A, REGION};
 use logferry_tests::{Mode, World};
 
 #[global_allocator]
@@ -81,10 +80,7 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
             .await?;
         archived.push(shipped.dest_key);
     }
-    let parts: Vec<&str> = archived[0].split('/').collect();
-    let day = format!("{}-{}-{}", parts[5], parts[6], parts[7]);
-    let partition = Partition::new(ACCOUNT_A, REGION, &world.source_bucket, &day)
-        .map_err(anyhow::Error::msg)?;
+    let partition = world.partition_of(&archived[0])?;
     let compactor = world.compactor(None).await?;
 
     let baseline = logferry_tests::heap::start();

@@ -2,12 +2,12 @@
 //! `infra/policies/compactor-permissions.json.tpl` (read the archive
 //! prefix, write the query prefix), assumed by B's admin.
 
-use anyhow::{Context, Result};
-use logferry::compact::{Compactor, DEFAULT_QUERY_PREFIX};
+use anyhow::Result;
+use logferry::compact::{Compactor, Partition, DEFAULT_QUERY_PREFIX};
 use logferry::KeyTemplate;
 use serde_json::json;
 
-use super::{World, PREFIX};
+use super::{World, ACCOUNT_A, PREFIX, REGION};
 use crate::policy::render;
 use crate::ForwardedHttps;
 
@@ -29,15 +29,39 @@ impl World {
                 .interceptor(ForwardedHttps)
                 .build(),
         );
-        let template = KeyTemplate::parse(logferry::key::DEFAULT_TEMPLATE, PREFIX)?;
         let bucket = self.archive_bucket.clone();
         Ok(Compactor::new(
             s3,
             bucket,
-            &template,
+            &archive_layout()?,
             DEFAULT_QUERY_PREFIX,
             PART_SIZE,
         )?)
+    }
+
+    /// The partition a copy of this world's source bucket is in: the day
+    /// (around today) whose prefix in the archive's key layout it starts with.
+    pub fn partition_of(&self, archive_key: &str) -> Result<Partition> {
+        let layout = archive_layout()?;
+        let today = chrono::Utc::now().date_naive();
+        let days = [today.pred_opt(), Some(today), today.succ_opt()];
+        for day in days.into_iter().flatten() {
+            let prefix = layout
+                .day_prefix(ACCOUNT_A, REGION, &self.source_bucket, day)
+                .map_err(anyhow::Error::msg)?;
+            if archive_key.starts_with(&prefix) {
+                return Ok(Partition {
+                    account: ACCOUNT_A.to_string(),
+                    region: REGION.to_string(),
+                    bucket: self.source_bucket.clone(),
+                    day,
+                });
+            }
+        }
+        anyhow::bail!(
+            "{archive_key} is not a copy of {} made around today",
+            self.source_bucket
+        )
     }
 
     /// A session of a new compactor role in B, for probing what it may do.
@@ -55,18 +79,15 @@ impl World {
             .admin_b
             .create_role(&name, &trust, "compactor", permissions)
             .await?;
-        let assumed = self
+        let credentials = self
             .admin_b
-            .sts()
-            .assume_role()
-            .role_arn(&role_arn)
-            .role_session_name("compact")
-            .send()
+            .assume(&role_arn, "compact", "compactor")
             .await?;
-        let c = assumed
-            .credentials()
-            .context("AssumeRole returned no credentials")?;
-        let credentials = crate::account::session_credentials(c, "compactor");
         Ok(crate::account::sdk_config(&self.endpoint, credentials).await)
     }
+}
+
+/// The archive's key layout: the default template under [`PREFIX`].
+fn archive_layout() -> Result<KeyTemplate> {
+    Ok(KeyTemplate::parse(logferry::key::DEFAULT_TEMPLATE, PREFIX)?)
 }
