@@ -153,7 +153,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
     );
     assert!(again.removed.is_empty());
     assert_eq!(
-        compactor.partitions(partition.day).await?,
+        compactor.partitions(&[partition.day]).await?,
         vec![partition.clone()]
     );
 

@@ -43,7 +43,7 @@ pub async fn run(
         }
         (None, None, None) => {
             let day = Partition::day(&args.day).map_err(anyhow::Error::msg)?;
-            compactor.partitions(day).await?
+            compactor.partitions(&[day]).await?
         }
         _ => bail!("name a partition with all of --account, --region and --bucket, or none of them for every partition of the day"),
     };

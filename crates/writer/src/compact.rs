@@ -194,9 +194,10 @@ impl Compactor {
         Ok(Compaction::Written(compacted))
     }
 
-    /// Every partition of `day` that has archived objects. Needs the default
-    /// layout, where account, region and bucket are whole key segments.
-    pub async fn partitions(&self, day: NaiveDate) -> Result<Vec<Partition>, ShipError> {
+    /// Every partition of each of `days` that has archived objects, day by
+    /// day. The accounts, regions and buckets are listed once for all days.
+    /// Needs the default layout, where they are whole key segments.
+    pub async fn partitions(&self, days: &[NaiveDate]) -> Result<Vec<Partition>, ShipError> {
         if !self.archive.is_default_layout() {
             return Err(ShipError::Invalid(
                 "finding partitions needs the default key layout; name one with --account, --region and --bucket".into(),
@@ -207,27 +208,28 @@ impl Compactor {
                 .await
         };
         let root = format!("{}/", self.archive.prefix());
-        let mut found = Vec::new();
+        let mut audited = Vec::new();
         for account in children(root.clone()).await? {
             for region in children(format!("{root}{account}/")).await? {
                 for bucket in children(format!("{root}{account}/{region}/")).await? {
-                    let partition = Partition {
-                        account: account.clone(),
-                        region: region.clone(),
-                        bucket,
-                        day,
-                    };
-                    let prefix = self.day_prefix(&self.archive, &partition)?;
-                    if crate::compact_io::any(
-                        &self.s3,
-                        &self.bucket,
-                        &prefix,
-                        self.attempt(&prefix),
-                    )
+                    audited.push((account.clone(), region.clone(), bucket));
+                }
+            }
+        }
+        let mut found = Vec::new();
+        for &day in days {
+            for (account, region, bucket) in &audited {
+                let partition = Partition {
+                    account: account.clone(),
+                    region: region.clone(),
+                    bucket: bucket.clone(),
+                    day,
+                };
+                let prefix = self.day_prefix(&self.archive, &partition)?;
+                if crate::compact_io::any(&self.s3, &self.bucket, &prefix, self.attempt(&prefix))
                     .await?
-                    {
-                        found.push(partition);
-                    }
+                {
+                    found.push(partition);
                 }
             }
         }

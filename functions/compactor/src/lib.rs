@@ -88,29 +88,28 @@ pub async fn handle(
     schedule: Schedule,
 ) -> Result<Value, Error> {
     let (mut written, mut unchanged, mut deferred, mut failed) = (0, 0, 0, Vec::new());
-    for day in schedule.days(now) {
-        for partition in compactor.partitions(day).await? {
-            if compactor.deadline().within(START_MARGIN) {
-                deferred += 1;
-                continue;
+    for partition in compactor.partitions(&schedule.days(now)).await? {
+        let day = partition.day;
+        if compactor.deadline().within(START_MARGIN) {
+            deferred += 1;
+            continue;
+        }
+        match compactor.compact(&partition).await {
+            Ok(Compaction::Written(c)) => {
+                tracing::info!(output = %c.output_key, sources = c.sources.len(), replaced = c.removed.len(), "compacted");
+                written += 1;
             }
-            match compactor.compact(&partition).await {
-                Ok(Compaction::Written(c)) => {
-                    tracing::info!(output = %c.output_key, sources = c.sources.len(), replaced = c.removed.len(), "compacted");
-                    written += 1;
-                }
-                Ok(Compaction::Unchanged(_)) => unchanged += 1,
-                Err(e @ ShipError::Deadline { .. }) => {
-                    tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition cut off by the invocation's deadline; compact it with `logferry compact --day {day}`, which has no time limit, or raise the function's timeout");
-                    failed.push(format!(
-                        "{} {day}: cut off by the deadline",
-                        partition.bucket
-                    ));
-                }
-                Err(e) => {
-                    tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition not compacted; it is tried again on the next run");
-                    failed.push(format!("{} {day}: {e}", partition.bucket));
-                }
+            Ok(Compaction::Unchanged(_)) => unchanged += 1,
+            Err(e @ ShipError::Deadline { .. }) => {
+                tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition cut off by the invocation's deadline; compact it with `logferry compact --day {day}`, which has no time limit, or raise the function's timeout");
+                failed.push(format!(
+                    "{} {day}: cut off by the deadline",
+                    partition.bucket
+                ));
+            }
+            Err(e) => {
+                tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition not compacted; it is tried again on the next run");
+                failed.push(format!("{} {day}: {e}", partition.bucket));
             }
         }
     }
