@@ -20,7 +20,13 @@ from pathlib import Path
 # templatefile() understands far more; the Rust emulator tests render the same
 # files with a tiny renderer, so anything beyond these two would diverge. The
 # check itself renders with Terraform (render_policies.sh), not with a copy.
-PLACEHOLDER = re.compile(r"\$\{([^}]*)\}")
+# A third, literal form: $${aws:...}, templatefile()'s escape for an IAM
+# policy variable such as ${aws:PrincipalAccount}, which renders as itself
+# (archive-bucket-policy.json.tpl fences each account into its partition
+# with it).
+PLACEHOLDER = re.compile(r"(?<!\$)\$\{([^}]*)\}")
+IAM_POLICY_VARIABLE = re.compile(r"\$\$\{([^}]*)\}")
+IAM_POLICY_VARIABLE_NAME = re.compile(r"^aws:[A-Za-z]+$")
 STRING_FORM = re.compile(r"^([A-Za-z_][A-Za-z0-9_]*)$")
 LIST_FORM = re.compile(r"^jsonencode\(([A-Za-z_][A-Za-z0-9_]*)\)$")
 
@@ -94,11 +100,15 @@ def check_conventions(infra: Path) -> list[str]:
 
 def template_syntax(template: str, values: dict, source: str) -> list[str]:
     """Only ${name} (a string) and ${jsonencode(name)} (a list of strings) may
-    appear: the Rust emulator tests render these files with a tiny renderer
-    that knows nothing else. Rendering itself is Terraform's (render_policies.sh)."""
+    appear, plus $${aws:Name} (an IAM policy variable, rendered as
+    ${aws:Name}): the Rust emulator tests render these files with a tiny
+    renderer that knows nothing else. Rendering itself is Terraform's (render_policies.sh)."""
     problems = []
     if "%{" in template:
         problems.append(f"{source}: template directives (%{{...}}) are not allowed")
+    for match in IAM_POLICY_VARIABLE.finditer(template):
+        if not IAM_POLICY_VARIABLE_NAME.match(match.group(1)):
+            problems.append(f"{source}: $${{{match.group(1)}}} is not an aws:* IAM policy variable")
     for match in PLACEHOLDER.finditer(template):
         expr = match.group(1).strip()
         string_name = STRING_FORM.match(expr)

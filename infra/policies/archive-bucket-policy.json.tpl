@@ -2,36 +2,35 @@
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "AllowShipperWriteWithOwnerFullControl",
+      "Sid": "SourceAccountsWriteOwnPartitionWithOwnerFullControl",
       "Effect": "Allow",
       "Principal": {
-        "AWS": ${jsonencode(writer_principal_arns)}
+        "AWS": ${jsonencode(writer_account_arns)}
       },
       "Action": "s3:PutObject",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/$${aws:PrincipalAccount}/*",
       "Condition": {
         "StringEquals": {
           "s3:x-amz-acl": "bucket-owner-full-control"
+        },
+        "ArnLike": {
+          "aws:PrincipalArn": ${jsonencode(writer_principal_arns)}
         }
       }
     },
     {
-      "Sid": "AbortOwnMultipartUploads",
+      "Sid": "SourceAccountsAbortOwnPartitionUploads",
       "Effect": "Allow",
       "Principal": {
-        "AWS": ${jsonencode(writer_principal_arns)}
+        "AWS": ${jsonencode(writer_account_arns)}
       },
       "Action": "s3:AbortMultipartUpload",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
-    },
-    {
-      "Sid": "ClearStrayMultipartUploads",
-      "Effect": "Allow",
-      "Principal": {
-        "AWS": ${jsonencode(writer_principal_arns)}
-      },
-      "Action": "s3:ListBucketMultipartUploads",
-      "Resource": "${archive_bucket_arn}"
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/$${aws:PrincipalAccount}/*",
+      "Condition": {
+        "ArnLike": {
+          "aws:PrincipalArn": ${jsonencode(writer_principal_arns)}
+        }
+      }
     }
   ]
 }

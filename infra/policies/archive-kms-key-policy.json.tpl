@@ -35,7 +35,7 @@
       "Sid": "WritersEncryptArchiveObjectsViaS3",
       "Effect": "Allow",
       "Principal": {
-        "AWS": ${jsonencode(writer_principal_arns)}
+        "AWS": ${jsonencode(writer_account_arns)}
       },
       "Action": [
         "kms:GenerateDataKey",
@@ -45,6 +45,9 @@
       "Condition": {
         "StringEquals": {
           "kms:ViaService": "${s3_via_service}"
+        },
+        "ArnLike": {
+          "aws:PrincipalArn": ${jsonencode(writer_principal_arns)}
         },
         "StringLike": {
           "kms:EncryptionContext:aws:s3:arn": [

@@ -2,10 +2,10 @@
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "WriteArchivePrefixWithOwnerFullControl",
+      "Sid": "WriteOwnPartitionWithOwnerFullControl",
       "Effect": "Allow",
       "Action": "s3:PutObject",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/${source_account_id}/*",
       "Condition": {
         "StringEquals": {
           "s3:x-amz-acl": "bucket-owner-full-control"
@@ -13,16 +13,10 @@
       }
     },
     {
-      "Sid": "AbortOwnMultipartUploads",
+      "Sid": "AbortOwnPartitionUploads",
       "Effect": "Allow",
       "Action": "s3:AbortMultipartUpload",
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
-    },
-    {
-      "Sid": "ClearStrayMultipartUploads",
-      "Effect": "Allow",
-      "Action": "s3:ListBucketMultipartUploads",
-      "Resource": "${archive_bucket_arn}"
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/${source_account_id}/*"
     }
   ]
 }

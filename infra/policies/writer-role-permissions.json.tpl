@@ -2,19 +2,13 @@
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "WriteArchivePrefix",
+      "Sid": "WriteOneSourceAccountsPartition",
       "Effect": "Allow",
       "Action": [
         "s3:PutObject",
         "s3:AbortMultipartUpload"
       ],
-      "Resource": "${archive_bucket_arn}/${archive_prefix}/*"
-    },
-    {
-      "Sid": "ClearStrayMultipartUploads",
-      "Effect": "Allow",
-      "Action": "s3:ListBucketMultipartUploads",
-      "Resource": "${archive_bucket_arn}"
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/${source_account_id}/*"
     },
     {
       "Sid": "DenyAnyAclButOwnerFullControl",

@@ -16,6 +16,7 @@ use crate::account::Account;
 use crate::gaps;
 
 pub mod compactor;
+pub mod existing;
 pub mod local;
 
 /// What Terraform configured for the shipper, read from the emulator.

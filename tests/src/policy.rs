@@ -38,7 +38,9 @@ pub fn merge(documents: &[Value]) -> Value {
 }
 
 /// The archive bucket's policy as `infra/modules/log_archive` builds it:
-/// the TLS-only document, then the writer grants.
+/// the TLS-only document, then the grants of the direct-mode source
+/// accounts, each fenced into its own partition. `writers` are the
+/// principals allowed to write; their accounts are the ARNs' account ids.
 pub fn archive_bucket_policy(archive_arn: &str, prefix: &str, writers: &[&str]) -> Result<Value> {
     Ok(merge(&[
         render(
@@ -47,15 +49,41 @@ pub fn archive_bucket_policy(archive_arn: &str, prefix: &str, writers: &[&str]) 
         )?,
         render(
             "archive-bucket-policy.json.tpl",
-            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": prefix, "writer_principal_arns": writers}),
+            &json!({
+                "archive_bucket_arn": archive_arn,
+                "archive_prefix": prefix,
+                "writer_account_arns": account_roots(writers),
+                "writer_principal_arns": writers,
+            }),
         )?,
     ]))
+}
+
+/// `arn:aws:iam::<account>:root` of each principal's account, once each, in order.
+pub fn account_roots(principals: &[&str]) -> Vec<String> {
+    let mut roots: Vec<String> = Vec::new();
+    for arn in principals {
+        let account = arn.split(':').nth(4).unwrap_or_default();
+        let root = format!("arn:aws:iam::{account}:root");
+        if !roots.contains(&root) {
+            roots.push(root);
+        }
+    }
+    roots
 }
 
 fn render_text(text: &str, vars: &Map<String, Value>) -> Result<String> {
     let mut out = String::with_capacity(text.len());
     let mut rest = text;
     while let Some(start) = rest.find("${") {
+        // `$${` is templatefile's escape for a literal `${` (an IAM policy
+        // variable such as `${aws:PrincipalAccount}`).
+        if let Some(before) = rest[..start].strip_suffix('$') {
+            out.push_str(before);
+            out.push_str("${");
+            rest = &rest[start + 2..];
+            continue;
+        }
         out.push_str(&rest[..start]);
         let end = rest[start..].find('}').context("unclosed ${")? + start;
         let expr = rest[start + 2..end].trim();
@@ -242,18 +270,30 @@ mod tests {
 
     #[test]
     fn renders_like_templatefile_and_rejects_missing_values() {
-        let vars = json!({"archive_bucket_arn": "arn:aws:s3:::b", "archive_prefix": "p", "writer_principal_arns": ["arn:aws:iam::111111111111:user/s"]});
-        let policy = render("archive-bucket-policy.json.tpl", &vars).unwrap();
-        assert_eq!(policy["Statement"][0]["Resource"], "arn:aws:s3:::b/p/*");
+        let writers = [
+            "arn:aws:iam::111111111111:user/s",
+            "arn:aws:iam::444444444444:user/t",
+            "arn:aws:iam::111111111111:user/u",
+        ];
+        let policy = archive_bucket_policy("arn:aws:s3:::b", "p", &writers).unwrap();
+        assert_eq!(policy["Statement"][0]["Sid"], "DenyInsecureTransport");
+        let put = &policy["Statement"][1];
+        // `$${aws:PrincipalAccount}` renders as the IAM policy variable.
         assert_eq!(
-            policy["Statement"][0]["Principal"]["AWS"][0],
-            "arn:aws:iam::111111111111:user/s"
+            put["Resource"],
+            "arn:aws:s3:::b/p/${aws:PrincipalAccount}/*"
         );
-        let merged =
-            archive_bucket_policy("arn:aws:s3:::b", "p", &["arn:aws:iam::111111111111:user/s"])
-                .unwrap();
-        assert_eq!(merged["Statement"][0]["Sid"], "DenyInsecureTransport");
-        assert_eq!(merged["Statement"][1], policy["Statement"][0]);
+        assert_eq!(
+            put["Principal"]["AWS"],
+            json!([
+                "arn:aws:iam::111111111111:root",
+                "arn:aws:iam::444444444444:root"
+            ])
+        );
+        assert_eq!(
+            put["Condition"]["ArnLike"]["aws:PrincipalArn"],
+            json!(writers)
+        );
         let err = render(
             "archive-bucket-policy.json.tpl",
             &json!({"archive_prefix": "p"}),

@@ -3,10 +3,12 @@
 //!
 //! Nothing in `infra/` is changed: the whole `infra/` tree is copied to a
 //! temporary directory (so `../../modules` still resolves), the example's own
-//! `terraform.tfvars.example` becomes its `terraform.tfvars`, and one
-//! override file, written here, points each provider alias at the emulator.
-//! Terraform merges `*_override.tf` into the root's provider blocks
-//! (Terraform language docs, "Override Files").
+//! `terraform.tfvars.example` becomes its `terraform.tfvars`, what the test
+//! sets on top goes into `zz_harness.auto.tfvars` (loaded after
+//! `terraform.tfvars`, so its values win, as a user's own `*.auto.tfvars`
+//! would), and one override file, written here, points each provider at the
+//! emulator. Terraform merges `*_override.tf` into the root's provider
+//! blocks (Terraform language docs, "Override Files").
 
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
@@ -32,6 +34,9 @@ const SERVICES: &[&str] = &[
     "sqs",
     "sts",
 ];
+
+/// The harness's variable values, over the example's `terraform.tfvars`.
+const HARNESS_VARS: &str = "zz_harness.auto.tfvars";
 
 /// Where the local provider mirror lives on machines without the registry.
 const PLUGIN_MIRROR: &str = "/opt/tf-plugins";
@@ -72,7 +77,7 @@ pub fn infra_dir() -> PathBuf {
 
 impl Root {
     /// Stage `infra/examples/<name>` for `endpoint`: tfvars from the example,
-    /// plus `extra_vars` (HCL lines), and the emulator override.
+    /// `extra_vars` (HCL lines) over them, and the emulator override.
     pub fn stage(
         name: &str,
         endpoint: &str,
@@ -86,9 +91,10 @@ impl Root {
         let dir = stage.0.join("infra/examples").join(name);
         let example = std::fs::read_to_string(dir.join("terraform.tfvars.example"))
             .with_context(|| format!("infra/examples/{name} has no terraform.tfvars.example"))?;
+        std::fs::write(dir.join("terraform.tfvars"), example)?;
         std::fs::write(
-            dir.join("terraform.tfvars"),
-            format!("{example}\n# added by the test harness\n{extra_vars}\n"),
+            dir.join(HARNESS_VARS),
+            format!("# set by the test harness over terraform.tfvars\n{extra_vars}\n"),
         )?;
         std::fs::write(
             dir.join("zz_emulator_override.tf"),
@@ -216,11 +222,14 @@ impl Root {
         Ok(changes(&plan))
     }
 
-    /// A string variable as the root's `terraform.tfvars` sets it.
+    /// A one-line string variable as the harness or the root's
+    /// `terraform.tfvars` sets it (the harness's value wins, as in Terraform).
     pub fn variable(&self, name: &str) -> Result<String> {
+        let harness = std::fs::read_to_string(self.dir.join(HARNESS_VARS))?;
         let tfvars = std::fs::read_to_string(self.dir.join("terraform.tfvars"))?;
-        tfvars
+        harness
             .lines()
+            .chain(tfvars.lines())
             .filter_map(|line| line.split_once('='))
             .find(|(k, _)| k.trim() == name)
             .map(|(_, v)| {
@@ -310,7 +319,8 @@ fn which_terraform() -> Result<PathBuf> {
         .context("terraform not found on PATH: install Terraform >= 1.7 (https://developer.hashicorp.com/terraform/install)")
 }
 
-/// The `alias = "..."` of every provider block in the root.
+/// The `alias = "..."` of every provider block in the root; `""` for a
+/// root whose one provider has no alias.
 fn provider_aliases(dir: &Path) -> Result<Vec<String>> {
     let mut aliases = Vec::new();
     for entry in std::fs::read_dir(dir)? {
@@ -328,7 +338,7 @@ fn provider_aliases(dir: &Path) -> Result<Vec<String>> {
     aliases.sort();
     aliases.dedup();
     if aliases.is_empty() {
-        bail!("{} declares no aliased aws provider", dir.display());
+        aliases.push(String::new());
     }
     Ok(aliases)
 }
@@ -341,8 +351,12 @@ fn emulator_override(aliases: &[String], endpoint: &str) -> String {
     aliases
         .iter()
         .map(|alias| {
+            let alias = match alias.as_str() {
+                "" => String::new(),
+                named => format!("  alias                       = \"{named}\"\n"),
+            };
             format!(
-                "provider \"aws\" {{\n  alias                       = \"{alias}\"\n  \
+                "provider \"aws\" {{\n{alias}  \
                  s3_use_path_style           = true\n  skip_credentials_validation = true\n  \
                  skip_metadata_api_check     = true\n\n  endpoints {{\n{endpoints}  }}\n}}\n\n"
             )

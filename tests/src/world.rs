@@ -21,6 +21,8 @@ pub use build::{ArchivePolicy, Builder, Route};
 pub const ACCOUNT_A: &str = "111111111111";
 pub const ACCOUNT_B: &str = "222222222222";
 pub const ACCOUNT_C: &str = "333333333333";
+/// A second source account: the organization's other tenant of the archive.
+pub const ACCOUNT_A2: &str = "444444444444";
 pub const REGION: &str = "us-east-1";
 pub const PREFIX: &str = "logferry/access-logs";
 pub const EXTERNAL_ID: &str = "logferry-test-external-id";
@@ -48,10 +50,21 @@ pub struct World {
     pub queue_url: String,
     pub queue_arn: String,
     pub writer_role_arn: String,
+    /// The second source account, fenced into its own partition.
+    pub neighbour: Neighbour,
     /// The archive's customer-managed key, when built with [`Builder::kms`].
     pub kms_key_arn: Option<String>,
     /// The queue's dead-letter queue, when built with [`Builder::dead_letter_after`].
     pub dlq_url: Option<String>,
+}
+
+/// Account A2: another source account writing into the same archive, with
+/// its own shipper identity and its own writer role in B.
+#[derive(Debug)]
+pub struct Neighbour {
+    pub admin: Account,
+    pub shipper: Account,
+    pub writer_role_arn: String,
 }
 
 impl World {
@@ -293,6 +306,16 @@ impl World {
 
     /// Fails when any multipart upload is left in the archive bucket.
     pub async fn assert_no_uploads_left(&self) -> Result<()> {
+        let left = self.uploads_left().await?;
+        if !left.is_empty() {
+            bail!("multipart uploads left behind: {left:?}");
+        }
+        Ok(())
+    }
+
+    /// The keys of the multipart uploads in flight in the archive bucket, as
+    /// account B lists them (writers may not: it would show every tenant's).
+    pub async fn uploads_left(&self) -> Result<Vec<String>> {
         let uploads = self
             .admin_b
             .s3()
@@ -300,9 +323,10 @@ impl World {
             .bucket(&self.archive_bucket)
             .send()
             .await?;
-        if !uploads.uploads().is_empty() {
-            bail!("multipart uploads left behind: {:?}", uploads.uploads());
-        }
-        Ok(())
+        Ok(uploads
+            .uploads()
+            .iter()
+            .filter_map(|u| u.key().map(str::to_string))
+            .collect())
     }
 }

@@ -1,13 +1,16 @@
-//! The user's journey, once per auth mode, on a fakecloud of its own:
-//! `terraform apply` of the example root and of the Athena root, a clean
-//! second plan, access logs put where Terraform told S3 to deliver them, the
-//! notification Terraform configured carrying them to the queue Terraform
-//! created, the real handler run as the deployed function (its environment,
-//! its role), the archive Terraform created holding identical copies, every
-//! copy inside a partition the Glue table projects, and every saved query
-//! answering what the sample logs say. IAM is soft here: strict mode cannot
-//! match role sessions or evaluate external ids (see `gaps.rs`); the strict
-//! policy matrix lives in `least_privilege.rs`.
+//! The user's journey for an organization, once per auth mode, on a
+//! fakecloud of its own: two source accounts whose buckets exist before
+//! logferry (one with a notification consumer of its own); `terraform apply`
+//! of account B's root first, then of one source-account root per account
+//! with nothing but B's output; a clean second plan of all three; the
+//! existing buckets unchanged but for what was asked; access logs put where
+//! S3 delivers them, carried by EventBridge to each account's one queue; the
+//! real handler run as each deployed function (its environment, its role);
+//! identical copies in each account's own partition; every copy in a
+//! partition the Glue table projects; every saved query answering over both
+//! accounts what the sample logs say; and the compactor a day later. IAM is
+//! soft here: strict mode cannot match role sessions or evaluate external
+//! ids (see `gaps.rs`); the strict fence between accounts is `tenants.rs`.
 
 use std::collections::BTreeMap;
 use std::time::Instant;
@@ -16,188 +19,242 @@ use anyhow::{ensure, Context, Result};
 use logferry_tests::access_logs::{self, LogObject};
 use logferry_tests::catalog::{self, LocalObject, Table};
 use logferry_tests::deployed::compactor::{download, DeployedCompactor};
+use logferry_tests::deployed::existing::{unchanged_but_asked, ExistingBuckets, LOG_PREFIX};
 use logferry_tests::deployed::local::{compacted_partitions, partitions};
 use logferry_tests::deployed::{edit_trust, DeployedFunction};
 use logferry_tests::terraform::{Profile, Root};
-use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_B};
+use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B};
 use logferry_tests::{gaps, Endpoint, IamMode};
 use serde_json::Value;
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn direct_mode_from_terraform_apply_to_saved_query_answers() {
+async fn direct_mode_organization_from_terraform_apply_to_saved_query_answers() {
     journey("direct").await.unwrap_or_else(|e| panic!("{e:#}"));
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]
-async fn assume_role_mode_from_terraform_apply_to_saved_query_answers() {
+async fn assume_role_mode_organization_from_terraform_apply_to_saved_query_answers() {
     journey("assume-role")
         .await
         .unwrap_or_else(|e| panic!("{e:#}"));
 }
 
-async fn journey(example: &str) -> Result<()> {
+/// One source account of the organization, as the test sets it up.
+struct Tenant {
+    account: &'static str,
+    admin: Account,
+    profile: &'static str,
+    buckets: ExistingBuckets,
+    /// Whether Terraform is asked to turn on EventBridge delivery (the
+    /// bucket has no notification configuration of its own).
+    eventbridge_asked: bool,
+}
+
+impl Tenant {
+    /// The harness's variables for this account's source root: B's text
+    /// for it, and what the account has.
+    fn source_vars(&self, from_b: &str, zip: &str) -> String {
+        let asked = match self.eventbridge_asked {
+            true => format!("[{:?}]", self.buckets.log_bucket),
+            false => "[]".into(),
+        };
+        format!(
+            "{from_b}\nprofile = {:?}\nlambda_zip_path = {zip:?}\n\
+             log_buckets = {{ {:?} = {{ prefixes = [\"{LOG_PREFIX}/\"] }} }}\n\
+             eventbridge_notification_buckets = {asked}\n",
+            self.profile, self.buckets.log_bucket
+        )
+    }
+}
+
+/// Account B's `source_accounts` for this mode: the example's two accounts,
+/// each with its own external id in assume-role mode.
+fn source_accounts(mode: &str, tenants: &[Tenant]) -> String {
+    let entries: Vec<String> = tenants
+        .iter()
+        .map(|t| {
+            let external_id = match mode {
+                "assume-role" => format!("external_id = \"logferry-{}-external-id\"\n", t.account),
+                _ => String::new(),
+            };
+            format!(
+                "  {:?} = {{\n    mode = {mode:?}\n    {external_id}    audited_bucket_names = [{:?}]\n  }}\n",
+                t.account, t.buckets.audited
+            )
+        })
+        .collect();
+    format!("source_accounts = {{\n{}}}\n", entries.concat())
+}
+
+async fn journey(mode: &str) -> Result<()> {
     logferry_tests::init_tracing();
     let clock = Instant::now();
-    let lap = |step: &str| eprintln!("[{example}] {step}: {:.0} s", clock.elapsed().as_secs_f64());
+    let lap = |step: &str| eprintln!("[{mode}] {step}: {:.0} s", clock.elapsed().as_secs_f64());
     let endpoint = Endpoint::spawn(IamMode::Soft).await?;
     let url = endpoint.url.as_str();
-    let admin_a = admin(url, ACCOUNT_A, "terraform").await?;
     let admin_b = admin(url, ACCOUNT_B, "terraform").await?;
-    let profiles = [
-        profile("acme-source-admin", &admin_a).await?,
-        profile("acme-archive-admin", &admin_b).await?,
-    ];
+    let mut profiles = vec![profile("acme-archive-admin", &admin_b).await?];
+    let mut tenants = Vec::new();
+    let region = "eu-west-1";
+    // 0. The organization's existing buckets, before any apply.
+    for (account, name, prefix, team_consumer) in [
+        (ACCOUNT_A, "acme-source-admin", "acme-prod", true),
+        (ACCOUNT_A2, "acme-payments-admin", "acme-payments", false),
+    ] {
+        let admin = admin(url, account, "terraform").await?.in_region(region);
+        profiles.push(profile(name, &admin).await?);
+        let buckets = ExistingBuckets::create(
+            &admin,
+            &format!("{prefix}-data"),
+            &format!("{prefix}-access-logs"),
+            team_consumer,
+        )
+        .await?;
+        tenants.push(Tenant {
+            account,
+            admin,
+            profile: name,
+            buckets,
+            eventbridge_asked: !team_consumer,
+        });
+    }
+    let mut before = Vec::new();
+    for t in &tenants {
+        before.push(t.buckets.state(&t.admin).await?);
+    }
     let work = std::env::temp_dir().join(logferry_tests::world::unique("deployed"));
     std::fs::create_dir_all(&work)?;
     let zip = lambda_zip(&work)?;
 
-    // 1. terraform apply, as the examples' READMEs say.
-    let shipping = Root::stage(
-        example,
+    // 1. Account B's root, first, with every source account.
+    let archive = Root::stage(
+        "archive-account",
         url,
         &profiles,
-        &format!("lambda_zip_path = {zip:?}"),
+        &format!(
+            "compactor_zip_path = {zip:?}\n{}",
+            source_accounts(mode, &tenants)
+        ),
     )?;
-    shipping.init().await?;
-    shipping.apply().await?;
-    lap("apply shipping root");
-    let athena = Root::stage(
-        "athena",
-        url,
-        &profiles,
-        &format!("compactor_zip_path = {zip:?}"),
-    )?;
-    athena.init().await?;
-    athena.apply().await?;
-    lap("apply athena root");
+    archive.init().await?;
+    archive.apply().await?;
+    lap("apply account B's root");
+    let from_b = archive.outputs().await?;
 
-    // 2. A second plan changes nothing but the named gap.
-    for root in [&shipping, &athena] {
-        for change in root.plan_changes().await? {
-            let gap = gaps::PLAN_DRIFT.iter().find(|(resource, attribute, _)| {
-                change.address.ends_with(resource) && change.attributes == [*attribute]
-            });
-            let (_, attribute, gap) = gap.with_context(|| format!(
-                "infra/examples/{}: a plan right after apply wants to change {} ({:?}: {:?}); only the drift of gaps::PLAN_DRIFT is expected",
-                root.name, change.address, change.actions, change.attributes))?;
-            eprintln!(
-                "plan after apply: {}.{attribute} differs (gap {gap})",
-                change.address
-            );
-        }
+    // 2. One source-account root per account, from B's output alone.
+    let mut sources = Vec::new();
+    for t in &tenants {
+        let text = from_b["source_root_tfvars"][t.account]
+            .as_str()
+            .with_context(|| format!("B's source_root_tfvars has no {}", t.account))?;
+        let root = Root::stage("source-account", url, &profiles, &t.source_vars(text, &zip))?;
+        root.init().await?;
+        sources.push(root);
+    }
+    let applied = futures::future::join_all(sources.iter().map(Root::apply)).await;
+    applied.into_iter().collect::<Result<Vec<()>>>()?;
+    lap("apply both source-account roots");
+
+    // 3. A second plan of every root changes nothing but the named gaps.
+    for root in std::iter::once(&archive).chain(&sources) {
+        plan_is_clean(root).await?;
     }
     lap("plan after apply");
 
-    // 3. Access logs land where Terraform configured S3 to deliver them.
-    let outputs = shipping.outputs().await?;
-    let text = |name: &str| {
-        outputs
-            .get(name)
-            .and_then(Value::as_str)
-            .map(str::to_string)
-            .with_context(|| format!("output {name}"))
-    };
-    let region = shipping.variable("region")?;
-    let (admin_a, admin_b) = (admin_a.in_region(&region), admin_b.in_region(&region));
-    let audited = text("audited_bucket_name")?;
-    let log_bucket = text("access_log_bucket_name")?;
-    let logging = admin_a
-        .s3()
-        .get_bucket_logging()
-        .bucket(&audited)
-        .send()
-        .await?;
-    let enabled = logging
-        .logging_enabled()
-        .context("Terraform did not enable server access logging")?;
-    ensure!(
-        enabled.target_bucket() == log_bucket,
-        "access logs go to {}, not {log_bucket}",
-        enabled.target_bucket()
-    );
-    let log_prefix = enabled.target_prefix().trim_end_matches('/').to_string();
-    // 4. The deployed function, run as Lambda would run it.
-    let function = DeployedFunction::read(&admin_a, &text("shipper_function_name")?).await?;
-    function.check_settings()?;
-    function.take_over_the_mapping(&admin_a).await?;
-    if example == "assume-role" {
-        allow_role_session_in_writer_trust(&admin_b, &function).await?;
+    // 4. logferry changed nothing on the existing buckets but what was asked.
+    for (t, before) in tenants.iter().zip(&before) {
+        let after = t.buckets.state(&t.admin).await?;
+        unchanged_but_asked(t.account, before, &after, t.eventbridge_asked)?;
     }
-    // The access logs, put where S3 would deliver them.
-    let objects = access_logs::two_days(&log_prefix, ACCOUNT_A, &region, &audited);
+
+    // 5. Access logs where S3 delivers them, shipped by each deployed function.
+    let admin_b = admin_b.in_region(region);
     let owner = "7d1e3c2b5a4f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d";
-    for o in &objects {
-        admin_a
-            .s3()
-            .put_object()
-            .bucket(&log_bucket)
-            .key(&o.key)
-            .body(o.body(&audited, owner).into_bytes().into())
-            .send()
-            .await?;
+    let mut objects: Vec<LogObject> = Vec::new();
+    let mut environment = BTreeMap::new();
+    for (t, root) in tenants.iter().zip(&sources) {
+        let outputs = root.outputs().await?;
+        let name = outputs["shipper_function_name"]
+            .as_str()
+            .context("output shipper_function_name")?;
+        let function = DeployedFunction::read(&t.admin, name).await?;
+        function.check_settings()?;
+        function.take_over_the_mapping(&t.admin).await?;
+        if mode == "assume-role" {
+            allow_role_session_in_writer_trust(&admin_b, &function).await?;
+        }
+        let mine = access_logs::two_days(LOG_PREFIX, t.account, region, &t.buckets.audited);
+        for o in &mine {
+            t.admin
+                .s3()
+                .put_object()
+                .bucket(&t.buckets.log_bucket)
+                .key(&o.key)
+                .body(o.body(&t.buckets.audited, owner).into_bytes().into())
+                .send()
+                .await?;
+        }
+        let shipper = function.start(&t.admin, url).await?;
+        for response in function.drain_queue(&shipper, &t.admin, mine.len()).await? {
+            ensure!(
+                response["batchItemFailures"]
+                    .as_array()
+                    .is_some_and(Vec::is_empty),
+                "{}: the handler reported failures: {response}",
+                t.account
+            );
+        }
+        environment = function.environment.clone();
+        objects.extend(mine);
     }
+    lap("ship from both accounts");
+    let archive_bucket = &environment["LOGFERRY_DEST_BUCKET"];
+    let archive_prefix = &environment["LOGFERRY_DEST_PREFIX"];
+    let archived = copies(&admin_b, archive_bucket, archive_prefix, &objects, &tenants).await?;
 
-    let shipper = function.start(&admin_a, url).await?;
-    for response in function
-        .drain_queue(&shipper, &admin_a, objects.len())
-        .await?
-    {
-        ensure!(
-            response["batchItemFailures"]
-                .as_array()
-                .is_some_and(Vec::is_empty),
-            "the handler reported failures: {response}"
-        );
-    }
-    lap("ship");
-    let archive_bucket = &function.environment["LOGFERRY_DEST_BUCKET"];
-    let archive_prefix = &function.environment["LOGFERRY_DEST_PREFIX"];
-    let (archived, sources) = copies(
-        &admin_b,
-        archive_bucket,
-        archive_prefix,
-        &objects,
-        &audited,
-        &admin_a,
-        &log_bucket,
-    )
-    .await?;
-
-    // 5. and 6. The tables see every copy in its own day; the saved queries answer.
+    // 6. The table sees every copy in its account's and day's partition; the
+    //    saved queries answer over both accounts.
     let tables = catalog::tables(&admin_b).await?;
     let queries = catalog::saved_queries(&admin_b).await?;
-    let mut answers = Vec::new();
-    let archive_location = format!("s3://{archive_bucket}/{archive_prefix}/");
-    for (bucket, location, copies) in [
-        (archive_bucket.as_str(), archive_location, &archived),
-        (log_bucket.as_str(), format!("s3://{log_bucket}/"), &sources),
-    ] {
-        let table = table_at(&tables, &location)?;
-        let local = partitions(table, bucket, copies, &objects, &audited, &region, &work)?;
-        let table_answers = answer(table, &queries, &local, &work).await?;
-        access_logs::check_answers(&table_answers, &objects, &audited)?;
-        answers.push(table_answers.into_values().collect::<Vec<_>>());
-    }
-    ensure!(
-        answers[0] == answers[1],
-        "the archive table and the table over account A's log bucket answer differently"
-    );
+    let table = table_at(&tables, &format!("s3://{archive_bucket}/{archive_prefix}/"))?;
+    let local = partitions(table, archive_bucket, &archived, &objects, region, &work)?;
+    let archive_answers = answer(table, &queries, &local, &work).await?;
+    access_logs::check_answers(&archive_answers, &objects)?;
     lap("saved queries");
 
     // 7. The compactor Terraform deployed, run as its schedule runs it once
     //    both days have settled; the compacted table answers the same.
-    let compacted = compact(&athena, &admin_b, url, archive_bucket).await?;
+    let compacted = compact(&archive, &admin_b, url, archive_bucket, 2 * tenants.len()).await?;
     let location = format!("s3://{archive_bucket}/{}/", compacted.0);
     let table = table_at(&tables, &location)?;
     let local = compacted_partitions(table, archive_bucket, &compacted.1, &work)?;
     let table_answers = answer(table, &queries, &local, &work).await?;
-    access_logs::check_answers(&table_answers, &objects, &audited)?;
+    access_logs::check_answers(&table_answers, &objects)?;
     ensure!(
-        table_answers.into_values().collect::<Vec<_>>() == answers[0],
+        table_answers.into_values().collect::<Vec<_>>()
+            == archive_answers.into_values().collect::<Vec<_>>(),
         "the compacted table answers differently from the archive table"
     );
     lap("compact, and the saved queries over the compacted table");
     let _ = std::fs::remove_dir_all(&work);
+    Ok(())
+}
+
+/// A plan right after apply changes nothing but the drift of
+/// `gaps::PLAN_DRIFT`.
+async fn plan_is_clean(root: &Root) -> Result<()> {
+    for change in root.plan_changes().await? {
+        let gap = gaps::PLAN_DRIFT.iter().find(|(resource, attribute, _)| {
+            change.address.ends_with(resource) && change.attributes == [*attribute]
+        });
+        let (_, attribute, gap) = gap.with_context(|| format!(
+            "infra/examples/{}: a plan right after apply wants to change {} ({:?}: {:?}); only the drift of gaps::PLAN_DRIFT is expected",
+            root.name, change.address, change.actions, change.attributes))?;
+        eprintln!(
+            "plan after apply: {}.{attribute} differs (gap {gap})",
+            change.address
+        );
+    }
     Ok(())
 }
 
@@ -237,12 +294,13 @@ async fn answer(
 /// Run the deployed compactor's handler a day after the logs' last day, as
 /// its schedule would; the query prefix and what it wrote there.
 async fn compact(
-    athena: &Root,
+    archive: &Root,
     admin_b: &Account,
     url: &str,
     archive_bucket: &str,
+    partitions: usize,
 ) -> Result<(String, BTreeMap<String, Vec<u8>>)> {
-    let outputs = athena.outputs().await?;
+    let outputs = archive.outputs().await?;
     let name = outputs
         .get("compactor_function_name")
         .and_then(Value::as_str)
@@ -267,15 +325,15 @@ async fn compact(
         .await
         .map_err(|e| anyhow::anyhow!("the deployed compactor failed: {e}"))?;
     ensure!(
-        ran == serde_json::json!({"written": 2, "unchanged": 0, "deferred": 0}),
-        "the compactor did {ran}, expected one output per day"
+        ran == serde_json::json!({"written": partitions, "unchanged": 0, "deferred": 0}),
+        "the compactor did {ran}, expected one output per account and day"
     );
     let query_prefix = deployed.query_prefix();
     let written = download(admin_b, archive_bucket, &format!("{query_prefix}/")).await?;
     let outputs = written.keys().filter(|k| k.ends_with(".gz")).count();
     ensure!(
-        outputs == 2 && written.len() == 4,
-        "the query prefix holds {:?}, expected an output and a manifest per day",
+        outputs == partitions && written.len() == 2 * partitions,
+        "the query prefix holds {:?}, expected an output and a manifest per account and day",
         written.keys()
     );
     Ok((query_prefix, written))
@@ -302,10 +360,11 @@ fn lambda_zip(work: &std::path::Path) -> Result<String> {
     Ok(zip.display().to_string())
 }
 
-/// Gap `role-principal`: a trust policy naming a role does not match that
-/// role's sessions here. The writer role's trust gets the session's ARN as
-/// a second principal, with the same `sts:ExternalId` condition, which the
-/// soft emulator still enforces.
+/// Gap `role-principal`: a role ARN does not match that role's sessions
+/// here, neither as a principal nor as `aws:PrincipalArn` (the emulator
+/// gives the session's ARN). The writer role's trust gets the session's
+/// ARN beside the role's in its `aws:PrincipalArn` condition, with the same
+/// `sts:ExternalId` condition, which the soft emulator still enforces.
 async fn allow_role_session_in_writer_trust(
     admin_b: &Account,
     function: &DeployedFunction,
@@ -314,31 +373,29 @@ async fn allow_role_session_in_writer_trust(
     let name = role_arn.rsplit('/').next().unwrap_or_default();
     edit_trust(admin_b, name, gaps::ROLE_PRINCIPAL, |trust| {
         for statement in trust["Statement"].as_array_mut().into_iter().flatten() {
-            if let Some(principal) = statement["Principal"].get_mut("AWS") {
-                let mut arns: Vec<Value> = match principal.take() {
+            if let Some(arns) = statement.pointer_mut("/Condition/ArnLike/aws:PrincipalArn") {
+                let mut list: Vec<Value> = match arns.take() {
                     Value::Array(a) => a,
                     one => vec![one],
                 };
-                arns.push(Value::String(function.session_arn()));
-                *principal = Value::Array(arns);
+                list.push(Value::String(function.session_arn()));
+                *arns = Value::Array(list);
             }
         }
     })
     .await
 }
 
-/// Every access log is in the archive, byte for byte, under the audited
-/// bucket and the log's own day, and nothing else is. Returns the copies and
-/// the sources, key → bytes.
+/// Every access log is in the archive, byte for byte, in its own account's
+/// partition under the audited bucket and the log's own day, and nothing
+/// else is. Returns the copies, key → bytes.
 async fn copies(
     admin_b: &Account,
     bucket: &str,
     prefix: &str,
     objects: &[LogObject],
-    audited: &str,
-    admin_a: &Account,
-    log_bucket: &str,
-) -> Result<(BTreeMap<String, Vec<u8>>, BTreeMap<String, Vec<u8>>)> {
+    tenants: &[Tenant],
+) -> Result<BTreeMap<String, Vec<u8>>> {
     let listed = admin_b
         .s3()
         .list_objects_v2()
@@ -352,12 +409,18 @@ async fn copies(
         "archive holds {keys:?}, expected {} objects",
         objects.len()
     );
-    let (mut copies, mut sources) = (BTreeMap::new(), BTreeMap::new());
+    let mut copies = BTreeMap::new();
     for o in objects {
+        let tenant = tenants
+            .iter()
+            .find(|t| t.account == o.account)
+            .context("a log of no tenant")?;
         let file = o.key.rsplit('/').next().unwrap_or_default();
         let key = format!(
-            "{prefix}/{ACCOUNT_A}/{}/{audited}/{}/{file}",
+            "{prefix}/{}/{}/{}/{}/{file}",
+            o.account,
             o.key.split('/').nth(2).unwrap_or_default(),
+            o.bucket,
             o.day.format("%Y/%m/%d")
         );
         let copy = admin_b
@@ -372,10 +435,11 @@ async fn copies(
             .collect()
             .await?
             .to_vec();
-        let source = admin_a
+        let source = tenant
+            .admin
             .s3()
             .get_object()
-            .bucket(log_bucket)
+            .bucket(&tenant.buckets.log_bucket)
             .key(&o.key)
             .send()
             .await?
@@ -388,7 +452,6 @@ async fn copies(
             "s3://{bucket}/{key} differs from its source"
         );
         copies.insert(key, copy);
-        sources.insert(o.key.clone(), source);
     }
-    Ok((copies, sources))
+    Ok(copies)
 }

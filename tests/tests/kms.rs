@@ -8,7 +8,7 @@ use anyhow::{Context, Result};
 use aws_sdk_s3::types::ObjectCannedAcl;
 use logferry::ObjectRef;
 use logferry_tests::probe::{outcome, Outcome, Probe};
-use logferry_tests::world::PREFIX;
+use logferry_tests::world::{ACCOUNT_A, PREFIX};
 use logferry_tests::{gaps, Mode, World};
 
 #[tokio::test]
@@ -49,7 +49,7 @@ async fn archive_key_is_usable_only_through_s3() -> Result<()> {
                 outcome(
                     s3.put_object()
                         .bucket(&world.archive_bucket)
-                        .key(format!("{PREFIX}/direct.log"))
+                        .key(format!("{PREFIX}/{ACCOUNT_A}/direct.log"))
                         .acl(ObjectCannedAcl::BucketOwnerFullControl)
                         .body(b"x".to_vec().into())
                         .send()

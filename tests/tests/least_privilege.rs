@@ -8,7 +8,7 @@ use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
 use logferry_tests::account::session_credentials;
 use logferry_tests::probe::{outcome, Outcome, Probe};
-use logferry_tests::world::{sdk_config, Account, ACCOUNT_B, EXTERNAL_ID, PREFIX};
+use logferry_tests::world::{sdk_config, Account, ACCOUNT_A, ACCOUNT_B, EXTERNAL_ID, PREFIX};
 use logferry_tests::{IamMode, World};
 
 async fn assume(
@@ -16,10 +16,19 @@ async fn assume(
     caller: &Account,
     external_id: Option<&str>,
 ) -> Result<Account, Outcome> {
+    assume_role(world, &world.writer_role_arn, caller, external_id).await
+}
+
+async fn assume_role(
+    world: &World,
+    role_arn: &str,
+    caller: &Account,
+    external_id: Option<&str>,
+) -> Result<Account, Outcome> {
     let out = caller
         .sts()
         .assume_role()
-        .role_arn(&world.writer_role_arn)
+        .role_arn(role_arn)
         .role_session_name("probe")
         .set_external_id(external_id.map(str::to_string))
         .send()
@@ -30,7 +39,7 @@ async fn assume(
     };
     Ok(Account {
         id: ACCOUNT_B,
-        arn: world.writer_role_arn.clone(),
+        arn: role_arn.to_string(),
         sdk: sdk_config(&world.endpoint, session_credentials(&creds, "writer")).await,
     })
 }
@@ -118,7 +127,8 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
     let w = writer.s3();
     let outsider = world.outsider.s3();
     let bfc = || Some(ObjectCannedAcl::BucketOwnerFullControl);
-    let under = |k: &str| format!("{PREFIX}/{k}");
+    // Each source account's own partition of the archive.
+    let under = |k: &str| format!("{PREFIX}/{ACCOUNT_A}/{k}");
     use Outcome::{Allowed, Denied};
 
     let probes: Vec<Probe> = vec![
@@ -188,8 +198,8 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
             Box::pin(async { outcome(shipper.list_objects_v2().bucket(&arc).send().await) }),
         ),
         (
-            "shipper: ListMultipartUploads in B (to clear strays a lost answer left)",
-            Allowed,
+            "shipper: ListMultipartUploads in B (would show every tenant's keys in flight)",
+            Denied,
             Box::pin(async {
                 outcome(
                     shipper
@@ -328,7 +338,7 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
         ),
         (
             "writer role: ListMultipartUploads in B",
-            Allowed,
+            Denied,
             Box::pin(async {
                 outcome(
                     w.list_multipart_uploads()

@@ -138,15 +138,17 @@ impl Attempt<'_> {
             )
             .to_string(),
             (Side::Archive, AuthMode::Direct) => format!(
-                "account B: the archive bucket policy must allow this role s3:PutObject on arn:aws:s3:::{}/{}/* \
-                 with s3:x-amz-acl = bucket-owner-full-control (infra/policies/archive-bucket-policy.json.tpl), \
+                "account B: the archive bucket policy must allow this role s3:PutObject on its own account's partition \
+                 arn:aws:s3:::{}/{}/<account id>/* with s3:x-amz-acl = bucket-owner-full-control \
+                 (infra/policies/archive-bucket-policy.json.tpl; B's source_accounts must list this account and role), \
                  account A's role needs the same in its identity policy (archive-write.json.tpl), \
                  and a customer-managed KMS key on the bucket must allow kms:GenerateDataKey and kms:Decrypt",
                 self.bucket, self.archive_prefix
             ),
             (Side::Archive, AuthMode::AssumeRole { role_arn, .. }) => format!(
                 "account B: the writer role {role_arn} needs s3:PutObject and s3:AbortMultipartUpload on \
-                 arn:aws:s3:::{}/{}/* (infra/policies/writer-role-permissions.json.tpl), the archive bucket policy \
+                 arn:aws:s3:::{}/{}/<account id>/*, the partition of the one source account it serves \
+                 (infra/policies/writer-role-permissions.json.tpl), the archive bucket policy \
                  must not deny it (archive-bucket-policy.json.tpl), and a customer-managed KMS key on the bucket \
                  must allow it kms:GenerateDataKey and kms:Decrypt",
                 self.bucket, self.archive_prefix

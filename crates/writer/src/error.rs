@@ -100,6 +100,15 @@ pub enum ShipError {
         key: String,
         message: String,
     },
+    /// The log is about another account than the shipper's own: shipping it
+    /// would write into (or forge) that account's partition of the archive.
+    #[error("s3://{bucket}/{key} is a log of account {origin}, not of this shipper's account {own}; it is not shipped, because each account writes only its own partition of the archive: ship it from account {origin}")]
+    ForeignAccount {
+        bucket: String,
+        key: String,
+        origin: String,
+        own: String,
+    },
     /// The event or object cannot be mapped to a destination (bad key, bad event shape).
     #[error("{0}")]
     Invalid(String),
@@ -150,6 +159,7 @@ impl ShipError {
             | ShipError::Credentials { .. }
             | ShipError::SourceGone { .. }
             | ShipError::Permanent { .. }
+            | ShipError::ForeignAccount { .. }
             | ShipError::Invalid(_) => false,
         }
     }

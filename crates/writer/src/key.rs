@@ -94,7 +94,7 @@ impl std::fmt::Display for DestinationKey {
 
 impl KeyTemplate {
     /// Parse and check a template. Rejected: unknown or unclosed placeholders,
-    /// a template that does not start with `{prefix}/` or lacks `{key}`, any
+    /// a template that does not start with `{prefix}/{account}/` or lacks `{key}`, any
     /// `.`/`..` or empty path segment that could move a key out of the
     /// prefix, and literal segments Athena would hide (leading `_` or `.`).
     pub fn parse(template: &str, prefix: &str) -> Result<Self, ConfigError> {
@@ -275,13 +275,6 @@ fn tokenize(template: &str) -> Result<Vec<Part>, String> {
 /// Refuse layouts that could leave the prefix, overwrite distinct objects,
 /// or hide objects from Athena.
 fn check_shape(parts: &[Part]) -> Result<(), String> {
-    let starts_with_prefix = matches!(
-        parts,
-        [Part::Placeholder(Placeholder::Prefix), Part::Literal(l), ..] if l.starts_with('/')
-    );
-    if !starts_with_prefix {
-        return Err("must start with `{prefix}/` so every object stays under the prefix the bucket policy allows".into());
-    }
     if !parts.contains(&Part::Placeholder(Placeholder::Key)) {
         return Err("must contain `{key}`, or distinct objects would overwrite each other".into());
     }
@@ -298,6 +291,18 @@ fn check_shape(parts: &[Part]) -> Result<(), String> {
     {
         return Err("has an empty, `.` or `..` path segment that could escape the prefix".into());
     }
+    // The archive's policies fence each source account into
+    // `<prefix>/<its account>/`; a layout that puts anything else there
+    // could not be written, or would let one account's logs be mistaken for
+    // another's.
+    let fenced = matches!(
+        parts,
+        [Part::Placeholder(Placeholder::Prefix), Part::Literal(slash), Part::Placeholder(Placeholder::Account), Part::Literal(l), ..]
+            if slash == "/" && l.starts_with('/')
+    );
+    if !fenced {
+        return Err("must start with `{prefix}/{account}/`: the archive lets each source account write only under its own partition".into());
+    }
     if shape.split('/').any(|s| s.starts_with(['_', '.'])) {
         return Err(
             "has a path segment starting with `_` or `.`, which Athena treats as hidden".into(),
@@ -312,11 +317,11 @@ fn check_prefix(prefix: &str) -> Result<(), ConfigError> {
         || prefix.ends_with('/')
         || prefix
             .split('/')
-            .any(|s| s.is_empty() || s == "." || s == "..")
+            .any(|s| s.is_empty() || s.starts_with(['.', '_']))
         || prefix.contains(['{', '}', '*', '?']);
     if bad {
         return Err(ConfigError(format!(
-            "LOGFERRY_DEST_PREFIX `{prefix}` is invalid; set it to a path such as `logferry/access-logs`, without leading or trailing `/`, `.`/`..` segments or wildcards"
+            "LOGFERRY_DEST_PREFIX `{prefix}` is invalid; set it to a path such as `logferry/access-logs`, without leading or trailing `/`, wildcards, or segments starting with `.` or `_` (Athena hides those)"
         )));
     }
     Ok(())

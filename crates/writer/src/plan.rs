@@ -44,6 +44,9 @@ pub enum Method {
 #[derive(Debug, Clone)]
 pub struct ShipPlan {
     pub source: SourceObject,
+    /// The account whose partition the copy lands in: the one the log is
+    /// about (its key, its event), which must be the shipper's own.
+    pub account: String,
     pub dest_bucket: String,
     pub dest_key: DestinationKey,
     pub method: Method,
@@ -82,6 +85,7 @@ pub fn plan(
     };
     let metadata = source_metadata(&source, account, region);
     Ok(ShipPlan {
+        account: origin.account.to_string(),
         dest_bucket: config.dest_bucket.clone(),
         dest_key,
         method,

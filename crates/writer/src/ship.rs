@@ -147,6 +147,7 @@ impl Shipper {
         let account = object.account.as_deref().unwrap_or(&self.source_account);
         let region = object.region.as_deref().unwrap_or(&self.default_region);
         let plan = plan(&self.config, source, account, region)?;
+        self.fence(&plan)?;
         tracing::debug!(dest_key = %plan.dest_key, method = ?plan.method, "planned");
         let read = Attempt {
             operation: "GetObject",
@@ -163,6 +164,22 @@ impl Shipper {
             size: plan.source.size,
             checksum: written.expected.to_string(),
             method: plan.method,
+        })
+    }
+
+    /// Each source account writes only its own partition: a log that names
+    /// another account (in its key or its event) is refused before anything
+    /// is written, and goes to the dead-letter queue. The archive's policies
+    /// deny such a write anyway; this says why, naming the object.
+    fn fence(&self, plan: &ShipPlan) -> Result<(), ShipError> {
+        if plan.account == self.source_account {
+            return Ok(());
+        }
+        Err(ShipError::ForeignAccount {
+            bucket: plan.source.bucket.clone(),
+            key: plan.source.key.clone(),
+            origin: plan.account.clone(),
+            own: self.source_account.clone(),
         })
     }
 
@@ -273,101 +290,4 @@ pub(crate) fn test_shipper(client: aws_sdk_s3::Client, raw: crate::RawConfig) ->
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::config::RawConfig;
-    use aws_sdk_s3::operation::copy_object::CopyObjectOutput;
-    use aws_sdk_s3::operation::get_object::GetObjectOutput;
-    use aws_sdk_s3::operation::head_object::HeadObjectOutput;
-    use aws_sdk_s3::primitives::{ByteStream, DateTime};
-    use aws_sdk_s3::types::{ChecksumAlgorithm, ChecksumType, CopyObjectResult, ObjectCannedAcl};
-    use aws_smithy_mocks::{mock, mock_client, RuleMode};
-
-    fn direct_shipper(client: aws_sdk_s3::Client) -> Shipper {
-        test_shipper(
-            client,
-            RawConfig {
-                dest_bucket: Some("archive-b".into()),
-                dest_prefix: Some("logs".into()),
-                ..Default::default()
-            },
-        )
-    }
-
-    fn head(checksum_crc32: Option<&str>) -> HeadObjectOutput {
-        HeadObjectOutput::builder()
-            .content_length(11)
-            .e_tag("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"")
-            .last_modified(DateTime::from_secs(1_763_700_000))
-            .set_checksum_crc32(checksum_crc32.map(str::to_string))
-            .set_checksum_type(checksum_crc32.map(|_| ChecksumType::FullObject))
-            .build()
-    }
-
-    fn copied(crc32: Option<&str>, crc32c: Option<&str>) -> CopyObjectOutput {
-        CopyObjectOutput::builder()
-            .copy_object_result(
-                CopyObjectResult::builder()
-                    .set_checksum_crc32(crc32.map(str::to_string))
-                    .set_checksum_crc32_c(crc32c.map(str::to_string))
-                    .build(),
-            )
-            .build()
-    }
-
-    fn object() -> ObjectRef {
-        ObjectRef::new("acme-logs", "access/2025-11-21.log")
-    }
-
-    #[tokio::test]
-    async fn a_copy_is_checked_against_the_stored_checksum_without_reading_the_source() {
-        let head = mock!(aws_sdk_s3::Client::head_object).then_output(|| head(Some("DUoRhQ==")));
-        let copy = mock!(aws_sdk_s3::Client::copy_object)
-            .match_requests(|r| {
-                r.checksum_algorithm() == Some(&ChecksumAlgorithm::Crc32)
-                    && r.acl() == Some(&ObjectCannedAcl::BucketOwnerFullControl)
-                    && r.copy_source_if_match() == Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\"")
-                    && r.key() == Some("logs/111122223333/eu-west-1/acme-logs/2025/11/21/access/2025-11-21.log")
-            })
-            .then_output(|| copied(Some("DUoRhQ=="), None));
-        // No GetObject rule: reading the source would fail the test.
-        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head, &copy]);
-        let shipped = direct_shipper(client).ship_object(&object()).await.unwrap();
-        assert_eq!(shipped.checksum, "CRC32:DUoRhQ==");
-        assert_eq!(shipped.method, Method::Copy);
-        assert_eq!(copy.num_calls(), 1);
-    }
-
-    #[tokio::test]
-    async fn a_copy_whose_checksum_differs_is_not_shipped() {
-        let head = mock!(aws_sdk_s3::Client::head_object).then_output(|| head(Some("DUoRhQ==")));
-        let copy =
-            mock!(aws_sdk_s3::Client::copy_object).then_output(|| copied(Some("AAAAAA=="), None));
-        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head, &copy]);
-        let err = direct_shipper(client)
-            .ship_object(&object())
-            .await
-            .unwrap_err();
-        assert!(matches!(err, ShipError::VerifyMismatch { .. }), "{err}");
-        assert!(err.is_retryable());
-    }
-
-    #[tokio::test]
-    async fn a_source_without_a_stored_checksum_is_read_once_for_a_crc32c() {
-        let head = mock!(aws_sdk_s3::Client::head_object).then_output(|| head(None));
-        let get = mock!(aws_sdk_s3::Client::get_object)
-            .match_requests(|r| r.if_match() == Some("\"5eb63bbbe01eeed093cb22bb8f5acdc3\""))
-            .then_output(|| {
-                GetObjectOutput::builder()
-                    .body(ByteStream::from_static(b"hello world"))
-                    .build()
-            });
-        let copy = mock!(aws_sdk_s3::Client::copy_object)
-            .match_requests(|r| r.checksum_algorithm() == Some(&ChecksumAlgorithm::Crc32C))
-            .then_output(|| copied(None, Some("yZRlqg==")));
-        let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [&head, &get, &copy]);
-        let shipped = direct_shipper(client).ship_object(&object()).await.unwrap();
-        assert_eq!(shipped.checksum, "CRC32C:yZRlqg==");
-        assert_eq!(get.num_calls(), 1);
-    }
-}
+mod tests;

@@ -1,16 +1,18 @@
 //! One multipart upload in account B, from `CreateMultipartUpload` to
-//! `CompleteMultipartUpload` or `AbortMultipartUpload`, leaving nothing behind.
+//! `CompleteMultipartUpload` or `AbortMultipartUpload`.
 //!
-//! Debris comes from answers that were lost, not from requests that failed:
-//! a `CreateMultipartUpload` whose response is cut off may still have made an
-//! upload, and the SDK's retry then makes a second one. So `create` makes its
-//! own attempts, and when any attempt could have reached S3 it lists the
-//! uploads under the key once the object is done and aborts those it started
-//! but never heard of. Any failure after create, the invocation's deadline
-//! included, aborts the upload it knows.
+//! Any failure after create, the invocation's deadline included, aborts the
+//! upload it knows. Debris can only come from an answer that was lost: a
+//! `CreateMultipartUpload` whose response is cut off may still have made an
+//! upload whose id never arrives. Writers may not list the archive's uploads
+//! (`s3:ListBucketMultipartUploads` is bucket-wide: it would show every
+//! tenant's keys in flight), so such an upload is left to the archive's
+//! abort-incomplete-multipart-upload lifecycle rule, and said so in a log
+//! line. `create` makes its own attempts rather than the SDK's, so that
+//! line is written whenever an attempt could have reached S3.
 
 use std::collections::HashMap;
-use std::time::{Duration, SystemTime};
+use std::time::Duration;
 
 use aws_sdk_s3::config::retry::RetryConfig;
 use aws_sdk_s3::error::SdkError;
@@ -26,10 +28,6 @@ use crate::plan::ShipPlan;
 
 /// Attempts at `CreateMultipartUpload`, made by us rather than by the SDK.
 const CREATE_ATTEMPTS: u32 = 3;
-
-/// Uploads started this long before our first attempt are someone else's
-/// (clock skew between this host and S3 is allowed for).
-const STRAY_SKEW: Duration = Duration::from_secs(60);
 
 /// Where an upload goes, and what the whole object carries.
 #[derive(Debug, Clone, Copy)]
@@ -74,9 +72,6 @@ pub(crate) struct Upload<'a> {
     archive: &'a aws_sdk_s3::Client,
     target: Target<'a>,
     pub id: String,
-    /// An earlier create attempt may have made an upload whose id we never got.
-    strays_possible: bool,
-    started: SystemTime,
 }
 
 impl<'a> Upload<'a> {
@@ -92,18 +87,18 @@ impl<'a> Upload<'a> {
             operation: "CreateMultipartUpload",
             ..attempt
         };
-        let started = SystemTime::now();
         let mut strays_possible = false;
         for tries in 1..=CREATE_ATTEMPTS {
             let err = match create_once(archive, &target, algorithm).await {
                 Ok(Some(id)) => {
+                    if strays_possible {
+                        left_to_lifecycle(&target);
+                    }
                     return Ok(Upload {
                         archive,
                         target,
                         id,
-                        strays_possible,
-                        started,
-                    })
+                    });
                 }
                 Ok(None) => ShipError::Invalid(format!(
                     "CreateMultipartUpload for {} returned no upload id",
@@ -116,7 +111,7 @@ impl<'a> Upload<'a> {
             };
             if !err.is_retryable() || tries == CREATE_ATTEMPTS {
                 if strays_possible {
-                    abort_strays(archive, &target, None, started).await;
+                    left_to_lifecycle(&target);
                 }
                 return Err(err);
             }
@@ -202,14 +197,10 @@ impl<'a> Upload<'a> {
         Ok(returned.map(str::to_string))
     }
 
-    /// Abort on any failure, and clear strays a lost create answer left, so no
-    /// orphaned parts bill account B.
+    /// Abort on any failure, so no orphaned parts bill account B.
     pub async fn finish<T>(self, result: Result<T, ShipError>) -> Result<T, ShipError> {
         if result.is_err() {
             abort(self.archive, &self.target, &self.id).await;
-        }
-        if self.strays_possible {
-            abort_strays(self.archive, &self.target, Some(&self.id), self.started).await;
         }
         result
     }
@@ -275,46 +266,14 @@ async fn abort(archive: &aws_sdk_s3::Client, target: &Target<'_>, upload_id: &st
     }
 }
 
-/// Abort the uploads of this exact key started since `since` (less the
-/// skew), except `keep`: the ones a lost create answer left behind.
-async fn abort_strays(
-    archive: &aws_sdk_s3::Client,
-    target: &Target<'_>,
-    keep: Option<&str>,
-    since: SystemTime,
-) {
-    let listed = archive
-        .list_multipart_uploads()
-        .bucket(target.bucket)
-        .prefix(target.key)
-        .send()
-        .await;
-    let uploads = match listed {
-        Ok(out) => out.uploads.unwrap_or_default(),
-        Err(e) => {
-            tracing::warn!(
-                error = %one_line(&e),
-                "could not list multipart uploads to clear strays (needs s3:ListBucketMultipartUploads on the archive bucket); the lifecycle rule will remove them"
-            );
-            return;
-        }
-    };
-    let since = since.checked_sub(STRAY_SKEW).unwrap_or(since);
-    for upload in uploads {
-        let started = upload
-            .initiated()
-            .and_then(|t| SystemTime::try_from(*t).ok());
-        let stray = upload.key() == Some(target.key)
-            && upload.upload_id() != keep
-            && started.is_none_or(|t| t >= since);
-        if let (true, Some(id)) = (stray, upload.upload_id()) {
-            tracing::info!(
-                upload_id = id,
-                "aborting a multipart upload left by a lost CreateMultipartUpload answer"
-            );
-            abort(archive, target, id).await;
-        }
-    }
+/// A create attempt whose answer was lost may have started an upload we
+/// cannot name; writers may not list uploads, so say who removes it.
+fn left_to_lifecycle(target: &Target<'_>) {
+    tracing::warn!(
+        bucket = target.bucket,
+        key = target.key,
+        "a CreateMultipartUpload answer was lost; an upload it may have started is removed by the archive's abort-incomplete-multipart-upload lifecycle rule"
+    );
 }
 
 #[cfg(test)]

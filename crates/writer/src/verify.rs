@@ -54,6 +54,7 @@ mod tests {
                 content_type: None,
                 content_encoding: None,
             },
+            account: "111122223333".into(),
             dest_bucket: "b".into(),
             dest_key: DestinationKey("p/k".into()),
             method: Method::Put,

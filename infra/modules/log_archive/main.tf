@@ -1,22 +1,41 @@
-# Account B: the locked-down archive bucket logferry ships into, its optional
-# customer-managed KMS key and, in assume-role mode, the writer role the
-# shipper in account A assumes.
+# Account B: the locked-down archive bucket logferry ships into for every
+# source account (A) in source_accounts, its optional customer-managed KMS
+# key and, for each assume-role account, a writer role of its own. Every
+# source account is fenced into <archive_prefix>/<its account id>/.
 
 data "aws_caller_identity" "current" {}
 data "aws_partition" "current" {}
 data "aws_region" "current" {}
 
 locals {
-  policies = "${path.module}/../../policies"
+  policies  = "${path.module}/../../policies"
+  partition = data.aws_partition.current.partition
 
-  account_root_arn = "arn:${data.aws_partition.current.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
+  account_root_arn = "arn:${local.partition}:iam::${data.aws_caller_identity.current.account_id}:root"
   # Only S3 in the bucket's own region may use the key on a writer's behalf.
   s3_via_service = "s3.${data.aws_region.current.name}.${data.aws_partition.current.dns_suffix}"
 
-  assume_role = var.mode == "assume-role"
-  # Who the bucket policy and key policy let write: the shipper's own role(s)
-  # in A (direct) or the writer role below (assume-role).
-  writer_principal_arns = local.assume_role ? [aws_iam_role.writer[0].arn] : var.writer_principal_arns
+  # Each source account with its defaults filled in. Principals are named
+  # as the account root plus an aws:PrincipalArn pattern, never as role
+  # ARNs: S3, KMS and IAM reject a policy naming a role that does not exist
+  # yet, and this root is applied before any source account.
+  source_accounts = {
+    for id, a in var.source_accounts : id => {
+      mode                  = a.mode
+      account_arn           = "arn:${local.partition}:iam::${id}:root"
+      writer_principal_arns = a.writer_principal_arns != null ? a.writer_principal_arns : ["arn:${local.partition}:iam::${id}:role/${var.shipper_role_name}"]
+      external_id           = a.external_id
+    }
+  }
+  direct_accounts      = { for id, a in local.source_accounts : id => a if a.mode == "direct" }
+  assume_role_accounts = { for id, a in local.source_accounts : id => a if a.mode == "assume-role" }
+
+  # The bucket policy's writers: every direct account, each confined to its
+  # own partition by ${aws:PrincipalAccount} in the resource.
+  direct_writer_account_arns   = [for id in sort(keys(local.direct_accounts)) : local.direct_accounts[id].account_arn]
+  direct_writer_principal_arns = flatten([for id in sort(keys(local.direct_accounts)) : local.direct_accounts[id].writer_principal_arns])
+
+  writer_role_arns = { for id, role in aws_iam_role.writer : id => role.arn }
 
   kms_key_arn = var.kms_enabled ? aws_kms_key.archive[0].arn : null
 
@@ -33,13 +52,6 @@ resource "aws_s3_bucket" "archive" {
   bucket        = var.archive_bucket_name
   force_destroy = false
   tags          = var.tags
-
-  lifecycle {
-    precondition {
-      condition     = local.assume_role ? length(var.shipper_principal_arns) > 0 && var.external_id != null : length(var.writer_principal_arns) > 0
-      error_message = "mode = \"direct\" needs writer_principal_arns; mode = \"assume-role\" needs shipper_principal_arns and external_id."
-    }
-  }
 }
 
 resource "aws_s3_bucket_ownership_controls" "archive" {
@@ -94,7 +106,7 @@ resource "aws_s3_bucket_logging" "archive" {
 # --- Bucket policy: one concern per document ----------------------------------
 
 data "aws_iam_policy_document" "org_guard" {
-  count = var.principal_org_id == null ? 0 : 1
+  count = var.organization_id == null ? 0 : 1
 
   statement {
     sid       = "DenyWritesFromOutsideOrganization"
@@ -110,7 +122,7 @@ data "aws_iam_policy_document" "org_guard" {
     condition {
       test     = "StringNotEquals"
       variable = "aws:PrincipalOrgID"
-      values   = [var.principal_org_id]
+      values   = [var.organization_id]
     }
   }
 }
@@ -173,17 +185,22 @@ data "aws_iam_policy_document" "require_archive_key" {
 
 data "aws_iam_policy_document" "archive_bucket" {
   source_policy_documents = concat(
-    # TLS only, then prefix-scoped writes with bucket-owner-full-control: the
-    # same two files, merged the same way, that the emulator tests apply.
+    # TLS only, then (with any direct account) partition-scoped writes with
+    # bucket-owner-full-control: the same two files, merged the same way,
+    # that the emulator tests apply. Assume-role accounts write as their
+    # writer role in this account, which needs no bucket policy grant.
     [
       templatefile("${local.policies}/tls-only.json.tpl", {
         tls_only_service_prefix = "s3"
         tls_only_resource_arns  = [aws_s3_bucket.archive.arn, "${aws_s3_bucket.archive.arn}/*"]
       }),
+    ],
+    length(local.direct_accounts) == 0 ? [] : [
       templatefile("${local.policies}/archive-bucket-policy.json.tpl", {
         archive_bucket_arn    = aws_s3_bucket.archive.arn
         archive_prefix        = var.archive_prefix
-        writer_principal_arns = local.writer_principal_arns
+        writer_account_arns   = local.direct_writer_account_arns
+        writer_principal_arns = local.direct_writer_principal_arns
       }),
     ],
     data.aws_iam_policy_document.org_guard[*].json,
@@ -211,10 +228,20 @@ data "aws_iam_policy_document" "archive_key" {
   source_policy_documents = concat(
     [templatefile("${local.policies}/archive-kms-key-policy.json.tpl", {
       key_admin_principal_arn = local.account_root_arn
-      writer_principal_arns   = local.writer_principal_arns
-      s3_via_service          = local.s3_via_service
-      archive_bucket_arn      = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
-      archive_prefix          = var.archive_prefix
+      # Direct accounts' roots and patterns, plus this account's root with
+      # the writer roles' ARNs as patterns (same account, so the key policy
+      # alone grants them).
+      writer_account_arns = concat(
+        local.direct_writer_account_arns,
+        length(local.assume_role_accounts) == 0 ? [] : [local.account_root_arn],
+      )
+      writer_principal_arns = concat(
+        local.direct_writer_principal_arns,
+        [for id in sort(keys(local.assume_role_accounts)) : aws_iam_role.writer[id].arn],
+      )
+      s3_via_service     = local.s3_via_service
+      archive_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
+      archive_prefix     = var.archive_prefix
     })],
     # Analysts read the originals and the compacted copies.
     length(var.analyst_principal_arns) == 0 ? [] : [
@@ -262,45 +289,78 @@ resource "aws_kms_alias" "archive" {
   target_key_id = aws_kms_key.archive[0].key_id
 }
 
-# --- Writer role (assume-role mode) ------------------------------------------------
+# --- Writer roles (one per assume-role account) ---------------------------------------
+
+# Trust: that account's root, its own patterns and its own external id
+# (writer-role-trust.json.tpl), plus with organization_id a deny for a
+# caller outside the organization (should the account ever leave it).
+data "aws_iam_policy_document" "writer_trust" {
+  for_each = local.assume_role_accounts
+
+  source_policy_documents = [templatefile("${local.policies}/writer-role-trust.json.tpl", {
+    shipper_account_arns   = [each.value.account_arn]
+    shipper_principal_arns = each.value.writer_principal_arns
+    external_id            = each.value.external_id
+  })]
+
+  dynamic "statement" {
+    for_each = var.organization_id == null ? [] : [var.organization_id]
+    content {
+      sid     = "DenyAssumeFromOutsideOrganization"
+      effect  = "Deny"
+      actions = ["sts:AssumeRole"]
+
+      principals {
+        type        = "AWS"
+        identifiers = [each.value.account_arn]
+      }
+
+      condition {
+        test     = "StringNotEquals"
+        variable = "aws:PrincipalOrgID"
+        values   = [statement.value]
+      }
+    }
+  }
+}
 
 resource "aws_iam_role" "writer" {
-  count = local.assume_role ? 1 : 0
+  for_each = local.assume_role_accounts
 
-  name                 = var.writer_role_name
-  description          = "Assumed by the logferry shipper in the source account to write into ${var.archive_bucket_name}/${var.archive_prefix}/"
+  name                 = "${var.writer_role_name_prefix}-${each.key}"
+  description          = "Assumed by the logferry shipper in account ${each.key} to write into ${var.archive_bucket_name}/${var.archive_prefix}/${each.key}/"
   max_session_duration = 3600
   permissions_boundary = var.writer_role_permissions_boundary_arn
   tags                 = var.tags
 
-  assume_role_policy = templatefile("${local.policies}/writer-role-trust.json.tpl", {
-    shipper_principal_arns = var.shipper_principal_arns
-    external_id            = var.external_id
-  })
+  assume_role_policy = data.aws_iam_policy_document.writer_trust[each.key].json
 }
 
 data "aws_iam_policy_document" "writer" {
-  count = local.assume_role ? 1 : 0
+  for_each = local.assume_role_accounts
 
   source_policy_documents = concat(
     # Same account as the bucket, so no ACL header is required (ownership is
-    # enforced anyway) and multipart uploads work part by part.
+    # enforced anyway) and multipart uploads work part by part. Only this
+    # account's partition.
     [templatefile("${local.policies}/writer-role-permissions.json.tpl", {
       archive_bucket_arn = aws_s3_bucket.archive.arn
       archive_prefix     = var.archive_prefix
+      source_account_id  = each.key
     })],
+    # The key's encryption context, narrowed to the same partition.
     var.kms_enabled ? [templatefile("${local.policies}/archive-kms-encrypt.json.tpl", {
       archive_kms_key_arns = [local.kms_key_arn]
       archive_bucket_arn   = aws_s3_bucket.archive.arn
-      archive_prefix       = var.archive_prefix
+      archive_prefix       = "${var.archive_prefix}/${each.key}"
     })] : [],
   )
 }
 
 resource "aws_iam_role_policy" "writer" {
-  count = local.assume_role ? 1 : 0
+  for_each = local.assume_role_accounts
 
   name   = "archive-write"
-  role   = aws_iam_role.writer[0].id
-  policy = data.aws_iam_policy_document.writer[0].json
+  role   = aws_iam_role.writer[each.key].id
+  policy = data.aws_iam_policy_document.writer[each.key].json
 }

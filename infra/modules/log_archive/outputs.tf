@@ -18,14 +18,32 @@ output "query_prefix" {
   value       = local.query_prefix
 }
 
-output "writer_role_arn" {
-  description = "ARN of the writer role the shipper assumes (assume-role mode); null in direct mode."
-  value       = local.assume_role ? aws_iam_role.writer[0].arn : null
+output "writer_role_arns" {
+  description = "ARN of each assume-role account's writer role, by source account id (assume-role accounts only)."
+  value       = local.writer_role_arns
 }
 
-output "writer_principal_arns" {
-  description = "Principals the bucket policy (and key policy) let write: the shipper roles (direct) or the writer role (assume-role)."
-  value       = local.writer_principal_arns
+output "source_account_settings" {
+  description = "Everything a source account's root needs, by source account id: mode, archive_bucket_name, archive_prefix (the archive's; the account writes under <archive_prefix>/<its id>/), archive_kms_key_arn (null with SSE-S3), writer_role_arn and external_id (both null for direct accounts)."
+  value = {
+    for id, a in local.source_accounts : id => {
+      mode                = a.mode
+      archive_bucket_name = aws_s3_bucket.archive.bucket
+      archive_prefix      = var.archive_prefix
+      archive_kms_key_arn = local.kms_key_arn
+      writer_role_arn     = a.mode == "assume-role" ? aws_iam_role.writer[id].arn : null
+      external_id         = a.mode == "assume-role" ? a.external_id : null
+    }
+  }
+}
+
+output "partition_values" {
+  description = "The Athena partition values source_accounts implies, sorted and deduplicated: account_ids (its keys), regions (union of each account's regions, the archive's region where null) and audited_bucket_names (union). Feed them to athena_archive's source_account_ids, source_regions and source_bucket_names."
+  value = {
+    account_ids          = sort(keys(var.source_accounts))
+    regions              = sort(distinct(flatten([for a in values(var.source_accounts) : a.regions != null ? a.regions : [data.aws_region.current.name]])))
+    audited_bucket_names = sort(distinct(flatten([for a in values(var.source_accounts) : a.audited_bucket_names != null ? a.audited_bucket_names : []])))
+  }
 }
 
 output "kms_key_arn" {

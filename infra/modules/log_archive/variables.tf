@@ -21,66 +21,107 @@ variable "archive_prefix" {
   }
 }
 
-variable "mode" {
-  description = "How the shipper authenticates: \"direct\" (its own role in account A writes, allowed by the bucket policy) or \"assume-role\" (it assumes the writer role created here, with an external id)."
+variable "source_accounts" {
+  description = <<-EOT
+    The source accounts (A) this archive serves, keyed by 12-digit account id. Each writes only under <archive_prefix>/<its account id>/.
+      mode                  "direct" (its own principals write, allowed by the bucket policy) or "assume-role" (they assume the writer role created here for that account, with external_id).
+      writer_principal_arns ARN patterns (ArnLike on aws:PrincipalArn) of IAM roles in that same account allowed to write (direct) or to assume its writer role (assume-role). null: [arn:<partition>:iam::<id>:role/<shipper_role_name>].
+      external_id           assume-role only, required there: the sts:ExternalId its writer role's trust policy requires, 2-1224 characters of A-Z a-z 0-9 and _+=,.@:/-.
+      regions               regions it ships from (the Athena region partition). null: the archive's region.
+      audited_bucket_names  its audited buckets (the Athena source_bucket partition).
+  EOT
+  type = map(object({
+    mode                  = string
+    writer_principal_arns = optional(list(string))
+    external_id           = optional(string)
+    regions               = optional(list(string))
+    audited_bucket_names  = optional(list(string), [])
+  }))
+
+  validation {
+    condition     = length(var.source_accounts) > 0
+    error_message = "source_accounts must name at least one source account."
+  }
+
+  validation {
+    condition     = alltrue([for id in keys(var.source_accounts) : can(regex("^[0-9]{12}$", id))])
+    error_message = "source_accounts keys must be 12-digit AWS account ids; not: ${join(", ", [for id in keys(var.source_accounts) : id if !can(regex("^[0-9]{12}$", id))])}."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.source_accounts) : try(contains(["direct", "assume-role"], a.mode), false)])
+    error_message = "source_accounts mode must be \"direct\" or \"assume-role\"; not for: ${join(", ", [for id, a in var.source_accounts : id if !try(contains(["direct", "assume-role"], a.mode), false)])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for a in values(var.source_accounts) : a.mode != "assume-role" || try(
+        length(a.external_id) >= 2 && length(a.external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", a.external_id)),
+        false
+      )
+    ])
+    error_message = "source_accounts in assume-role mode need an external_id of 2-1224 characters of A-Z a-z 0-9 and _+=,.@:/- (the STS ExternalId alphabet); missing or malformed for: ${join(", ", [for id, a in var.source_accounts : id if a.mode == "assume-role" && !try(length(a.external_id) >= 2 && length(a.external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", a.external_id)), false)])}."
+  }
+
+  validation {
+    condition     = alltrue([for a in values(var.source_accounts) : a.mode != "direct" || a.external_id == null])
+    error_message = "source_accounts in direct mode take no external_id (it is only checked by an assume-role writer role's trust policy); set for: ${join(", ", [for id, a in var.source_accounts : id if a.mode == "direct" && a.external_id != null])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for id, a in var.source_accounts : a.writer_principal_arns == null || try(
+        length(a.writer_principal_arns) > 0 && alltrue([for arn in a.writer_principal_arns : can(regex("^arn:aws[a-z-]*:iam::${id}:role/[A-Za-z0-9+=,.@_/*?-]+$", arn))]),
+        false
+      )
+    ])
+    error_message = "source_accounts writer_principal_arns must be null or a non-empty list of IAM role ARN patterns in that same account (arn:aws:iam::<its id>:role/name, * and ? allowed); wrong for: ${join(", ", [for id, a in var.source_accounts : id if !(a.writer_principal_arns == null || try(length(a.writer_principal_arns) > 0 && alltrue([for arn in a.writer_principal_arns : can(regex("^arn:aws[a-z-]*:iam::${id}:role/[A-Za-z0-9+=,.@_/*?-]+$", arn))]), false))])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for a in values(var.source_accounts) : a.regions == null || try(
+        length(a.regions) > 0 && alltrue([for r in a.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))]),
+        false
+      )
+    ])
+    error_message = "source_accounts regions must be null or a non-empty list of region names such as eu-west-1; wrong for: ${join(", ", [for id, a in var.source_accounts : id if !(a.regions == null || try(length(a.regions) > 0 && alltrue([for r in a.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))]), false))])}."
+  }
+
+  validation {
+    condition = alltrue([
+      for a in values(var.source_accounts) : alltrue([
+        for b in(a.audited_bucket_names == null ? [] : a.audited_bucket_names) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")
+      ])
+    ])
+    error_message = "source_accounts audited_bucket_names must be S3 bucket names; wrong for: ${join(", ", [for id, a in var.source_accounts : id if !alltrue([for b in(a.audited_bucket_names == null ? [] : a.audited_bucket_names) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])])}."
+  }
+}
+
+variable "shipper_role_name" {
+  description = "Name of the shipper's role in every source account (log_source's shipper role), the default writer_principal_arns of each source account."
   type        = string
-  default     = "direct"
+  default     = "logferry-shipper"
 
   validation {
-    condition     = contains(["direct", "assume-role"], var.mode)
-    error_message = "mode must be \"direct\" or \"assume-role\"."
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.shipper_role_name))
+    error_message = "shipper_role_name must be a valid IAM role name (1-64 characters of A-Z a-z 0-9 +=,.@_-)."
   }
 }
 
-variable "writer_principal_arns" {
-  description = "direct mode: ARNs of the shipper's IAM role(s) in account A, named as principals in the bucket policy and the key policy. They must exist before this module is applied. Ignored in assume-role mode."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for arn in var.writer_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
-    error_message = "writer_principal_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/name)."
-  }
-}
-
-variable "shipper_principal_arns" {
-  description = "assume-role mode: ARNs of the shipper's IAM role(s) in account A allowed to assume the writer role. Ignored in direct mode."
-  type        = list(string)
-  default     = []
-
-  validation {
-    condition     = alltrue([for arn in var.shipper_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
-    error_message = "shipper_principal_arns must be IAM role ARNs (arn:aws:iam::123456789012:role/name)."
-  }
-}
-
-variable "external_id" {
-  description = "assume-role mode: the sts:ExternalId the writer role's trust policy requires; the shipper sends the same value. 2-1224 characters from A-Z a-z 0-9 and _+=,.@:/-."
-  type        = string
-  default     = null
-
-  validation {
-    condition = var.external_id == null || try(
-      length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", var.external_id)),
-      false
-    )
-    error_message = "external_id must be 2-1224 characters of A-Z a-z 0-9 and _+=,.@:/- (the STS ExternalId alphabet)."
-  }
-}
-
-variable "writer_role_name" {
-  description = "assume-role mode: name of the writer role created in account B."
+variable "writer_role_name_prefix" {
+  description = "assume-role accounts: their writer roles in account B are named <prefix>-<source account id>."
   type        = string
   default     = "logferry-archive-writer"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.writer_role_name))
-    error_message = "writer_role_name must be a valid IAM role name (1-64 characters of A-Z a-z 0-9 +=,.@_-)."
+    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,51}$", var.writer_role_name_prefix))
+    error_message = "writer_role_name_prefix must be 1-51 characters of A-Z a-z 0-9 +=,.@_- (the role name adds -<12-digit id>, IAM allows 64)."
   }
 }
 
 variable "writer_role_permissions_boundary_arn" {
-  description = "assume-role mode: optional permissions boundary policy ARN for the writer role."
+  description = "assume-role accounts: optional permissions boundary policy ARN for their writer roles."
   type        = string
   default     = null
 
@@ -154,14 +195,14 @@ variable "query_prefix" {
   }
 }
 
-variable "principal_org_id" {
-  description = "Optional AWS Organizations id (o-xxxxxxxxxx). When set, the bucket policy denies s3:PutObject to any principal outside that organization."
+variable "organization_id" {
+  description = "Optional AWS Organizations id (o-xxxxxxxxxx) every source account belongs to. When set, the bucket policy denies s3:PutObject to any principal outside that organization, and each writer role's trust policy denies sts:AssumeRole to one."
   type        = string
   default     = null
 
   validation {
-    condition     = var.principal_org_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.principal_org_id))
-    error_message = "principal_org_id must look like o-abcdefghij."
+    condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
+    error_message = "organization_id must look like o-abcdefghij."
   }
 }
 
@@ -206,9 +247,9 @@ variable "compacted_originals_transition" {
 }
 
 variable "expiration_days" {
-  description = "Days after creation when current versions expire (become noncurrent). null keeps them forever."
+  description = "Days after creation when current versions expire (become noncurrent, then deleted after noncurrent_version_expiration_days). null (default): the archive keeps every current object forever; set it only to a retention your auditors agreed to."
   type        = number
-  default     = 730
+  default     = null
 
   validation {
     condition     = var.expiration_days == null || try(var.expiration_days >= 1 && floor(var.expiration_days) == var.expiration_days, false)
@@ -250,7 +291,7 @@ variable "access_log_bucket_name" {
 }
 
 variable "tags" {
-  description = "Tags added to the bucket, KMS key and writer role."
+  description = "Tags added to the bucket, KMS key and writer roles."
   type        = map(string)
   default     = {}
 }

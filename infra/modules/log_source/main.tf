@@ -1,6 +1,13 @@
-# Account A: an audited bucket whose server access logs land in a log bucket;
-# object-created events on the log bucket go to SQS and drive the shipper
-# Lambda (shipper.tf), which copies each log object to the archive in B.
+# Account A, one instance per account and region: attaches to log buckets that
+# already exist. Their object-created events reach the shipper through
+# EventBridge (one rule per log bucket -> one SQS queue, queue.tf) and the
+# shipper Lambda (shipper.tf) copies each new log object into the account's
+# partition of the archive in B.
+#
+# Nothing here changes a log or audited bucket: no bucket policy, lifecycle,
+# logging or notification configuration, except S3 -> EventBridge delivery on
+# the buckets listed in eventbridge_notification_buckets. Creating new buckets
+# is access_log_bucket's job.
 
 data "aws_partition" "current" {}
 
@@ -10,8 +17,7 @@ locals {
   partition  = data.aws_partition.current.partition
   policy_dir = "${path.module}/../../policies"
 
-  # Derived from the name, not from account B's state, so account A can be
-  # applied before B exists (see "Apply order" in infra/README.md).
+  # Derived from the name, not from account B's state.
   archive_bucket_arn = "arn:${local.partition}:s3:::${var.archive_bucket_name}"
 
   shipper_role_name = coalesce(var.shipper_role_name, "${var.name_prefix}-shipper")
@@ -22,270 +28,85 @@ locals {
   # including the time spent waiting to fill the batch (AWS guidance: 6x).
   queue_visibility_timeout_seconds = 6 * var.function_timeout_seconds + var.maximum_batching_window_in_seconds
 
-  sse_algorithm = var.kms_enabled ? "aws:kms" : "AES256"
-  kms_key_arn   = var.kms_enabled ? aws_kms_key.source[0].arn : null
-
-  buckets = {
-    audited     = aws_s3_bucket.audited
-    access_logs = aws_s3_bucket.access_logs
+  # "" among a bucket's prefixes means the whole bucket.
+  whole_bucket = { for name, bucket in var.log_buckets : name => contains(bucket.prefixes, "") }
+  log_bucket_prefixes = {
+    for name, bucket in var.log_buckets :
+    name => local.whole_bucket[name] ? [""] : distinct(bucket.prefixes)
   }
 
-  # The one deny-insecure-transport document (tls-only.json.tpl), also merged
-  # into the queue policy (queue.tf) and the archive bucket policy in B.
-  tls_only_policies = {
-    for role, bucket in local.buckets :
-    role => templatefile("${local.policy_dir}/tls-only.json.tpl", {
-      tls_only_service_prefix = "s3"
-      tls_only_resource_arns  = [bucket.arn, "${bucket.arn}/*"]
+  # What the shipper may read: arn:...:<bucket>/<prefix>* for every prefix.
+  source_object_arns = flatten([
+    for name in sort(keys(var.log_buckets)) : [
+      for prefix in local.log_bucket_prefixes[name] : "arn:${local.partition}:s3:::${name}/${prefix}*"
+    ]
+  ])
+
+  source_kms_key_arns = sort(distinct(compact([for bucket in values(var.log_buckets) : bucket.kms_key_arn])))
+
+  # Rule names are at most 64 characters: <name_prefix>-<bucket>, shortened
+  # with a hash of the bucket name when that is longer.
+  event_rule_names = {
+    for name in keys(var.log_buckets) :
+    name => length("${var.name_prefix}-${name}") <= 64 ? "${var.name_prefix}-${name}" : "${substr("${var.name_prefix}-${name}", 0, 55)}-${substr(sha256(name), 0, 8)}"
+  }
+
+  # One pattern per log bucket: S3's "Object Created" events of that bucket,
+  # under its prefixes (no key filter when the whole bucket is shipped).
+  event_patterns = {
+    for name in keys(var.log_buckets) :
+    name => jsonencode({
+      source        = ["aws.s3"]
+      "detail-type" = ["Object Created"]
+      detail = merge(
+        { bucket = { name = [name] } },
+        local.whole_bucket[name] ? {} : {
+          object = { key = [for prefix in local.log_bucket_prefixes[name] : { prefix = prefix }] }
+        },
+      )
     })
   }
 }
 
 # ---------------------------------------------------------------------------
-# Optional customer managed key for both buckets
+# Subscription: S3 -> EventBridge -> SQS
 # ---------------------------------------------------------------------------
 
-data "aws_iam_policy_document" "source_key_admin" {
-  #checkov:skip=CKV_AWS_109:Key policy; Resource "*" means this key only. Delegates key administration to the account's IAM policies, as the AWS default key policy does.
-  #checkov:skip=CKV_AWS_111:Key policy; Resource "*" means this key only.
-  #checkov:skip=CKV_AWS_356:Key policy; Resource "*" means this key only.
-  statement {
-    sid       = "DelegateKeyAccessToAccountIam"
-    actions   = ["kms:*"]
-    resources = ["*"]
+# Opt-in per bucket. This resource owns the bucket's WHOLE notification
+# configuration (PutBucketNotificationConfiguration replaces it), so it is only
+# for log buckets without notifications of their own; see the README for
+# turning EventBridge on next to existing notifications.
+resource "aws_s3_bucket_notification" "eventbridge" {
+  for_each = var.eventbridge_notification_buckets
 
-    principals {
-      type        = "AWS"
-      identifiers = ["arn:${local.partition}:iam::${var.source_account_id}:root"]
+  bucket      = each.key
+  eventbridge = true
+
+  lifecycle {
+    precondition {
+      condition     = contains(keys(var.log_buckets), each.key)
+      error_message = "eventbridge_notification_buckets names ${each.key}, which is not a key of log_buckets: only log buckets this module ships from may have their notification configuration replaced."
     }
   }
 }
 
-data "aws_iam_policy_document" "source_key_log_delivery" {
-  statement {
-    sid       = "AllowS3LogDeliveryToEncrypt"
-    actions   = ["kms:GenerateDataKey"]
-    resources = ["*"]
+resource "aws_cloudwatch_event_rule" "log_objects" {
+  for_each = var.log_buckets
 
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.source_account_id]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "source_key" {
-  source_policy_documents = [
-    data.aws_iam_policy_document.source_key_admin.json,
-    data.aws_iam_policy_document.source_key_log_delivery.json,
-  ]
-}
-
-resource "aws_kms_key" "source" {
-  count = var.kms_enabled ? 1 : 0
-
-  description             = "${var.name_prefix}: SSE-KMS for the audited and access log buckets"
-  enable_key_rotation     = true
-  deletion_window_in_days = 30
-  policy                  = data.aws_iam_policy_document.source_key.json
-  tags                    = var.tags
-}
-
-resource "aws_kms_alias" "source" {
-  count = var.kms_enabled ? 1 : 0
-
-  name          = "alias/${var.name_prefix}-source"
-  target_key_id = aws_kms_key.source[0].key_id
-}
-
-# ---------------------------------------------------------------------------
-# Audited bucket
-# ---------------------------------------------------------------------------
-
-resource "aws_s3_bucket" "audited" {
-  #checkov:skip=CKV_AWS_144:Cross-region replication is a per-deployment decision; the access logs themselves are copied to the archive account.
-  #checkov:skip=CKV2_AWS_62:Event notifications are configured on the access log bucket, which is what the shipper consumes.
-  #checkov:skip=CKV_AWS_145:SSE-S3 by default; SSE-KMS with a customer managed key when kms_enabled = true (checkov cannot see the conditional).
-  bucket        = var.audited_bucket_name
-  force_destroy = var.force_destroy
+  name          = local.event_rule_names[each.key]
+  description   = "logferry: new log objects in ${each.key} -> ${local.function_name}'s queue"
+  event_pattern = local.event_patterns[each.key]
   tags          = var.tags
 }
 
-resource "aws_s3_bucket_logging" "audited" {
-  bucket        = aws_s3_bucket.audited.id
-  target_bucket = aws_s3_bucket.access_logs.id
-  target_prefix = "${var.access_log_prefix}/"
+resource "aws_cloudwatch_event_target" "log_objects" {
+  for_each = var.log_buckets
 
-  target_object_key_format {
-    partitioned_prefix {
-      partition_date_source = "EventTime"
-    }
-  }
+  rule      = aws_cloudwatch_event_rule.log_objects[each.key].name
+  target_id = "shipper-queue"
+  arn       = aws_sqs_queue.shipper.arn
 
-  # S3 checks the log bucket policy when logging is enabled.
-  depends_on = [aws_s3_bucket_policy.access_logs]
-}
-
-# ---------------------------------------------------------------------------
-# Access log bucket
-# ---------------------------------------------------------------------------
-
-resource "aws_s3_bucket" "access_logs" {
-  #checkov:skip=CKV_AWS_18:This is the access log target; logging it to itself would log its own log deliveries in a loop.
-  #checkov:skip=CKV_AWS_144:Its objects are replicated to the archive account by the shipper, not by S3 replication.
-  #checkov:skip=CKV_AWS_145:SSE-S3 by default; SSE-KMS with a customer managed key when kms_enabled = true (checkov cannot see the conditional).
-  bucket        = var.access_log_bucket_name
-  force_destroy = var.force_destroy
-  tags          = var.tags
-}
-
-data "aws_iam_policy_document" "access_logs_delivery" {
-  statement {
-    sid       = "AllowS3ServerAccessLogDelivery"
-    actions   = ["s3:PutObject"]
-    resources = ["${aws_s3_bucket.access_logs.arn}/${var.access_log_prefix}/*"]
-
-    principals {
-      type        = "Service"
-      identifiers = ["logging.s3.amazonaws.com"]
-    }
-
-    condition {
-      test     = "ArnLike"
-      variable = "aws:SourceArn"
-      values   = [aws_s3_bucket.audited.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.source_account_id]
-    }
-  }
-}
-
-data "aws_iam_policy_document" "access_logs" {
-  source_policy_documents = concat(
-    [
-      local.tls_only_policies["access_logs"],
-      data.aws_iam_policy_document.access_logs_delivery.json,
-    ],
-    # Grants owned by other configurations, e.g. athena_direct's analyst role.
-    var.access_log_bucket_policy_documents,
-  )
-}
-
-resource "aws_s3_bucket_policy" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-  policy = data.aws_iam_policy_document.access_logs.json
-
-  depends_on = [aws_s3_bucket_public_access_block.bucket]
-}
-
-resource "aws_s3_bucket_policy" "audited" {
-  bucket = aws_s3_bucket.audited.id
-  policy = local.tls_only_policies["audited"]
-
-  depends_on = [aws_s3_bucket_public_access_block.bucket]
-}
-
-# ---------------------------------------------------------------------------
-# Settings shared by both buckets
-# ---------------------------------------------------------------------------
-
-resource "aws_s3_bucket_ownership_controls" "bucket" {
-  for_each = local.buckets
-
-  bucket = each.value.id
-
-  rule {
-    object_ownership = "BucketOwnerEnforced"
-  }
-}
-
-resource "aws_s3_bucket_public_access_block" "bucket" {
-  for_each = local.buckets
-
-  bucket                  = each.value.id
-  block_public_acls       = true
-  block_public_policy     = true
-  ignore_public_acls      = true
-  restrict_public_buckets = true
-}
-
-resource "aws_s3_bucket_versioning" "bucket" {
-  for_each = local.buckets
-
-  bucket = each.value.id
-
-  versioning_configuration {
-    status = "Enabled"
-  }
-}
-
-resource "aws_s3_bucket_server_side_encryption_configuration" "bucket" {
-  for_each = local.buckets
-
-  bucket = each.value.id
-
-  rule {
-    bucket_key_enabled = var.kms_enabled
-
-    apply_server_side_encryption_by_default {
-      sse_algorithm     = local.sse_algorithm
-      kms_master_key_id = local.kms_key_arn
-    }
-  }
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "audited" {
-  bucket = aws_s3_bucket.audited.id
-
-  rule {
-    id     = "expire-noncurrent-and-abandoned-uploads"
-    status = "Enabled"
-
-    filter {}
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.bucket]
-}
-
-resource "aws_s3_bucket_lifecycle_configuration" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  rule {
-    id     = "expire-shipped-access-logs"
-    status = "Enabled"
-
-    filter {}
-
-    expiration {
-      days = var.access_log_expiration_days
-    }
-
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
-    }
-
-    abort_incomplete_multipart_upload {
-      days_after_initiation = 7
-    }
-  }
-
-  depends_on = [aws_s3_bucket_versioning.bucket]
+  # EventBridge checks SendMessage permission on delivery, not here; the
+  # queue policy must still exist before the first event.
+  depends_on = [aws_sqs_queue_policy.shipper]
 }

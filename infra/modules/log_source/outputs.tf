@@ -1,21 +1,16 @@
-output "audited_bucket_name" {
-  description = "Name of the audited bucket."
-  value       = aws_s3_bucket.audited.id
+output "log_bucket_names" {
+  description = "The log buckets shipped from (keys of log_buckets), sorted."
+  value       = sort(keys(var.log_buckets))
 }
 
-output "audited_bucket_arn" {
-  description = "ARN of the audited bucket."
-  value       = aws_s3_bucket.audited.arn
+output "event_rule_arns" {
+  description = "ARN of the EventBridge rule of each log bucket, keyed by bucket name (the queue policy's aws:SourceArn values)."
+  value       = { for name, rule in aws_cloudwatch_event_rule.log_objects : name => rule.arn }
 }
 
-output "access_log_bucket_name" {
-  description = "Name of the bucket holding the server access logs (the shipper's source)."
-  value       = aws_s3_bucket.access_logs.id
-}
-
-output "access_log_bucket_arn" {
-  description = "ARN of the access log bucket."
-  value       = aws_s3_bucket.access_logs.arn
+output "eventbridge_notification_buckets" {
+  description = "Log buckets whose notification configuration this module owns (S3 -> EventBridge turned on by it)."
+  value       = sort(keys(aws_s3_bucket_notification.eventbridge))
 }
 
 output "shipper_role_name" {
@@ -39,17 +34,17 @@ output "function_arn" {
 }
 
 output "queue_arn" {
-  description = "ARN of the queue receiving the log bucket's object-created events."
+  description = "ARN of the queue receiving the log buckets' Object Created events from EventBridge."
   value       = aws_sqs_queue.shipper.arn
 }
 
 output "queue_url" {
-  description = "URL of the queue receiving the log bucket's object-created events."
+  description = "URL of the queue receiving the log buckets' Object Created events from EventBridge."
   value       = aws_sqs_queue.shipper.id
 }
 
 output "dlq_arn" {
-  description = "ARN of the dead-letter queue."
+  description = "ARN of the dead-letter queue (source ARN of a redrive: aws sqs start-message-move-task --source-arn)."
   value       = aws_sqs_queue.shipper_dlq.arn
 }
 
@@ -61,11 +56,6 @@ output "dlq_url" {
 output "log_group_name" {
   description = "CloudWatch log group of the shipper."
   value       = aws_cloudwatch_log_group.shipper.name
-}
-
-output "kms_key_arn" {
-  description = "ARN of the source buckets' KMS key, or null when kms_enabled is false."
-  value       = local.kms_key_arn
 }
 
 output "shipper_policy_json" {

@@ -1,4 +1,4 @@
-# Object-created events on the access log bucket -> SQS -> shipper.
+# Object Created events of the log buckets, through EventBridge -> SQS -> shipper.
 # Messages that fail max_receive_count times move to the dead-letter queue,
 # which is the shipper's only DLQ (Lambda's own DLQ applies to async invokes).
 
@@ -32,27 +32,22 @@ resource "aws_sqs_queue_redrive_allow_policy" "shipper_dlq" {
   })
 }
 
-data "aws_iam_policy_document" "queue_s3_notifications" {
+data "aws_iam_policy_document" "queue_eventbridge" {
   statement {
-    sid       = "AllowAccessLogBucketNotifications"
+    sid       = "AllowLogBucketEventRules"
     actions   = ["sqs:SendMessage"]
     resources = [aws_sqs_queue.shipper.arn]
 
     principals {
       type        = "Service"
-      identifiers = ["s3.amazonaws.com"]
+      identifiers = ["events.amazonaws.com"]
     }
 
+    # Only this module's rules, one per log bucket.
     condition {
       test     = "ArnEquals"
       variable = "aws:SourceArn"
-      values   = [aws_s3_bucket.access_logs.arn]
-    }
-
-    condition {
-      test     = "StringEquals"
-      variable = "aws:SourceAccount"
-      values   = [var.source_account_id]
+      values   = [for name in sort(keys(var.log_buckets)) : aws_cloudwatch_event_rule.log_objects[name].arn]
     }
   }
 }
@@ -63,25 +58,11 @@ data "aws_iam_policy_document" "queue" {
       tls_only_service_prefix = "sqs"
       tls_only_resource_arns  = [aws_sqs_queue.shipper.arn]
     }),
-    data.aws_iam_policy_document.queue_s3_notifications.json,
+    data.aws_iam_policy_document.queue_eventbridge.json,
   ]
 }
 
 resource "aws_sqs_queue_policy" "shipper" {
   queue_url = aws_sqs_queue.shipper.id
   policy    = data.aws_iam_policy_document.queue.json
-}
-
-resource "aws_s3_bucket_notification" "access_logs" {
-  bucket = aws_s3_bucket.access_logs.id
-
-  queue {
-    id            = "ship-access-logs"
-    queue_arn     = aws_sqs_queue.shipper.arn
-    events        = ["s3:ObjectCreated:*"]
-    filter_prefix = "${var.access_log_prefix}/"
-  }
-
-  # S3 sends a test event and checks SendMessage permission on save.
-  depends_on = [aws_sqs_queue_policy.shipper]
 }

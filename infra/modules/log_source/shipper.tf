@@ -10,7 +10,8 @@ module "write_policy" {
   mode                 = var.mode
   archive_bucket_arn   = local.archive_bucket_arn
   archive_prefix       = var.archive_prefix
-  archive_kms_key_arns = var.archive_kms_key_arns
+  source_account_id    = var.source_account_id
+  archive_kms_key_arns = var.archive_kms_key_arn == null ? [] : [var.archive_kms_key_arn]
   writer_role_arn      = var.writer_role_arn
 }
 
@@ -18,7 +19,7 @@ locals {
   shipper_policy_documents = concat(
     [
       templatefile("${local.policy_dir}/shipper-source-read.json.tpl", {
-        source_object_arns = ["${aws_s3_bucket.access_logs.arn}/${var.access_log_prefix}/*"]
+        source_object_arns = local.source_object_arns
       }),
       templatefile("${local.policy_dir}/shipper-queue-consume.json.tpl", {
         queue_arn = aws_sqs_queue.shipper.arn
@@ -28,9 +29,9 @@ locals {
       }),
     ],
     module.write_policy.policy_documents,
-    var.kms_enabled ? [
+    length(local.source_kms_key_arns) > 0 ? [
       templatefile("${local.policy_dir}/kms-decrypt.json.tpl", {
-        kms_key_arns = [aws_kms_key.source[0].arn]
+        kms_key_arns = local.source_kms_key_arns
       }),
     ] : [],
   )
@@ -92,7 +93,7 @@ resource "aws_lambda_function" "shipper" {
   #checkov:skip=CKV_AWS_115:Concurrency is capped by the event source mapping's maximum_concurrency; reserving it is opt-in (reserved_concurrency) because a reservation fails on accounts whose concurrency quota is still 10.
   #checkov:skip=CKV_AWS_272:The zip is built from this repository by cargo lambda in CI; code signing is left to deployments that run a signing profile.
   function_name                  = local.function_name
-  description                    = "logferry: ships S3 access logs to the archive account"
+  description                    = "logferry: ships new log objects of this account's log buckets to the archive account"
   role                           = aws_iam_role.shipper.arn
   runtime                        = "provided.al2023"
   architectures                  = ["arm64"]

@@ -30,83 +30,67 @@ variable "tags" {
 }
 
 # ---------------------------------------------------------------------------
-# Buckets
+# Log buckets (existing; nothing on them changes unless asked)
 # ---------------------------------------------------------------------------
 
-variable "audited_bucket_name" {
-  type        = string
-  description = "Name of the bucket whose requests are recorded by S3 server access logging."
+variable "log_buckets" {
+  type = map(object({
+    prefixes    = optional(list(string), [""])
+    kms_key_arn = optional(string)
+  }))
+  description = <<-EOT
+    The log buckets of this account and region whose new objects are shipped, keyed by bucket name: the buckets the
+    account's S3 server access logs (or application logs) already land in. prefixes limits what is shipped ([""], the
+    default, ships every object; "s3-access/" ships only keys starting with it). kms_key_arn: the customer managed key
+    encrypting the bucket's objects (the shipper gets kms:Decrypt on it); null for SSE-S3. This module reads these
+    buckets and never changes their policy, lifecycle, logging or (unless listed in eventbridge_notification_buckets)
+    notification configuration.
+  EOT
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.audited_bucket_name))
-    error_message = "audited_bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)."
+    condition     = length(var.log_buckets) > 0
+    error_message = "log_buckets must name at least one log bucket."
+  }
+
+  validation {
+    condition     = alltrue([for name in keys(var.log_buckets) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", name))])
+    error_message = "log_buckets keys must be valid S3 bucket names (3-63 lowercase letters, digits, dots, hyphens)."
+  }
+
+  validation {
+    # "" alone means the whole bucket; otherwise a key prefix of S3's safe
+    # characters plus '/', not starting with '/' and without '..' or '//'.
+    condition = alltrue(flatten([
+      for bucket in values(var.log_buckets) : concat(
+        [length(bucket.prefixes) > 0],
+        [for prefix in bucket.prefixes : prefix == "" || (
+          can(regex("^[A-Za-z0-9!_.*'()-][A-Za-z0-9!_.*'()/-]*$", prefix)) && !strcontains(prefix, "..") && !strcontains(prefix, "//")
+        )],
+      )
+    ]))
+    error_message = "log_buckets[*].prefixes must be a non-empty list of key prefixes (\"\" for the whole bucket) of letters, digits, !_.*'()- and '/', not starting with '/', without '..' or '//'."
+  }
+
+  validation {
+    condition = alltrue([
+      for bucket in values(var.log_buckets) :
+      bucket.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", bucket.kms_key_arn))
+    ])
+    error_message = "log_buckets[*].kms_key_arn must be null or a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; not an alias)."
   }
 }
 
-variable "access_log_bucket_name" {
-  type        = string
-  description = "Name of the bucket that receives the server access logs and whose object-created events feed the shipper."
-
-  validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
-    error_message = "access_log_bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)."
-  }
-}
-
-variable "access_log_prefix" {
-  type        = string
-  description = "Key prefix, without leading or trailing slash, under which S3 delivers access logs in the log bucket. Only objects under it are shipped."
-  default     = "s3-access"
-
-  validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.access_log_prefix)) && !strcontains(var.access_log_prefix, "..")
-    error_message = "access_log_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
-  }
-}
-
-variable "access_log_bucket_policy_documents" {
-  type        = list(string)
-  description = "Extra policy documents (JSON) merged into the access log bucket's policy with source_policy_documents, for example athena_direct's source_bucket_policy_json so account B's analyst role can read the logs in place. Statement Sids must not repeat those of this module (DenyInsecureTransport, AllowS3ServerAccessLogDelivery)."
+variable "eventbridge_notification_buckets" {
+  type        = set(string)
+  description = <<-EOT
+    Log buckets (keys of log_buckets) on which this module turns on S3 -> EventBridge delivery with an
+    aws_s3_bucket_notification { eventbridge = true }. That resource REPLACES the bucket's whole notification
+    configuration, so list only buckets that have no notification configuration of their own. For the others, add
+    "EventBridgeConfiguration": {} to their existing configuration yourself (aws s3api
+    get-bucket-notification-configuration, then put-bucket-notification-configuration; see the README), which keeps
+    their existing notifications. Default: empty, nothing on any bucket changes.
+  EOT
   default     = []
-
-  validation {
-    condition     = alltrue([for doc in var.access_log_bucket_policy_documents : can(jsondecode(doc).Statement)])
-    error_message = "access_log_bucket_policy_documents entries must be IAM policy documents in JSON, with a Statement."
-  }
-}
-
-variable "access_log_expiration_days" {
-  type        = number
-  description = "Days after which access log objects expire from the log bucket (they are shipped to the archive within minutes)."
-  default     = 30
-
-  validation {
-    condition     = var.access_log_expiration_days >= 1
-    error_message = "access_log_expiration_days must be at least 1."
-  }
-}
-
-variable "noncurrent_version_expiration_days" {
-  type        = number
-  description = "Days after which noncurrent object versions expire in both buckets."
-  default     = 30
-
-  validation {
-    condition     = var.noncurrent_version_expiration_days >= 1
-    error_message = "noncurrent_version_expiration_days must be at least 1."
-  }
-}
-
-variable "kms_enabled" {
-  type        = bool
-  description = "Create a customer managed KMS key and use SSE-KMS for both buckets. When false, both buckets use SSE-S3."
-  default     = false
-}
-
-variable "force_destroy" {
-  type        = bool
-  description = "Allow terraform destroy to delete non-empty buckets. Keep false outside throwaway environments."
-  default     = false
 }
 
 # ---------------------------------------------------------------------------
@@ -126,7 +110,7 @@ variable "mode" {
 
 variable "archive_bucket_name" {
   type        = string
-  description = "Name of the archive bucket in account B. Its ARN is derived from the name, so account A can be applied before B exists."
+  description = "Name of the archive bucket in account B (B's source_root_tfvars); its ARN is derived from the name."
 
   validation {
     condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name))
@@ -136,7 +120,7 @@ variable "archive_bucket_name" {
 
 variable "archive_prefix" {
   type        = string
-  description = "Key prefix in the archive bucket, without leading or trailing slash. Must equal the prefix the archive bucket policy allows."
+  description = "Key prefix in the archive bucket, without leading or trailing slash (B's source_root_tfvars). The shipper writes under <archive_prefix>/<source_account_id>/ only."
 
   validation {
     condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
@@ -144,23 +128,20 @@ variable "archive_prefix" {
   }
 }
 
-variable "archive_kms_key_arns" {
-  type        = list(string)
-  description = "Direct mode only: KMS key ARNs (or a key/* pattern in account B) that encrypt the archive bucket. Grants kms:GenerateDataKey/Decrypt via S3 for the archive prefix only. Leave empty when the archive uses SSE-S3."
-  default     = []
+variable "archive_kms_key_arn" {
+  type        = string
+  description = "Direct mode only: ARN of the KMS key encrypting the archive bucket in account B (B's output archive_kms_key_arn), or a key/* pattern of B. Grants kms:GenerateDataKey/Decrypt via S3 for the archive prefix only. Null when the archive uses SSE-S3; ignored in assume-role mode (B's writer role carries that grant)."
+  default     = null
 
   validation {
-    condition = alltrue([
-      for arn in var.archive_kms_key_arns :
-      can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", arn))
-    ])
-    error_message = "archive_kms_key_arns entries must be KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID or key/*)."
+    condition     = var.archive_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", var.archive_kms_key_arn))
+    error_message = "archive_kms_key_arn must be null or a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID or key/*)."
   }
 }
 
 variable "writer_role_arn" {
   type        = string
-  description = "Assume-role mode only: ARN of the writer role in account B. Build it from the role name so A does not depend on B's state."
+  description = "Assume-role mode only (required there): ARN of this account's writer role in account B (B's source_root_tfvars)."
   default     = null
 
   validation {
@@ -171,7 +152,7 @@ variable "writer_role_arn" {
 
 variable "external_id" {
   type        = string
-  description = "Assume-role mode only: sts:ExternalId required by the writer role's trust policy."
+  description = "Assume-role mode only (required there): sts:ExternalId required by the writer role's trust policy (B's source_root_tfvars)."
   default     = null
 
   validation {
@@ -202,7 +183,7 @@ variable "shipper_role_name" {
 
 variable "shipping_enabled" {
   type        = bool
-  description = "Whether the event source mapping delivers queued events to the shipper. Set false to let events queue up (for queue_message_retention_seconds) while the archive account is not applied yet."
+  description = "Whether the event source mapping delivers queued events to the shipper. Set false to pause shipping: events queue up (for queue_message_retention_seconds) and are shipped once it is true again."
   default     = true
 }
 
@@ -302,7 +283,7 @@ variable "queue_message_retention_seconds" {
 
 variable "key_template" {
   type        = string
-  description = "Optional LOGFERRY_KEY_TEMPLATE for destination keys; null keeps the shipper's default (infra/layout/archive-key-template.txt, S3's partitioned layout, which athena_archive's table reads). A custom template needs its own Athena table."
+  description = "Optional LOGFERRY_KEY_TEMPLATE for destination keys; null keeps the shipper's default (infra/layout/archive-key-template.txt, S3's partitioned layout, which athena_archive's table reads). A custom template must still start with {prefix}/{account}/ (the shipper may only write its account's partition) and needs its own Athena table."
   default     = null
 }
 

@@ -34,15 +34,25 @@ locals {
   # Regions)." (Athena user guide, "Supported types for partition projection").
   # enum rather than injected: an injected column only works when every query
   # pins it to literal values in its WHERE clause, which would break the saved
-  # queries below and every "across all buckets" question an auditor asks.
+  # queries below and every "across all accounts/buckets" question an auditor
+  # asks. The same page: "we recommend limiting the use of enum based
+  # partition projections to a few dozen or less", and "the total size of
+  # your table's metadata cannot exceed the AWS Glue limit of about 1 MB when
+  # gzip compressed"; see the check below and the README. Sorted and
+  # deduplicated, so the order callers list them in changes nothing.
+  enum_values = {
+    account       = sort(distinct(var.source_account_ids))
+    region        = sort(distinct(var.source_regions))
+    source_bucket = sort(distinct(var.source_bucket_names))
+  }
   projection_parameters = {
     "projection.enabled"              = "true"
     "projection.account.type"         = "enum"
-    "projection.account.values"       = join(",", var.source_account_ids)
+    "projection.account.values"       = join(",", local.enum_values.account)
     "projection.region.type"          = "enum"
-    "projection.region.values"        = join(",", var.source_regions)
+    "projection.region.values"        = join(",", local.enum_values.region)
     "projection.source_bucket.type"   = "enum"
-    "projection.source_bucket.values" = join(",", var.source_bucket_names)
+    "projection.source_bucket.values" = join(",", local.enum_values.source_bucket)
     "projection.dt.type"              = "date"
     "projection.dt.format"            = "yyyy/MM/dd"
     "projection.dt.range"             = "${var.projection_start_date},NOW"
@@ -210,6 +220,16 @@ resource "aws_glue_catalog_table" "access_logs" {
         comment = columns.value.comment
       }
     }
+  }
+}
+
+# A warning, not an error: past a few dozen values per enum column AWS
+# expects slower planning of every query; the hard limit is Glue's ~1 MB of
+# table metadata (gzip), far beyond what this check allows.
+check "enum_projection_stays_small" {
+  assert {
+    condition     = alltrue([for column, values in local.enum_values : length(values) <= 100])
+    error_message = "Partition projection of ${var.table_name}: ${join(", ", [for column, values in local.enum_values : "${column} has ${length(values)} enum values" if length(values) > 100])}. AWS recommends \"a few dozen or less\" enum values; consider one table (or archive prefix) per group of accounts."
   }
 }
 

@@ -22,9 +22,12 @@ locals {
 
   policy_documents = concat(
     local.direct ? [
+      # Only the writer's own account's partition of the archive:
+      # <archive_prefix>/<source_account_id>/...
       templatefile("${local.policy_dir}/archive-write.json.tpl", {
         archive_bucket_arn = var.archive_bucket_arn
         archive_prefix     = var.archive_prefix
+        source_account_id  = var.source_account_id
       }),
     ] : [],
     local.direct && length(var.archive_kms_key_arns) > 0 ? [

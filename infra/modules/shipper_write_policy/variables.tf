@@ -28,6 +28,16 @@ variable "archive_prefix" {
   }
 }
 
+variable "source_account_id" {
+  type        = string
+  description = "Account id (A) of the writer. Direct mode writes only under <archive_prefix>/<source_account_id>/, the account's own partition of the archive (the shipper's default key template starts with it)."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
+    error_message = "source_account_id must be a 12-digit AWS account id."
+  }
+}
+
 variable "archive_kms_key_arns" {
   type        = list(string)
   description = "Direct mode only: KMS key ARNs (or key/* in account B) encrypting the archive bucket. Empty when the archive uses SSE-S3. Ignored in assume-role mode, where the writer role in B carries that grant."

@@ -15,6 +15,7 @@ module "write_policy" {
   mode                 = var.mode
   archive_bucket_arn   = local.archive_bucket_arn
   archive_prefix       = var.archive_prefix
+  source_account_id    = var.source_account_id
   archive_kms_key_arns = var.archive_kms_key_arns
   writer_role_arn      = var.writer_role_arn
 }

@@ -10,16 +10,15 @@ use serde_json::Value;
 
 use crate::access_logs::LogObject;
 use crate::catalog::{LocalObject, Table};
-use crate::world::ACCOUNT_A;
 
 /// Each object's partition under `table`'s projection, which must be the
-/// log's own audited bucket and day; written locally for the query runner.
+/// log's own account, audited bucket and day; written locally for the
+/// query runner.
 pub fn partitions(
     table: &Table,
     bucket: &str,
     copies: &BTreeMap<String, Vec<u8>>,
     objects: &[LogObject],
-    audited: &str,
     region: &str,
     work: &Path,
 ) -> Result<Vec<LocalObject>> {
@@ -28,15 +27,14 @@ pub fn partitions(
     for (i, (key, bytes)) in copies.iter().enumerate() {
         let uri = format!("s3://{bucket}/{key}");
         let partition = projection.partition_of(&uri).map_err(anyhow::Error::msg)?;
-        let day = objects
+        let log = objects
             .iter()
             .find(|o| key.ends_with(o.key.rsplit('/').next().unwrap_or_default()))
-            .context("copy of no known log")?
-            .day;
+            .context("copy of no known log")?;
         let expected = [
-            ("account", ACCOUNT_A),
+            ("account", log.account.as_str()),
             ("region", region),
-            ("source_bucket", audited),
+            ("source_bucket", log.bucket.as_str()),
         ];
         for (column, value) in expected {
             ensure!(
@@ -45,7 +43,7 @@ pub fn partitions(
             );
         }
         ensure!(
-            partition.get("dt") == Some(&day.format("%Y/%m/%d").to_string()),
+            partition.get("dt") == Some(&log.day.format("%Y/%m/%d").to_string()),
             "{uri} is not in its day's partition: {partition:?}"
         );
         let path = work.join(format!("{}-{i}.log", table.database));

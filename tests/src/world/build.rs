@@ -12,9 +12,11 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::{json, Value};
 
 use super::{admin, sdk_config, unique, Account, World};
-use super::{ACCOUNT_A, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX};
+use super::{Neighbour, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX};
 use crate::emulator::{Endpoint, IamMode};
-use crate::policy::{archive_bucket_policy, for_emulator, render, trust_for_strict_emulator};
+use crate::policy::{
+    account_roots, archive_bucket_policy, for_emulator, render, trust_for_strict_emulator,
+};
 
 /// How "object created" reaches the shipper's queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -117,12 +119,27 @@ impl<'a> Builder<'a> {
         let admin_b = admin(url, ACCOUNT_B, &format!("admin-{tag}")).await?;
         let outsider = admin(url, ACCOUNT_C, &format!("admin-{tag}")).await?;
         let shipper = shipper_identity(&admin_a, url, &format!("shipper-{tag}")).await?;
+        let admin_a2 = admin(url, ACCOUNT_A2, &format!("admin-{tag}")).await?;
+        let shipper_a2 = shipper_identity(&admin_a2, url, &format!("shipper-{tag}")).await?;
         let source_bucket = format!("src-{tag}");
         let (queue_url, queue_arn) = source(&admin_a, &source_bucket, &tag).await?;
         let archive_bucket = format!("archive-{tag}");
-        archive(&admin_b, &archive_bucket, &shipper.arn, self.policy).await?;
+        let writers = [shipper.arn.as_str(), shipper_a2.arn.as_str()];
+        archive(&admin_b, &archive_bucket, &writers, self.policy).await?;
         let writer_role_arn =
-            writer_role(&admin_b, endpoint.mode, &archive_bucket, &shipper.arn, &tag).await?;
+            writer_role(&admin_b, endpoint.mode, &archive_bucket, &shipper, &tag).await?;
+        let neighbour = Neighbour {
+            writer_role_arn: writer_role(
+                &admin_b,
+                endpoint.mode,
+                &archive_bucket,
+                &shipper_a2,
+                &format!("{tag}-a2"),
+            )
+            .await?,
+            admin: admin_a2,
+            shipper: shipper_a2,
+        };
         let mut world = World {
             endpoint: url.to_string(),
             admin_a,
@@ -134,6 +151,7 @@ impl<'a> Builder<'a> {
             queue_url,
             queue_arn,
             writer_role_arn,
+            neighbour,
             kms_key_arn: None,
             dlq_url: None,
         };
@@ -141,6 +159,7 @@ impl<'a> Builder<'a> {
             world.dlq_url = Some(super::options::dead_letter_queue(&world, receives, &tag).await?);
         }
         world.grant_shipper_identity().await?;
+        world.grant_neighbour_identity().await?;
         if self.policy == ArchivePolicy::AllowsPartCopies {
             let resource = format!("arn:aws:s3:::{}/{PREFIX}/*", world.archive_bucket);
             let put = json!({"Version": "2012-10-17", "Statement": [{"Effect": "Allow", "Action": "s3:PutObject", "Resource": resource}]});
@@ -158,7 +177,7 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// Account A: the shipper identity (an IAM user: gap `role-principal`).
+/// A source account's shipper identity (an IAM user: gap `role-principal`).
 async fn shipper_identity(admin_a: &Account, url: &str, name: &str) -> Result<Account> {
     let iam = admin_a.iam();
     let user = iam.create_user().user_name(name).send().await?;
@@ -178,7 +197,7 @@ async fn shipper_identity(admin_a: &Account, url: &str, name: &str) -> Result<Ac
         "shipper",
     );
     Ok(Account {
-        id: ACCOUNT_A,
+        id: admin_a.id,
         arn,
         sdk: sdk_config(url, credentials).await,
     })
@@ -223,11 +242,12 @@ async fn source(admin_a: &Account, bucket: &str, tag: &str) -> Result<(String, S
 }
 
 /// Account B: the archive bucket, owned by B whatever the writer, private,
-/// under the bucket policy `policy` names.
+/// under the bucket policy `policy` names, which lets each of `writers`
+/// write its own account's partition.
 async fn archive(
     admin_b: &Account,
     bucket: &str,
-    writer: &str,
+    writers: &[&str],
     policy: ArchivePolicy,
 ) -> Result<()> {
     let s3 = admin_b.s3();
@@ -256,9 +276,9 @@ async fn archive(
         .send()
         .await?;
     let archive_arn = format!("arn:aws:s3:::{bucket}");
-    let mut document = archive_bucket_policy(&archive_arn, PREFIX, &[writer])?;
+    let mut document = archive_bucket_policy(&archive_arn, PREFIX, writers)?;
     if policy == ArchivePolicy::AllowsPartCopies {
-        let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": writer}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
+        let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": writers[0]}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
         statements(&mut document).push(relaxed);
     }
     s3.put_bucket_policy()
@@ -275,19 +295,25 @@ fn statements(document: &mut Value) -> &mut Vec<Value> {
         .expect("a policy document has a Statement list")
 }
 
-/// Account B: the writer role for assume-role mode; its ARN. On a strict
-/// emulator the trust policy loses its external-id condition (gap
-/// `external-id-in-strict`); on a soft one it is applied as written.
+/// Account B: the writer role of one source account for assume-role mode,
+/// trusting that account's `shipper` and writing only its partition; its
+/// ARN. On a strict emulator the trust policy loses its external-id
+/// condition (gap `external-id-in-strict`); on a soft one it is applied as
+/// written.
 async fn writer_role(
     admin_b: &Account,
     iam_mode: IamMode,
     bucket: &str,
-    shipper_arn: &str,
+    shipper: &Account,
     tag: &str,
 ) -> Result<String> {
     let trust = render(
         "writer-role-trust.json.tpl",
-        &json!({"shipper_principal_arns": [shipper_arn], "external_id": EXTERNAL_ID}),
+        &json!({
+            "shipper_account_arns": account_roots(&[&shipper.arn]),
+            "shipper_principal_arns": [shipper.arn],
+            "external_id": EXTERNAL_ID,
+        }),
     )?;
     let trust = match iam_mode {
         IamMode::Strict => trust_for_strict_emulator(trust),
@@ -295,7 +321,11 @@ async fn writer_role(
     };
     let permissions = render(
         "writer-role-permissions.json.tpl",
-        &json!({"archive_bucket_arn": format!("arn:aws:s3:::{bucket}"), "archive_prefix": PREFIX}),
+        &json!({
+            "archive_bucket_arn": format!("arn:aws:s3:::{bucket}"),
+            "archive_prefix": PREFIX,
+            "source_account_id": shipper.id,
+        }),
     )?;
     let name = format!("writer-{tag}");
     admin_b
@@ -309,7 +339,7 @@ impl World {
     async fn grant_shipper_identity(&self) -> Result<()> {
         let source_arn = format!("arn:aws:s3:::{}", self.source_bucket);
         let archive_arn = format!("arn:aws:s3:::{}", self.archive_bucket);
-        let archive = json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX});
+        let archive = json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "source_account_id": ACCOUNT_A});
         let documents = [
             (
                 "source-read",
@@ -330,6 +360,42 @@ impl World {
         ];
         for (name, template, vars) in documents {
             self.grant_shipper(name, render(template, &vars)?).await?;
+        }
+        Ok(())
+    }
+
+    /// The second source account's shipper: the same write grants for its
+    /// own partition and its own writer role.
+    async fn grant_neighbour_identity(&self) -> Result<()> {
+        let archive_arn = format!("arn:aws:s3:::{}", self.archive_bucket);
+        let neighbour = &self.neighbour;
+        let user = neighbour.shipper.arn.rsplit('/').next().unwrap_or_default();
+        let documents = [
+            (
+                "archive-write",
+                render(
+                    "archive-write.json.tpl",
+                    &json!({"archive_bucket_arn": archive_arn, "archive_prefix": PREFIX, "source_account_id": ACCOUNT_A2}),
+                )?,
+            ),
+            (
+                "assume-writer",
+                render(
+                    "shipper-assume-writer.json.tpl",
+                    &json!({"writer_role_arn": neighbour.writer_role_arn}),
+                )?,
+            ),
+        ];
+        for (name, document) in documents {
+            neighbour
+                .admin
+                .iam()
+                .put_user_policy()
+                .user_name(user)
+                .policy_name(name)
+                .policy_document(for_emulator(document).to_string())
+                .send()
+                .await?;
         }
         Ok(())
     }

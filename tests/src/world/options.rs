@@ -10,7 +10,7 @@ use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::json;
 
 use super::{World, PREFIX, REGION};
-use crate::policy::{key_policy_for_emulator, render};
+use crate::policy::{account_roots, key_policy_for_emulator, render};
 
 /// Account A: a dead-letter queue for the shipper's queue; its URL.
 pub(super) async fn dead_letter_queue(world: &World, receives: u32, tag: &str) -> Result<String> {
@@ -50,6 +50,7 @@ impl World {
             "archive-kms-key-policy.json.tpl",
             &json!({
                 "key_admin_principal_arn": self.admin_b.arn,
+                "writer_account_arns": account_roots(&[&self.shipper.arn]),
                 "writer_principal_arns": [self.shipper.arn],
                 "s3_via_service": format!("s3.{REGION}.amazonaws.com"),
                 "archive_bucket_arn": archive_arn,

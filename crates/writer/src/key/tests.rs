@@ -39,7 +39,7 @@ fn templates_that_could_escape_or_hide_are_rejected() {
         "{prefix}/{key",
         "{prefix}/}{key}",
         "{prefix}/_staging/{key}",
-        "{prefix}/{bucket}/.x{key}",
+        "{prefix}/{account}/{bucket}/.x{key}",
     ] {
         let err = KeyTemplate::parse(bad, "p").unwrap_err();
         assert!(err.0.contains("LOGFERRY_KEY_TEMPLATE"), "{bad}: {err}");
@@ -47,8 +47,39 @@ fn templates_that_could_escape_or_hide_are_rejected() {
 }
 
 #[test]
+fn templates_that_leave_the_account_partition_are_rejected() {
+    // Each source account may write only under `<prefix>/<its account>/`
+    // (archive-bucket-policy.json.tpl, writer-role-permissions.json.tpl).
+    for bad in [
+        "{prefix}/{bucket}/{key}",
+        "{prefix}/{region}/{account}/{key}",
+        "{prefix}/x{account}/{key}",
+        "{prefix}/{account}x/{key}",
+        "{prefix}/{account}{key}",
+        "{prefix}/logs/{account}/{key}",
+    ] {
+        let err = KeyTemplate::parse(bad, "p").unwrap_err();
+        assert!(
+            err.0.contains("{prefix}/{account}/") && err.0.contains("LOGFERRY_KEY_TEMPLATE"),
+            "{bad}: {err}"
+        );
+    }
+    assert!(KeyTemplate::parse("{prefix}/{account}/{key}", "p").is_ok());
+}
+
+#[test]
 fn bad_prefixes_are_rejected() {
-    for bad in ["", "/p", "p/", "a//b", "a/../b", "a/*"] {
+    for bad in [
+        "",
+        "/p",
+        "p/",
+        "a//b",
+        "a/../b",
+        "a/*",
+        "o/_",
+        "_logs",
+        "a/.hidden",
+    ] {
         assert!(KeyTemplate::parse(DEFAULT_TEMPLATE, bad).is_err(), "{bad}");
     }
 }
@@ -84,10 +115,11 @@ fn no_segment_below_the_partition_is_hidden_from_athena() {
 
 #[test]
 fn custom_hourly_layout() {
-    let t = KeyTemplate::parse("{prefix}/{bucket}/{yyyy}{MM}{dd}/{HH}/{key}", "p").unwrap();
+    let t =
+        KeyTemplate::parse("{prefix}/{account}/{bucket}/{yyyy}{MM}{dd}/{HH}/{key}", "p").unwrap();
     assert_eq!(
         t.render(&origin("k")).unwrap().0,
-        "p/acme-access-logs/20260307/23/k"
+        "p/111122223333/acme-access-logs/20260307/23/k"
     );
 }
 

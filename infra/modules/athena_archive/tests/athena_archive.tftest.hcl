@@ -140,3 +140,22 @@ run "query_prefix_with_leading_slash_is_rejected" {
 
   expect_failures = [var.query_prefix]
 }
+
+run "both_tables_project_every_source_account" {
+  command = plan
+
+  variables {
+    query_prefix        = "logferry-query"
+    source_account_ids  = ["111111111111", "444444444444"]
+    source_regions      = ["eu-west-1", "us-east-1"]
+    source_bucket_names = ["acme-payments-data", "acme-prod-data"]
+  }
+
+  assert {
+    condition = (
+      module.access_log_table.storage_location_template == "s3://acme-log-archive/prod/s3-access/$${account}/$${region}/$${source_bucket}/$${dt}/"
+      && module.compacted_table[0].storage_location_template == "s3://acme-log-archive/logferry-query/$${account}/$${region}/$${source_bucket}/$${dt}/"
+    )
+    error_message = "Both tables must read every account's partition through the $${account} projection."
+  }
+}

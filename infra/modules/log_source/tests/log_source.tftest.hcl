@@ -1,6 +1,8 @@
-# log_source, planned against a mocked AWS provider: which policies and
-# environment variables each mode produces, what lands in the access log
-# bucket policy, and that the validations accept good and reject bad values.
+# log_source, planned against a mocked AWS provider: many existing log buckets
+# feed one queue and one shipper through EventBridge, nothing is planned on
+# the buckets themselves unless asked, which policies and environment
+# variables each mode produces, and that the validations accept good and
+# reject bad values.
 
 mock_provider "aws" {
   # Mocked computed attributes are known during plan too (Terraform >= 1.11),
@@ -10,33 +12,233 @@ mock_provider "aws" {
 }
 
 override_resource {
-  target          = aws_s3_bucket.access_logs
+  target          = aws_cloudwatch_event_rule.log_objects["acme-prod-access-logs"]
   override_during = plan
-  values          = { arn = "arn:aws:s3:::acme-prod-data-access-logs", id = "acme-prod-data-access-logs" }
+  values          = { arn = "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-prod-access-logs" }
 }
 
 override_resource {
-  target          = aws_s3_bucket.audited
+  target          = aws_cloudwatch_event_rule.log_objects["acme-app-logs"]
   override_during = plan
-  values          = { arn = "arn:aws:s3:::acme-prod-data", id = "acme-prod-data" }
+  values          = { arn = "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-app-logs" }
+}
+
+override_resource {
+  target          = aws_cloudwatch_event_rule.log_objects["acme-legacy-logs"]
+  override_during = plan
+  values          = { arn = "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-legacy-logs" }
 }
 
 variables {
-  source_account_id      = "111111111111"
-  audited_bucket_name    = "acme-prod-data"
-  access_log_bucket_name = "acme-prod-data-access-logs"
-  archive_bucket_name    = "acme-log-archive"
-  archive_prefix         = "prod/s3-access"
+  source_account_id = "111111111111"
+  log_buckets = {
+    "acme-prod-access-logs" = { prefixes = ["s3-access/"] }
+    "acme-app-logs"         = { prefixes = ["alb/", "cloudfront/"], kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:key/0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }
+    "acme-legacy-logs"      = {}
+  }
+  archive_bucket_name = "acme-log-archive"
+  archive_prefix      = "prod/s3-access"
   # Any existing file will do: plan only hashes it.
   lambda_zip_path = "README.md"
+}
+
+# --- Many buckets, one shipper --------------------------------------------------
+
+run "many_log_buckets_feed_one_queue_and_one_function" {
+  command = plan
+
+  assert {
+    condition     = length(aws_cloudwatch_event_rule.log_objects) == 3 && length(aws_cloudwatch_event_target.log_objects) == 3
+    error_message = "One EventBridge rule (and target) per log bucket."
+  }
+
+  assert {
+    condition     = toset([for t in aws_cloudwatch_event_target.log_objects : t.arn]) == toset(["arn:aws:sqs:eu-west-1:111111111111:logferry-shipper"])
+    error_message = "Every rule must target the one queue."
+  }
+
+  assert {
+    condition = toset(flatten([
+      for rule in aws_cloudwatch_event_rule.log_objects : jsondecode(rule.event_pattern).detail.bucket.name
+    ])) == toset(["acme-prod-access-logs", "acme-app-logs", "acme-legacy-logs"])
+    error_message = "The rules' patterns must name every log bucket."
+  }
+
+  assert {
+    condition     = output.log_bucket_names == tolist(["acme-app-logs", "acme-legacy-logs", "acme-prod-access-logs"])
+    error_message = "log_bucket_names must list every log bucket."
+  }
+
+  assert {
+    condition     = aws_lambda_event_source_mapping.shipper.event_source_arn == "arn:aws:sqs:eu-west-1:111111111111:logferry-shipper"
+    error_message = "The one function must consume the one queue."
+  }
+
+  assert {
+    condition     = length(output.event_rule_arns) == 3 && output.event_rule_arns["acme-app-logs"] == "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-app-logs"
+    error_message = "event_rule_arns must map each log bucket to its rule."
+  }
+}
+
+run "rule_patterns_match_object_created_under_each_buckets_prefixes" {
+  command = plan
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.log_objects["acme-prod-access-logs"].event_pattern) == {
+      source        = ["aws.s3"]
+      "detail-type" = ["Object Created"]
+      detail = {
+        bucket = { name = ["acme-prod-access-logs"] }
+        object = { key = [{ prefix = "s3-access/" }] }
+      }
+    }
+    error_message = "A bucket with prefixes: Object Created events of that bucket, under those prefixes."
+  }
+
+  assert {
+    condition     = jsondecode(aws_cloudwatch_event_rule.log_objects["acme-app-logs"].event_pattern).detail.object.key == [{ prefix = "alb/" }, { prefix = "cloudfront/" }]
+    error_message = "Several prefixes: one prefix filter each (OR)."
+  }
+
+  assert {
+    condition = jsondecode(aws_cloudwatch_event_rule.log_objects["acme-legacy-logs"].event_pattern) == {
+      source        = ["aws.s3"]
+      "detail-type" = ["Object Created"]
+      detail        = { bucket = { name = ["acme-legacy-logs"] } }
+    }
+    error_message = "prefixes = [\"\"] (the default): the whole bucket, no key filter."
+  }
+}
+
+run "queue_accepts_only_these_rules" {
+  command = plan
+
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.queue.source_policy_documents[0]).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:*"
+      Resource  = ["arn:aws:sqs:eu-west-1:111111111111:logferry-shipper"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+    error_message = "The queue policy must start with the TLS-only document."
+  }
+
+  assert {
+    condition = one([for s in data.aws_iam_policy_document.queue_eventbridge.statement : s.principals]) == toset([{
+      type        = "Service"
+      identifiers = toset(["events.amazonaws.com"])
+    }])
+    error_message = "Only events.amazonaws.com may send to the queue."
+  }
+
+  assert {
+    condition = one(one(data.aws_iam_policy_document.queue_eventbridge.statement).condition).values == tolist([
+      "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-app-logs",
+      "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-legacy-logs",
+      "arn:aws:events:eu-west-1:111111111111:rule/logferry-acme-prod-access-logs",
+    ])
+    error_message = "aws:SourceArn must be exactly this module's rules."
+  }
+}
+
+run "shipper_reads_every_prefix_and_decrypts_with_the_buckets_keys" {
+  command = plan
+
+  assert {
+    condition = one([
+      for s in flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : jsondecode(doc).Statement]) :
+      s if s.Sid == "ReadSourceLogObjects"
+      ]).Resource == [
+      "arn:aws:s3:::acme-app-logs/alb/*",
+      "arn:aws:s3:::acme-app-logs/cloudfront/*",
+      "arn:aws:s3:::acme-legacy-logs/*",
+      "arn:aws:s3:::acme-prod-access-logs/s3-access/*",
+    ]
+    error_message = "The shipper may read <bucket>/<prefix>* of every log bucket and nothing else."
+  }
+
+  assert {
+    condition = one([
+      for s in flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : jsondecode(doc).Statement]) :
+      s if s.Sid == "DecryptSourceLogObjects"
+    ]).Resource == ["arn:aws:kms:eu-west-1:111111111111:key/0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b"]
+    error_message = "kms:Decrypt on the log buckets' keys only."
+  }
+}
+
+run "no_kms_decrypt_without_bucket_keys" {
+  command = plan
+
+  variables {
+    log_buckets = { "acme-prod-access-logs" = { prefixes = ["s3-access/"] } }
+  }
+
+  assert {
+    condition = !contains(
+      flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]),
+      "DecryptSourceLogObjects",
+    )
+    error_message = "No kms:Decrypt when no log bucket names a key."
+  }
+}
+
+# --- Existing buckets: nothing planned on them unless asked ------------------------
+
+run "nothing_is_planned_on_existing_buckets_by_default" {
+  command = plan
+
+  assert {
+    condition     = length(aws_s3_bucket_notification.eventbridge) == 0
+    error_message = "No notification configuration is replaced unless eventbridge_notification_buckets asks for it."
+  }
+
+  assert {
+    condition     = length(output.eventbridge_notification_buckets) == 0
+    error_message = "No bucket's notification configuration is owned by default."
+  }
+}
+
+run "eventbridge_toggle_turns_on_delivery_on_the_listed_buckets_only" {
+  command = plan
+
+  variables {
+    eventbridge_notification_buckets = ["acme-legacy-logs"]
+  }
+
+  assert {
+    condition     = keys(aws_s3_bucket_notification.eventbridge) == ["acme-legacy-logs"]
+    error_message = "Only the listed bucket gets a notification configuration."
+  }
+
+  assert {
+    condition = (
+      aws_s3_bucket_notification.eventbridge["acme-legacy-logs"].eventbridge == true
+      && length(aws_s3_bucket_notification.eventbridge["acme-legacy-logs"].queue) == 0
+      && length(aws_s3_bucket_notification.eventbridge["acme-legacy-logs"].topic) == 0
+      && length(aws_s3_bucket_notification.eventbridge["acme-legacy-logs"].lambda_function) == 0
+    )
+    error_message = "The configuration is EventBridge delivery and nothing else."
+  }
+}
+
+run "eventbridge_notification_buckets_must_be_log_buckets" {
+  command = plan
+
+  variables {
+    eventbridge_notification_buckets = ["acme-prod-data"]
+  }
+
+  expect_failures = [aws_s3_bucket_notification.eventbridge]
 }
 
 run "direct_mode_writes_itself" {
   command = plan
 
   variables {
-    mode                 = "direct"
-    archive_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:key/*"]
+    mode                = "direct"
+    archive_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/*"
   }
 
   assert {
@@ -54,7 +256,7 @@ run "direct_mode_writes_itself" {
   assert {
     condition = contains(
       flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]),
-      "WriteArchivePrefixWithOwnerFullControl",
+      "WriteOwnPartitionWithOwnerFullControl",
     )
     error_message = "Direct mode must attach archive-write.json.tpl."
   }
@@ -62,12 +264,12 @@ run "direct_mode_writes_itself" {
   assert {
     condition = one([
       for s in flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : jsondecode(doc).Statement]) :
-      s if s.Sid == "WriteArchivePrefixWithOwnerFullControl"
-      ]).Resource == "arn:aws:s3:::acme-log-archive/prod/s3-access/*" && one([
+      s if s.Sid == "WriteOwnPartitionWithOwnerFullControl"
+      ]).Resource == "arn:aws:s3:::acme-log-archive/prod/s3-access/111111111111/*" && one([
       for s in flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : jsondecode(doc).Statement]) :
-      s if s.Sid == "WriteArchivePrefixWithOwnerFullControl"
+      s if s.Sid == "WriteOwnPartitionWithOwnerFullControl"
     ]).Condition.StringEquals["s3:x-amz-acl"] == "bucket-owner-full-control"
-    error_message = "The archive write must be limited to the archive prefix and require bucket-owner-full-control."
+    error_message = "The archive write must be limited to the account's partition <archive_prefix>/<source_account_id>/ and require bucket-owner-full-control."
   }
 
   assert {
@@ -75,7 +277,7 @@ run "direct_mode_writes_itself" {
       flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]),
       "EncryptArchiveObjectsViaS3",
     )
-    error_message = "Direct mode with archive_kms_key_arns must attach archive-kms-encrypt.json.tpl."
+    error_message = "Direct mode with archive_kms_key_arn must attach archive-kms-encrypt.json.tpl."
   }
 
   assert {
@@ -91,10 +293,10 @@ run "assume_role_mode_assumes_the_writer" {
   command = plan
 
   variables {
-    mode                 = "assume-role"
-    writer_role_arn      = "arn:aws:iam::222222222222:role/logferry-archive-writer"
-    external_id          = "3b8f0c9e-5d7a-4c1e-9f2b-6a4d8e1c7b05"
-    archive_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:key/*"]
+    mode                = "assume-role"
+    writer_role_arn     = "arn:aws:iam::222222222222:role/logferry-archive-writer"
+    external_id         = "3b8f0c9e-5d7a-4c1e-9f2b-6a4d8e1c7b05"
+    archive_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:key/*"
   }
 
   assert {
@@ -123,7 +325,7 @@ run "assume_role_mode_assumes_the_writer" {
   assert {
     condition = length(setintersection(
       flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]),
-      ["WriteArchivePrefixWithOwnerFullControl", "EncryptArchiveObjectsViaS3"],
+      ["WriteOwnPartitionWithOwnerFullControl", "EncryptArchiveObjectsViaS3"],
     )) == 0
     error_message = "Assume-role mode must not let the shipper's own role write to the archive or use its key."
   }
@@ -164,87 +366,6 @@ run "assume_role_mode_needs_external_id" {
   }
 
   expect_failures = [aws_lambda_function.shipper]
-}
-
-# --- TLS only: both buckets and the queue merge tls-only.json.tpl ------------------
-
-run "buckets_and_queue_deny_insecure_transport" {
-  command = plan
-
-  assert {
-    condition = jsondecode(aws_s3_bucket_policy.audited.policy).Statement == [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = ["arn:aws:s3:::acme-prod-data", "arn:aws:s3:::acme-prod-data/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-    error_message = "The audited bucket policy must deny every non-TLS request to the bucket and its objects."
-  }
-
-  assert {
-    # [0]: the TLS-only template; [1] is a data source read at apply.
-    condition = jsondecode(data.aws_iam_policy_document.access_logs.source_policy_documents[0]).Statement == [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "s3:*"
-      Resource  = ["arn:aws:s3:::acme-prod-data-access-logs", "arn:aws:s3:::acme-prod-data-access-logs/*"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-    error_message = "The access log bucket policy must deny every non-TLS request to the bucket and its objects."
-  }
-
-  assert {
-    # [0]: the TLS-only template; [1] is a data source read at apply.
-    condition = jsondecode(data.aws_iam_policy_document.queue.source_policy_documents[0]).Statement == [{
-      Sid       = "DenyInsecureTransport"
-      Effect    = "Deny"
-      Principal = "*"
-      Action    = "sqs:*"
-      Resource  = ["arn:aws:sqs:eu-west-1:111111111111:logferry-shipper"]
-      Condition = { Bool = { "aws:SecureTransport" = "false" } }
-    }]
-    error_message = "The queue policy must deny every non-TLS request to the queue (statement with aws:SecureTransport = false)."
-  }
-}
-
-run "access_log_bucket_policy_merges_extra_documents" {
-  command = plan
-
-  variables {
-    access_log_bucket_policy_documents = [jsonencode({
-      Version   = "2012-10-17"
-      Statement = [{ Sid = "AthenaAnalystsReadLogObjects", Effect = "Allow", Principal = { AWS = ["arn:aws:iam::222222222222:role/logferry-direct-analyst"] }, Action = "s3:GetObject", Resource = "arn:aws:s3:::acme-prod-data-access-logs/s3-access/*" }]
-    })]
-  }
-
-  # [1] is the log delivery document, itself a data source read at apply.
-  assert {
-    condition     = jsondecode(data.aws_iam_policy_document.access_logs.source_policy_documents[0]).Statement[0].Sid == "DenyInsecureTransport"
-    error_message = "The access log bucket policy must start with the TLS-only document."
-  }
-
-  assert {
-    condition     = jsondecode(data.aws_iam_policy_document.access_logs.source_policy_documents[2]).Statement[0].Principal.AWS == ["arn:aws:iam::222222222222:role/logferry-direct-analyst"]
-    error_message = "access_log_bucket_policy_documents must be merged into the access log bucket policy."
-  }
-
-  assert {
-    condition     = length(data.aws_iam_policy_document.access_logs.source_policy_documents) == 3
-    error_message = "Expected three source documents: TLS-only, log delivery, one extra."
-  }
-}
-
-run "access_log_bucket_policy_documents_must_be_json" {
-  command = plan
-
-  variables {
-    access_log_bucket_policy_documents = ["not json"]
-  }
-
-  expect_failures = [var.access_log_bucket_policy_documents]
 }
 
 # --- external_id: 2-1224 characters of the STS alphabet ----------------------
@@ -334,14 +455,14 @@ run "writer_role_arn_must_be_a_role_arn" {
   expect_failures = [var.writer_role_arn]
 }
 
-run "archive_kms_key_arns_reject_aliases" {
+run "archive_kms_key_arn_rejects_aliases" {
   command = plan
 
   variables {
-    archive_kms_key_arns = ["arn:aws:kms:eu-west-1:222222222222:alias/acme-log-archive"]
+    archive_kms_key_arn = "arn:aws:kms:eu-west-1:222222222222:alias/acme-log-archive"
   }
 
-  expect_failures = [var.archive_kms_key_arns]
+  expect_failures = [var.archive_kms_key_arn]
 }
 
 run "alarm_sns_topic_arns_reject_non_sns_arns" {
@@ -386,32 +507,104 @@ run "archive_prefix_with_dotdot_is_rejected" {
   expect_failures = [var.archive_prefix]
 }
 
-run "access_log_prefix_with_leading_slash_is_rejected" {
+# --- log_buckets ------------------------------------------------------------------
+
+run "log_buckets_must_not_be_empty" {
   command = plan
 
   variables {
-    access_log_prefix = "/s3-access"
+    log_buckets = {}
   }
 
-  expect_failures = [var.access_log_prefix]
+  expect_failures = [var.log_buckets]
 }
 
-run "access_log_prefix_with_trailing_slash_is_rejected" {
+run "log_bucket_names_must_be_bucket_names" {
   command = plan
 
   variables {
-    access_log_prefix = "s3-access/"
+    log_buckets = { "Acme_Logs" = {} }
   }
 
-  expect_failures = [var.access_log_prefix]
+  expect_failures = [var.log_buckets]
 }
 
-run "access_log_prefix_with_dotdot_is_rejected" {
+run "log_bucket_prefix_with_leading_slash_is_rejected" {
   command = plan
 
   variables {
-    access_log_prefix = "logs/.."
+    log_buckets = { "acme-prod-access-logs" = { prefixes = ["/s3-access/"] } }
   }
 
-  expect_failures = [var.access_log_prefix]
+  expect_failures = [var.log_buckets]
+}
+
+run "log_bucket_prefix_with_dotdot_is_rejected" {
+  command = plan
+
+  variables {
+    log_buckets = { "acme-prod-access-logs" = { prefixes = ["s3-access/../other/"] } }
+  }
+
+  expect_failures = [var.log_buckets]
+}
+
+run "log_bucket_prefixes_must_not_be_empty" {
+  command = plan
+
+  variables {
+    log_buckets = { "acme-prod-access-logs" = { prefixes = [] } }
+  }
+
+  expect_failures = [var.log_buckets]
+}
+
+run "log_bucket_kms_key_arn_rejects_aliases" {
+  command = plan
+
+  variables {
+    log_buckets = { "acme-prod-access-logs" = { kms_key_arn = "arn:aws:kms:eu-west-1:111111111111:alias/logs" } }
+  }
+
+  expect_failures = [var.log_buckets]
+}
+
+run "empty_prefix_ships_the_whole_bucket" {
+  command = plan
+
+  variables {
+    log_buckets = { "acme-prod-access-logs" = { prefixes = ["s3-access/", ""] } }
+  }
+
+  assert {
+    condition = one([
+      for s in flatten([for doc in data.aws_iam_policy_document.shipper.source_policy_documents : jsondecode(doc).Statement]) :
+      s if s.Sid == "ReadSourceLogObjects"
+    ]).Resource == ["arn:aws:s3:::acme-prod-access-logs/*"]
+    error_message = "\"\" among the prefixes means the whole bucket: one read ARN, no key filter."
+  }
+
+  assert {
+    condition     = !can(jsondecode(aws_cloudwatch_event_rule.log_objects["acme-prod-access-logs"].event_pattern).detail.object)
+    error_message = "\"\" among the prefixes: no key filter in the rule."
+  }
+}
+
+run "long_bucket_names_get_rule_names_of_64_characters" {
+  command = plan
+
+  variables {
+    name_prefix = "logferry-organization-shipper"
+    log_buckets = {
+      "acme-very-long-log-bucket-name-for-the-production-accounts-one" = {}
+      "acme-very-long-log-bucket-name-for-the-production-accounts-two" = {}
+    }
+  }
+
+  assert {
+    condition = alltrue([for rule in aws_cloudwatch_event_rule.log_objects : length(rule.name) <= 64]) && length(distinct([
+      for rule in aws_cloudwatch_event_rule.log_objects : rule.name
+    ])) == 2
+    error_message = "Rule names must fit EventBridge's 64 characters and stay distinct."
+  }
 }

@@ -93,3 +93,30 @@ run "source_account_ids_must_be_account_ids" {
 
   expect_failures = [var.source_account_ids]
 }
+
+run "enum_values_of_several_accounts_are_sorted_and_deduplicated" {
+  command = plan
+
+  variables {
+    source_account_ids  = ["444444444444", "111111111111", "444444444444"]
+    source_regions      = ["us-east-1", "eu-west-1", "eu-west-1"]
+    source_bucket_names = ["acme-prod-data", "acme-payments-data", "acme-prod-data"]
+  }
+
+  assert {
+    condition = (
+      aws_glue_catalog_table.access_logs.parameters["projection.account.values"] == "111111111111,444444444444"
+      && aws_glue_catalog_table.access_logs.parameters["projection.region.values"] == "eu-west-1,us-east-1"
+      && aws_glue_catalog_table.access_logs.parameters["projection.source_bucket.values"] == "acme-payments-data,acme-prod-data"
+      && aws_glue_catalog_table.access_logs.parameters["projection.account.type"] == "enum"
+      && aws_glue_catalog_table.access_logs.parameters["projection.region.type"] == "enum"
+      && aws_glue_catalog_table.access_logs.parameters["projection.source_bucket.type"] == "enum"
+    )
+    error_message = "account, region and source_bucket must stay enum projections over the sorted, deduplicated values of every account."
+  }
+
+  assert {
+    condition     = alltrue([for q in aws_athena_named_query.audit : !strcontains(q.query, "account =") && !strcontains(q.query, "source_bucket =")])
+    error_message = "The saved queries must not pin an account or audited bucket: they answer across every account in the table."
+  }
+}

@@ -4,9 +4,10 @@
 variables {
   archive_bucket_arn = "arn:aws:s3:::acme-log-archive"
   archive_prefix     = "prod/s3-access"
+  source_account_id  = "111111111111"
 }
 
-run "direct_mode_writes_the_archive_prefix" {
+run "direct_mode_writes_the_accounts_own_partition" {
   command = plan
 
   variables {
@@ -15,18 +16,25 @@ run "direct_mode_writes_the_archive_prefix" {
 
   assert {
     condition = flatten([for doc in output.policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]) == [
-      "WriteArchivePrefixWithOwnerFullControl", "AbortOwnMultipartUploads", "ClearStrayMultipartUploads",
+      "WriteOwnPartitionWithOwnerFullControl", "AbortOwnPartitionUploads",
     ]
-    error_message = "Direct mode without archive keys: archive-write.json.tpl only."
+    error_message = "Direct mode without archive keys: archive-write.json.tpl only (no s3:ListBucketMultipartUploads)."
   }
 
   assert {
     condition = one([
-      for s in jsondecode(output.policy_documents[0]).Statement : s if s.Sid == "WriteArchivePrefixWithOwnerFullControl"
-      ]).Resource == "arn:aws:s3:::acme-log-archive/prod/s3-access/*" && one([
-      for s in jsondecode(output.policy_documents[0]).Statement : s if s.Sid == "WriteArchivePrefixWithOwnerFullControl"
+      for s in jsondecode(output.policy_documents[0]).Statement : s if s.Sid == "WriteOwnPartitionWithOwnerFullControl"
+      ]).Resource == "arn:aws:s3:::acme-log-archive/prod/s3-access/111111111111/*" && one([
+      for s in jsondecode(output.policy_documents[0]).Statement : s if s.Sid == "WriteOwnPartitionWithOwnerFullControl"
     ]).Condition.StringEquals["s3:x-amz-acl"] == "bucket-owner-full-control"
-    error_message = "Writes must be confined to the archive prefix and require bucket-owner-full-control."
+    error_message = "Writes must be confined to the account's partition <archive_prefix>/<source_account_id>/ and require bucket-owner-full-control."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(output.policy_documents[0]).Statement : s if s.Sid == "AbortOwnPartitionUploads"
+    ]).Resource == "arn:aws:s3:::acme-log-archive/prod/s3-access/111111111111/*"
+    error_message = "AbortMultipartUpload must be confined to the account's partition."
   }
 
   assert {
@@ -104,6 +112,17 @@ run "archive_bucket_arn_rejects_object_arns" {
   }
 
   expect_failures = [var.archive_bucket_arn]
+}
+
+run "source_account_id_must_have_12_digits" {
+  command = plan
+
+  variables {
+    mode              = "direct"
+    source_account_id = "1111"
+  }
+
+  expect_failures = [var.source_account_id]
 }
 
 run "writer_role_arn_must_be_a_role_arn" {

@@ -24,9 +24,17 @@ run "direct_mode_writes_the_archive_prefix" {
 
   assert {
     condition = toset(flatten([for doc in data.aws_iam_policy_document.writer.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]])) == toset([
-      "ReadSourceLogObjects", "WriteArchivePrefixWithOwnerFullControl", "AbortOwnMultipartUploads", "ClearStrayMultipartUploads", "ListSourceBuckets", "EncryptArchiveObjectsViaS3",
+      "ReadSourceLogObjects", "WriteOwnPartitionWithOwnerFullControl", "AbortOwnPartitionUploads", "ListSourceBuckets", "EncryptArchiveObjectsViaS3",
     ])
     error_message = "Direct mode: source read, archive write (+ abort), listing and archive key use, nothing else."
+  }
+
+  assert {
+    condition = [
+      for s in flatten([for doc in data.aws_iam_policy_document.writer.source_policy_documents : jsondecode(doc).Statement]) :
+      s.Resource if s.Sid == "WriteOwnPartitionWithOwnerFullControl"
+    ] == ["arn:aws:s3:::acme-log-archive/prod/s3-access/111111111111/*"]
+    error_message = "The writer may only write its own account's partition, <archive_prefix>/<source_account_id>/."
   }
 
   assert {

@@ -11,7 +11,7 @@ terraform {
   # Keep state remote and locked in real use, e.g.:
   # backend "s3" {
   #   bucket       = "acme-terraform-state"
-  #   key          = "logferry/direct.tfstate"
+  #   key          = "logferry/archive-account.tfstate"
   #   region       = "eu-west-1"
   #   use_lockfile = true
   # }

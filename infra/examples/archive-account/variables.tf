@@ -1,0 +1,214 @@
+# --- Account and credentials -----------------------------------------------------
+
+variable "region" {
+  type        = string
+  description = "Region of the archive bucket, the KMS key, Athena and the compactor (account B)."
+  default     = "eu-west-1"
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be a region name such as eu-west-1."
+  }
+}
+
+variable "archive_account_id" {
+  type        = string
+  description = "Account id of the archive account (B); the provider refuses to touch any other account."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.archive_account_id))
+    error_message = "archive_account_id must be a 12-digit AWS account id."
+  }
+}
+
+variable "profile" {
+  type        = string
+  description = "AWS CLI profile (aws configure sso / ~/.aws/config) with admin rights in account B. null: the ambient credential chain (environment variables, SSO, OIDC web identity in CI, instance role)."
+  default     = null
+}
+
+variable "assume_role" {
+  type = object({
+    role_arn     = string
+    session_name = optional(string)
+    external_id  = optional(string)
+  })
+  description = "Optional role in account B for the provider to assume, on top of profile or the ambient credentials (e.g. a CI deploy role). null: use those credentials directly."
+  default     = null
+
+  validation {
+    condition     = var.assume_role == null || try(can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.assume_role.role_arn)), false)
+    error_message = "assume_role.role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/name)."
+  }
+}
+
+# --- Archive -----------------------------------------------------------------------
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of what this root names: the writer roles (<prefix>-archive-writer-<id>), the default shipper role name looked for in source accounts (<prefix>-shipper), workgroups (<prefix>-archive, <prefix>-direct), Glue databases (with underscores), analyst roles and the compactor (<prefix>-compactor)."
+  default     = "logferry"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+variable "archive_bucket_name" {
+  type        = string
+  description = "Name of the archive bucket created in account B (names are global: pick a unique one)."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name)) && !strcontains(var.archive_bucket_name, "..")
+    error_message = "archive_bucket_name must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)."
+  }
+}
+
+variable "archive_prefix" {
+  type        = string
+  description = "Key prefix of the archive, without leading or trailing slash. Source account <id> writes under <archive_prefix>/<id>/ only."
+  default     = "access-logs"
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
+    error_message = "archive_prefix must be non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+  }
+}
+
+variable "archive_kms_enabled" {
+  type        = bool
+  description = "Encrypt the archive with a customer-managed KMS key created here (true) or with SSE-S3 (false)."
+  default     = true
+}
+
+variable "archive_expiration_days" {
+  type        = number
+  description = "Days after which current archive objects expire. null (default): nothing in the archive expires."
+  default     = null
+}
+
+variable "compacted_originals_transition" {
+  type = object({
+    days          = number
+    storage_class = string
+  })
+  description = "Optional transition of the originals under <archive_prefix>/ once compacted (log_archive compacted_originals_transition); little gain for small access log objects."
+  default     = null
+}
+
+variable "source_accounts" {
+  type = map(object({
+    mode                  = string
+    writer_principal_arns = optional(list(string))
+    external_id           = optional(string)
+    regions               = optional(list(string))
+    audited_bucket_names  = optional(list(string), [])
+  }))
+  description = "The source accounts (A) this archive serves, keyed by 12-digit account id: mode (\"direct\" or \"assume-role\"), optional writer_principal_arns (role ARN patterns in that account; default its <name_prefix>-shipper role), external_id (assume-role only, required there), regions (default: region) and audited_bucket_names (the Athena source_bucket values). Validated by log_archive. Add an account here, apply, then apply its source root."
+
+  validation {
+    condition     = length(flatten([for a in values(var.source_accounts) : a.audited_bucket_names == null ? [] : a.audited_bucket_names])) > 0
+    error_message = "At least one source account needs audited_bucket_names: they are the Athena tables' source_bucket partition values."
+  }
+}
+
+variable "shipper_role_name" {
+  type        = string
+  description = "Name of the shipper role in the source accounts, the default writer_principal_arns of each. null: <name_prefix>-shipper (log_source's default)."
+  default     = null
+}
+
+variable "organization_id" {
+  type        = string
+  description = "Optional AWS Organizations id (o-xxxxxxxxxx) of the source accounts: the archive denies writes, and the writer roles deny sts:AssumeRole, to principals outside it."
+  default     = null
+
+  validation {
+    condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
+    error_message = "organization_id must look like o-abcdefghij."
+  }
+}
+
+# --- Compaction ----------------------------------------------------------------------
+
+variable "compaction_enabled" {
+  type        = bool
+  description = "Deploy the compactor (log_compactor) and a second Athena table over its copies. Needs the compactor zip (make package)."
+  default     = true
+}
+
+variable "compactor_zip_path" {
+  type        = string
+  description = "Compactor zip built by `make package`. null: <repository>/target/lambda/compactor/bootstrap.zip (path.root/../../../target/...)."
+  default     = null
+}
+
+variable "query_prefix" {
+  type        = string
+  description = "Prefix of the compacted copies in the archive bucket, without leading or trailing slash. null: infra/layout/query-prefix.txt (logferry-query)."
+  default     = null
+
+  validation {
+    condition     = var.query_prefix == null || try(can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."), false)
+    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+  }
+}
+
+# --- Athena ------------------------------------------------------------------------------
+
+variable "archive_results_bucket_name" {
+  type        = string
+  description = "Query results bucket of the archive workgroup (created here)."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_results_bucket_name)) && !strcontains(var.archive_results_bucket_name, "..")
+    error_message = "archive_results_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "analyst_trusted_principal_arns" {
+  type        = list(string)
+  description = "Principals allowed to assume the analyst role(s), e.g. [\"arn:aws:iam::<B>:root\"] to delegate to B's IAM policies."
+
+  validation {
+    condition     = length(var.analyst_trusted_principal_arns) > 0 && alltrue([for arn in var.analyst_trusted_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", arn))])
+    error_message = "analyst_trusted_principal_arns must be a non-empty list of IAM role, user or account root ARNs."
+  }
+}
+
+variable "athena_direct_enabled" {
+  type        = bool
+  description = "Also create athena_direct: Athena in B over one source account's access log bucket in place (no shipping), configured by athena_direct."
+  default     = false
+}
+
+variable "athena_direct" {
+  type = object({
+    source_account_id      = string
+    access_log_bucket_name = string
+    results_bucket_name    = string
+    access_log_prefix      = optional(string, "s3-access")
+    access_log_kms_key_arn = optional(string)
+    region                 = optional(string)
+    audited_bucket_names   = optional(list(string))
+  })
+  description = "With athena_direct_enabled: the source account whose log bucket is read, its log bucket (log_source access_log_bucket_name), the direct workgroup's results bucket (created here), the log prefix (log_source access_log_prefix, default s3-access), the log bucket's KMS key (null: SSE-S3), its region (null: region) and the audited buckets (null: that account's audited_bucket_names in source_accounts)."
+  default     = null
+
+  validation {
+    condition     = var.athena_direct == null || try(can(regex("^[0-9]{12}$", var.athena_direct.source_account_id)), false)
+    error_message = "athena_direct.source_account_id must be a 12-digit AWS account id."
+  }
+
+  validation {
+    condition     = var.athena_direct == null || try(can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.athena_direct.access_log_prefix)) && !strcontains(var.athena_direct.access_log_prefix, ".."), false)
+    error_message = "athena_direct.access_log_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Default tags for every resource."
+  default     = { Project = "logferry" }
+}

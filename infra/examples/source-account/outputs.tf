@@ -1,0 +1,54 @@
+output "shipper_function_name" {
+  description = "The shipper Lambda (logs in /aws/lambda/<name>)."
+  value       = module.log_source.function_name
+}
+
+output "shipper_role_arn" {
+  description = "The shipper's role: the principal account B's root allows for this account."
+  value       = module.log_source.shipper_role_arn
+}
+
+output "queue_url" {
+  description = "The queue EventBridge delivers the log buckets' Object Created events to."
+  value       = module.log_source.queue_url
+}
+
+output "queue_arn" {
+  description = "ARN of the queue."
+  value       = module.log_source.queue_arn
+}
+
+output "dlq_url" {
+  description = "Dead-letter queue: messages that failed 5 deliveries."
+  value       = module.log_source.dlq_url
+}
+
+output "dlq_arn" {
+  description = "ARN of the dead-letter queue, for the redrive: aws sqs start-message-move-task --source-arn <dlq_arn>."
+  value       = module.log_source.dlq_arn
+}
+
+output "event_rule_arns" {
+  description = "EventBridge rule of each shipped log bucket, keyed by bucket name."
+  value       = module.log_source.event_rule_arns
+}
+
+output "log_bucket_names" {
+  description = "Every log bucket shipped from (existing and created)."
+  value       = module.log_source.log_bucket_names
+}
+
+output "eventbridge_notification_buckets" {
+  description = "Log buckets whose notification configuration this root owns (S3 -> EventBridge turned on by Terraform)."
+  value       = module.log_source.eventbridge_notification_buckets
+}
+
+output "created_log_bucket_name" {
+  description = "The log bucket created with new_log_bucket, or null."
+  value       = one(module.new_log_bucket[*].log_bucket_name)
+}
+
+output "created_audited_bucket_names" {
+  description = "The audited buckets created with new_log_bucket (empty when none)."
+  value       = local.create_log_bucket ? module.new_log_bucket[0].audited_bucket_names : []
+}

@@ -1,0 +1,200 @@
+# ---------------------------------------------------------------------------
+# Where and as whom
+# ---------------------------------------------------------------------------
+
+variable "region" {
+  type        = string
+  description = "Region of this root's resources; the log buckets must be in it (one root per source account and region). Also a line of account B's source_root_tfvars."
+
+  validation {
+    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
+    error_message = "region must be an AWS region name such as eu-west-1."
+  }
+}
+
+variable "source_account_id" {
+  type        = string
+  description = "Account id of this source account (A); the provider refuses any other account (allowed_account_ids). Also a line of account B's source_root_tfvars."
+
+  validation {
+    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
+    error_message = "source_account_id must be a 12-digit AWS account id."
+  }
+}
+
+variable "profile" {
+  type        = string
+  description = "Optional AWS CLI profile (e.g. from aws configure sso). Null (default): the ambient credential chain (environment variables, SSO session, web identity/OIDC in CI, instance role)."
+  default     = null
+}
+
+variable "assume_role" {
+  type = object({
+    role_arn     = string
+    session_name = optional(string)
+    external_id  = optional(string)
+  })
+  description = "Optional role to assume in the source account on top of the profile or ambient credentials, e.g. an organization deployment role ({ role_arn = \"arn:aws:iam::111111111111:role/OrganizationAccountAccessRole\" }). Null (default): use the credentials as they are."
+  default     = null
+
+  validation {
+    condition     = var.assume_role == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.assume_role.role_arn))
+    error_message = "assume_role.role_arn must be an IAM role ARN."
+  }
+}
+
+variable "name_prefix" {
+  type        = string
+  description = "Prefix of the shipper's role (<name_prefix>-shipper, the principal account B allows), function, queues, rules and alarms."
+  default     = "logferry"
+
+  validation {
+    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
+    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Log buckets of this account and region
+# ---------------------------------------------------------------------------
+
+variable "log_buckets" {
+  type = map(object({
+    prefixes    = optional(list(string), [""])
+    kms_key_arn = optional(string)
+  }))
+  description = "EXISTING log buckets to ship from, keyed by bucket name: where the account's S3 server access logs (or application logs) already land. prefixes limits what is shipped ([\"\"], the default: every new object); kms_key_arn is the bucket's customer managed key, if any. Nothing on these buckets is changed. May be empty only when new_log_bucket is set."
+  default     = {}
+  validation {
+    condition     = length(var.log_buckets) > 0 || var.new_log_bucket != null
+    error_message = "Nothing to ship: name the account's existing log buckets in log_buckets, or create one with new_log_bucket."
+  }
+}
+
+variable "eventbridge_notification_buckets" {
+  type        = set(string)
+  description = "Keys of log_buckets on which Terraform turns on S3 -> EventBridge delivery. This REPLACES the bucket's whole notification configuration: list only buckets without notifications of their own; for the others add \"EventBridgeConfiguration\": {} with the AWS CLI (README). Default: none."
+  default     = []
+}
+
+variable "new_log_bucket" {
+  type = object({
+    name                          = string
+    log_prefix                    = optional(string, "s3-access")
+    audited_bucket_names          = optional(set(string), [])
+    existing_audited_bucket_names = optional(set(string), [])
+    log_expiration_days           = optional(number)
+    kms_enabled                   = optional(bool, false)
+    force_destroy                 = optional(bool, false)
+    policy_documents              = optional(list(string), [])
+  })
+  description = <<-EOT
+    Optional: create a new log bucket (modules/access_log_bucket) and ship it. name: the new bucket; log_prefix: where
+    S3 delivers the logs in it (shipped prefix "<log_prefix>/"); audited_bucket_names: NEW audited buckets to create,
+    logging into it; existing_audited_bucket_names: existing buckets of this account allowed to deliver logs into it
+    (their logging configuration is not changed: point it at the bucket yourself); log_expiration_days: null (default)
+    keeps every log; kms_enabled: SSE-KMS with a new key instead of SSE-S3; policy_documents: extra bucket policy
+    documents (e.g. athena_direct's). EventBridge delivery is turned on for it. Null (default): nothing is created.
+  EOT
+  default     = null
+}
+
+# ---------------------------------------------------------------------------
+# Archive (account B): the lines of B's output source_root_tfvars
+# ---------------------------------------------------------------------------
+
+variable "mode" {
+  type        = string
+  description = "How the shipper writes to the archive: \"direct\" (its own role, allowed by B's bucket policy) or \"assume-role\" (assumes writer_role_arn with external_id)."
+  default     = "direct"
+
+  validation {
+    condition     = contains(["direct", "assume-role"], var.mode)
+    error_message = "mode must be \"direct\" or \"assume-role\"."
+  }
+}
+
+variable "archive_bucket_name" {
+  type        = string
+  description = "Name of the archive bucket in account B."
+
+  validation {
+    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name))
+    error_message = "archive_bucket_name must be a valid S3 bucket name."
+  }
+}
+
+variable "archive_prefix" {
+  type        = string
+  description = "Key prefix in the archive bucket, without leading or trailing slash; the shipper writes under <archive_prefix>/<source_account_id>/ only."
+
+  validation {
+    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
+    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+  }
+}
+
+variable "archive_kms_key_arn" {
+  type        = string
+  description = "ARN of the archive's KMS key in B (direct mode: the shipper encrypts through S3 with it). Null when the archive uses SSE-S3; ignored in assume-role mode."
+  default     = null
+
+  validation {
+    condition     = var.archive_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", var.archive_kms_key_arn))
+    error_message = "archive_kms_key_arn must be null or a KMS key ARN."
+  }
+}
+
+variable "writer_role_arn" {
+  type        = string
+  description = "Assume-role mode (required there): this account's writer role in B. Null in direct mode."
+  default     = null
+
+  validation {
+    condition     = var.writer_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.writer_role_arn))
+    error_message = "writer_role_arn must be an IAM role ARN."
+  }
+
+  validation {
+    condition     = var.mode != "assume-role" || var.writer_role_arn != null
+    error_message = "mode = \"assume-role\" needs writer_role_arn: this account's writer role in B (the writer_role_arn line of B's source_root_tfvars for this account)."
+  }
+}
+
+variable "external_id" {
+  type        = string
+  description = "Assume-role mode (required there): the sts:ExternalId B's writer role requires. Null in direct mode."
+  default     = null
+
+  validation {
+    condition     = var.mode != "assume-role" || var.external_id != null
+    error_message = "mode = \"assume-role\" needs external_id: the sts:ExternalId of B's writer role (the external_id line of B's source_root_tfvars for this account)."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Shipper
+# ---------------------------------------------------------------------------
+
+variable "lambda_zip_path" {
+  type        = string
+  description = "Shipper zip built by `make package` (cargo lambda build --release --arm64 --output-format zip). Null (default): <repo>/target/lambda/shipper/bootstrap.zip, i.e. $${path.root}/../../../target/lambda/shipper/bootstrap.zip."
+  default     = null
+}
+
+variable "alarm_sns_topic_arns" {
+  type        = list(string)
+  description = "SNS topics in this account notified by the shipper's alarms (DLQ not empty, errors, queue stalled). Empty: alarms notify nobody."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
+    error_message = "alarm_sns_topic_arns entries must be SNS topic ARNs."
+  }
+}
+
+variable "tags" {
+  type        = map(string)
+  description = "Default tags of every resource this root creates (provider default_tags). Existing buckets are not tagged: nothing on them changes."
+  default     = { Project = "logferry" }
+}
