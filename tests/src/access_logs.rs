@@ -198,11 +198,18 @@ pub fn check_answers(answers: &Answers, objects: &[LogObject]) -> Result<()> {
     let int = |v: Option<&Value>| v.and_then(Value::as_i64).unwrap_or(-1);
     let text = |v: Option<&Value>| v.and_then(Value::as_str).unwrap_or("").to_string();
 
-    let mut denied: BTreeMap<(String, String, String), i64> = BTreeMap::new();
-    for r in requests.iter().filter(|r| r.status == 403) {
-        *denied
-            .entry((r.requester.into(), r.ip.into(), r.operation.into()))
-            .or_default() += 1;
+    let mut denied: BTreeMap<(String, String, String, String), i64> = BTreeMap::new();
+    for o in objects {
+        for r in o.requests.iter().filter(|r| r.status == 403) {
+            *denied
+                .entry((
+                    r.requester.into(),
+                    r.ip.into(),
+                    o.bucket.clone(),
+                    r.operation.into(),
+                ))
+                .or_default() += 1;
+        }
     }
     let got: BTreeMap<_, _> = find("-access-denied")?
         .iter()
@@ -211,6 +218,7 @@ pub fn check_answers(answers: &Answers, objects: &[LogObject]) -> Result<()> {
                 (
                     text(row.get("requester")),
                     text(row.get("remote_ip")),
+                    text(row.get("bucket")),
                     text(row.get("operation")),
                 ),
                 int(row.get("requests")),

@@ -6,8 +6,9 @@
 
 use anyhow::{ensure, Context, Result};
 use aws_sdk_s3::types::{
-    BucketLoggingStatus, EventBridgeConfiguration, LoggingEnabled, NotificationConfiguration,
-    PartitionDateSource, PartitionedPrefix, QueueConfiguration, TargetObjectKeyFormat,
+    BucketLocationConstraint, BucketLoggingStatus, CreateBucketConfiguration,
+    EventBridgeConfiguration, LoggingEnabled, NotificationConfiguration, PartitionDateSource,
+    PartitionedPrefix, QueueConfiguration, TargetObjectKeyFormat,
 };
 use aws_sdk_sqs::types::QueueAttributeName;
 
@@ -50,8 +51,21 @@ impl ExistingBuckets {
         team_consumer: bool,
     ) -> Result<ExistingBuckets> {
         let s3 = admin.s3();
+        let region = admin
+            .sdk
+            .region()
+            .map(|r| r.to_string())
+            .unwrap_or_default();
         for bucket in [audited, log_bucket] {
-            s3.create_bucket().bucket(bucket).send().await?;
+            s3.create_bucket()
+                .bucket(bucket)
+                .create_bucket_configuration(
+                    CreateBucketConfiguration::builder()
+                        .location_constraint(BucketLocationConstraint::from(region.as_str()))
+                        .build(),
+                )
+                .send()
+                .await?;
         }
         let partitioned = TargetObjectKeyFormat::builder()
             .partitioned_prefix(
