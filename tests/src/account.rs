@@ -47,6 +47,35 @@ impl Account {
         aws_sdk_sts::Client::new(&self.sdk)
     }
 
+    /// A new SQS queue with `attributes`; its URL and ARN.
+    pub async fn create_queue(
+        &self,
+        name: &str,
+        attributes: &[(aws_sdk_sqs::types::QueueAttributeName, &str)],
+    ) -> anyhow::Result<(String, String)> {
+        use aws_sdk_sqs::types::QueueAttributeName;
+        let sqs = self.sqs();
+        let mut create = sqs.create_queue().queue_name(name);
+        for (attribute, value) in attributes {
+            create = create.attributes(attribute.clone(), *value);
+        }
+        let url = create
+            .send()
+            .await?
+            .queue_url
+            .ok_or_else(|| anyhow::anyhow!("CreateQueue {name} returned no url"))?;
+        let arn = sqs
+            .get_queue_attributes()
+            .queue_url(&url)
+            .attribute_names(QueueAttributeName::QueueArn)
+            .send()
+            .await?
+            .attributes
+            .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
+            .ok_or_else(|| anyhow::anyhow!("queue {name} has no ARN"))?;
+        Ok((url, arn))
+    }
+
     /// The same identity, with clients for `region`.
     pub fn in_region(&self, region: &str) -> Account {
         Account {

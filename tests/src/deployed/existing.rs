@@ -4,13 +4,12 @@
 //! configuration of its own. Made before any `terraform apply`, and read
 //! again after it, to prove logferry changed nothing it was not asked to.
 
-use anyhow::{ensure, Context, Result};
+use anyhow::{ensure, Result};
 use aws_sdk_s3::types::{
     BucketLocationConstraint, BucketLoggingStatus, CreateBucketConfiguration,
     EventBridgeConfiguration, LoggingEnabled, NotificationConfiguration, PartitionDateSource,
     PartitionedPrefix, QueueConfiguration, TargetObjectKeyFormat,
 };
-use aws_sdk_sqs::types::QueueAttributeName;
 
 use crate::account::Account;
 
@@ -112,23 +111,7 @@ impl ExistingBuckets {
 /// The team's queue, notified of every object created in `bucket`, with
 /// EventBridge delivery on beside it; its ARN.
 async fn team_queue(admin: &Account, bucket: &str) -> Result<String> {
-    let sqs = admin.sqs();
-    let url = sqs
-        .create_queue()
-        .queue_name(format!("{bucket}-siem"))
-        .send()
-        .await?
-        .queue_url
-        .context("CreateQueue returned no url")?;
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await?
-        .attributes
-        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
-        .context("queue has no ARN")?;
+    let (_, arn) = admin.create_queue(&format!("{bucket}-siem"), &[]).await?;
     let notify = QueueConfiguration::builder()
         .id("team-siem")
         .queue_arn(&arn)

@@ -207,24 +207,12 @@ async fn shipper_identity(admin_a: &Account, url: &str, name: &str) -> Result<Ac
 async fn source(admin_a: &Account, bucket: &str, tag: &str) -> Result<(String, String)> {
     let s3 = admin_a.s3();
     s3.create_bucket().bucket(bucket).send().await?;
-    let sqs = admin_a.sqs();
-    let queue_url = sqs
-        .create_queue()
-        .queue_name(format!("q-{tag}"))
-        .attributes(QueueAttributeName::VisibilityTimeout, "30")
-        .send()
-        .await?
-        .queue_url
-        .context("CreateQueue returned no url")?;
-    let queue_arn = sqs
-        .get_queue_attributes()
-        .queue_url(&queue_url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await?
-        .attributes
-        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
-        .context("queue has no ARN")?;
+    let (queue_url, queue_arn) = admin_a
+        .create_queue(
+            &format!("q-{tag}"),
+            &[(QueueAttributeName::VisibilityTimeout, "30")],
+        )
+        .await?;
     let created = QueueConfiguration::builder()
         .queue_arn(&queue_arn)
         .events(aws_sdk_s3::types::Event::from("s3:ObjectCreated:*"))

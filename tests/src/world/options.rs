@@ -15,22 +15,10 @@ use crate::policy::{account_roots, key_policy_for_emulator, render};
 /// Account A: a dead-letter queue for the shipper's queue; its URL.
 pub(super) async fn dead_letter_queue(world: &World, receives: u32, tag: &str) -> Result<String> {
     let sqs = world.admin_a.sqs();
-    let url = sqs
-        .create_queue()
-        .queue_name(format!("dlq-{tag}"))
-        .send()
-        .await?
-        .queue_url
-        .context("CreateQueue returned no url")?;
-    let arn = sqs
-        .get_queue_attributes()
-        .queue_url(&url)
-        .attribute_names(QueueAttributeName::QueueArn)
-        .send()
-        .await?
-        .attributes
-        .and_then(|mut a| a.remove(&QueueAttributeName::QueueArn))
-        .context("dead-letter queue has no ARN")?;
+    let (url, arn) = world
+        .admin_a
+        .create_queue(&format!("dlq-{tag}"), &[])
+        .await?;
     let redrive = json!({"deadLetterTargetArn": arn, "maxReceiveCount": receives.to_string()});
     sqs.set_queue_attributes()
         .queue_url(&world.queue_url)
