@@ -31,7 +31,7 @@ infra-check: ## Checks of infra/: HCL, conventions, checkov, parliament, Athena 
 
 .PHONY: fuzz
 fuzz: ## Long property-test run of event parsing, key decoding and templating (make test runs a short one)
-	PROPTEST_CASES=$${PROPTEST_CASES:-50000} cargo test --release -p logferry-writer --test properties
+	PROPTEST_CASES=$${PROPTEST_CASES:-50000} cargo test --release -p logferry --test properties
 
 .PHONY: lint
 lint: ## rustfmt and clippy, warnings are errors

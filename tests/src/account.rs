@@ -24,7 +24,7 @@ impl Account {
     /// An S3 client that looks like it came over TLS.
     pub fn s3(&self) -> aws_sdk_s3::Client {
         aws_sdk_s3::Client::from_conf(
-            logferry::clients::s3_config(&self.sdk)
+            logferry::s3::clients::s3_config(&self.sdk)
                 .interceptor(ForwardedHttps)
                 .build(),
         )
@@ -32,7 +32,7 @@ impl Account {
 
     /// An S3 client without the TLS marker: what plain HTTP looks like.
     pub fn s3_plain_http(&self) -> aws_sdk_s3::Client {
-        aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&self.sdk).build())
+        aws_sdk_s3::Client::from_conf(logferry::s3::clients::s3_config(&self.sdk).build())
     }
 
     pub fn iam(&self) -> aws_sdk_iam::Client {

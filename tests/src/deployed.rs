@@ -9,7 +9,7 @@ use anyhow::{bail, ensure, Context, Result};
 use aws_config::SdkConfig;
 use aws_sdk_sqs::types::QueueAttributeName;
 use lambda_runtime::{Context as LambdaContext, LambdaEvent};
-use logferry::{RawConfig, Shipper};
+use logferry::{ShipSettings, Shipper, ShipperConfig};
 use serde_json::{json, Value};
 
 use crate::account::Account;
@@ -147,14 +147,23 @@ impl DeployedFunction {
     /// credentials of a session of this function's role.
     pub async fn start(&self, admin_a: &Account, endpoint: &str) -> Result<Shipper> {
         let sdk = self.role_session(admin_a, endpoint).await?;
-        let config = RawConfig::from_lookup(|name| self.environment.get(name).cloned())
-            .validate()
+        // As strict as the function's own start: a variable the shipper
+        // does not know is refused too.
+        let unknown =
+            logferry::settings::unknown::<ShipSettings>(self.environment.keys().cloned(), &[]);
+        let config = ShipperConfig::from_lookup(|name| self.environment.get(name).cloned())
+            .and_then(|config| {
+                if unknown.is_empty() {
+                    Ok(config)
+                } else {
+                    Err(unknown)
+                }
+            })
             .map_err(|errors| {
-                let lines: Vec<String> = errors.into_iter().map(|e| e.0).collect();
                 anyhow::anyhow!(
                     "the environment Terraform gave {} is rejected by the shipper:\n{}",
                     self.name,
-                    lines.join("\n")
+                    logferry::settings::join(&errors)
                 )
             })?;
         Ok(Shipper::connect(config, &sdk, std::convert::identity).await?)

@@ -130,8 +130,8 @@ impl World {
     }
 
     /// The writer configuration a deployment in `mode` would have.
-    pub fn config(&self, mode: Mode) -> logferry::RawConfig {
-        let mut raw = logferry::RawConfig {
+    pub fn config(&self, mode: Mode) -> logferry::ShipSettings {
+        let mut raw = logferry::ShipSettings {
             dest_bucket: Some(self.archive_bucket.clone()),
             dest_prefix: Some(PREFIX.to_string()),
             source_account: Some(ACCOUNT_A.to_string()),
@@ -146,19 +146,19 @@ impl World {
     }
 
     /// The writer as the Lambda builds it, running with the shipper's credentials.
-    pub async fn shipper(&self, raw: logferry::RawConfig) -> Result<logferry::Shipper> {
+    pub async fn shipper(&self, raw: logferry::ShipSettings) -> Result<logferry::Shipper> {
         self.shipper_counting(raw, crate::InFlight::default()).await
     }
 
     /// [`World::shipper`], with its S3 requests counted by `in_flight`.
     pub async fn shipper_counting(
         &self,
-        raw: logferry::RawConfig,
+        raw: logferry::ShipSettings,
         in_flight: crate::InFlight,
     ) -> Result<logferry::Shipper> {
         let config = raw
             .validate()
-            .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
+            .map_err(|e| anyhow::anyhow!(logferry::settings::join(&e)))?;
         Ok(logferry::Shipper::connect(config, &self.shipper.sdk, |b| {
             b.interceptor(ForwardedHttps).interceptor(in_flight.clone())
         })
@@ -170,13 +170,13 @@ impl World {
     pub async fn shipper_through(
         &self,
         proxy: &str,
-        raw: logferry::RawConfig,
+        raw: logferry::ShipSettings,
     ) -> Result<logferry::Shipper> {
         let config = raw
             .validate()
-            .map_err(|e| anyhow::anyhow!(logferry::config::join_errors(e)))?;
+            .map_err(|e| anyhow::anyhow!(logferry::settings::join(&e)))?;
         let sdk = self.shipper.sdk.to_builder().endpoint_url(proxy).build();
-        let sdk = logferry::clients::with_limits(&sdk, config.timeouts);
+        let sdk = logferry::s3::clients::with_limits(&sdk, config.timeouts);
         Ok(logferry::Shipper::connect(config, &sdk, |b| b.interceptor(ForwardedHttps)).await?)
     }
 
@@ -227,7 +227,7 @@ impl World {
     /// [`World::invoke`] with a configuration of the test's own.
     pub async fn invoke_with(
         &self,
-        raw: logferry::RawConfig,
+        raw: logferry::ShipSettings,
         payload: Value,
     ) -> Result<Vec<String>> {
         let shipper = self.shipper(raw).await?;

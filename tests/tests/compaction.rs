@@ -10,7 +10,7 @@
 use std::io::Read;
 
 use anyhow::{Context, Result};
-use logferry::compact::{Compacted, Compaction};
+use logferry::compact::{CompactError, Compacted, Compaction};
 use logferry::{Deadline, ObjectRef, ShipError};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::probe::{outcome, Outcome, Probe};
@@ -197,7 +197,13 @@ async fn a_corrupted_source_byte_refuses_the_compaction() -> Result<()> {
         .compact(&partition)
         .await
         .expect_err("a source that does not match its stored checksum");
-    assert!(matches!(err, ShipError::VerifyMismatch { .. }), "{err}");
+    assert!(
+        matches!(
+            err,
+            CompactError::Transfer(ShipError::VerifyMismatch { .. })
+        ),
+        "{err}"
+    );
     assert_eq!(proxy.injected("GetObject", Fault::Corrupt), 1);
     assert!(
         query_keys(&world).await?.is_empty(),
@@ -236,7 +242,10 @@ async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<
     };
     let (result, ()) = tokio::join!(compactor.compact(&partition), stop_at_third_read);
     let err = result.expect_err("a compaction past its deadline");
-    assert!(matches!(err, ShipError::Deadline { .. }), "{err}");
+    assert!(
+        matches!(err, CompactError::Transfer(ShipError::Deadline { .. })),
+        "{err}"
+    );
     assert!(
         proxy.seen().iter().any(|s| s.operation == "UploadPart"),
         "no part was uploaded before the deadline, so no upload was cut off: {:?}",
@@ -270,7 +279,7 @@ async fn the_compactor_reads_the_archive_and_writes_only_the_query_prefix() -> R
     .await?;
     let evidence = archived[0].clone();
     let s3 = aws_sdk_s3::Client::from_conf(
-        logferry::clients::s3_config(&world.compactor_session().await?)
+        logferry::s3::clients::s3_config(&world.compactor_session().await?)
             .interceptor(ForwardedHttps)
             .build(),
     );
@@ -358,9 +367,9 @@ async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
     let archived = ship(&world, &sources).await?;
     let partition = world.partition_of(&archived[0])?;
     let compactor = world.compactor(None).await?;
-    let schedule = ::compactor::Schedule {
-        settle_hours: 6,
-        lookback_days: 2,
+    let schedule = logferry::compact::Schedule {
+        compact_settle_hours: 6,
+        compact_lookback_days: 2,
     };
     let at = |day: chrono::NaiveDate, hour| day.and_hms_opt(hour, 0, 0).expect("a time").and_utc();
     let run = |now| {

@@ -328,7 +328,7 @@ async fn compact(
         ran == serde_json::json!({"written": partitions, "unchanged": 0, "deferred": 0}),
         "the compactor did {ran}, expected one output per account and day"
     );
-    let query_prefix = deployed.query_prefix();
+    let query_prefix = deployed.query_prefix()?;
     let written = download(admin_b, archive_bucket, &format!("{query_prefix}/")).await?;
     let outputs = written.keys().filter(|k| k.ends_with(".gz")).count();
     ensure!(

@@ -45,11 +45,11 @@ async fn put_mixed(world: &World, prefix: &str, count: usize) -> Result<HashMap<
 
 /// Short timeouts and small parts, so that late answers and parts happen
 /// within a test's time.
-fn config(world: &World, mode: Mode) -> logferry::RawConfig {
+fn config(world: &World, mode: Mode) -> logferry::ShipSettings {
     let mut raw = world.config(mode);
-    raw.read_timeout_seconds = Some("2".into());
-    raw.part_size_mib = Some("5".into());
-    raw.concurrency = Some("6".into());
+    raw.client.read_timeout_seconds = Some(2);
+    raw.part_size_mib = Some(5);
+    raw.concurrency = Some(6);
     raw
 }
 
@@ -219,7 +219,7 @@ async fn a_held_request_does_not_hold_back_the_other_objects() -> Result<()> {
         Fault::HoldUntil(wanted, Duration::from_secs(30)),
     );
     let mut raw = world.config(Mode::Direct);
-    raw.concurrency = Some("4".into());
+    raw.concurrency = Some(4);
     let shipper = world.shipper_through(&proxy.url, raw).await?;
     for (object, result) in shipper.ship_many(objects).await {
         assert!(result.is_ok(), "{}: {:?}", object.key, result.err());
@@ -394,7 +394,7 @@ async fn the_worker_loses_nothing_across_an_emulator_restart() -> Result<()> {
         bodies.insert(key, body);
     }
     let mut raw = config(&world, Mode::Direct);
-    raw.concurrency = Some("1".into());
+    raw.concurrency = Some(1);
     let shipper = world.shipper(raw).await?;
     let sqs = world.shipper.sqs();
     let args = logferry_cli::worker::WorkerArgs {

@@ -77,7 +77,7 @@ async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
     })
     .await?;
     let mut raw = world.config(Mode::Direct);
-    raw.concurrency = Some("1".into());
+    raw.concurrency = Some(1);
     let in_flight = logferry_tests::InFlight::default();
     let shipper = world.shipper_counting(raw, in_flight.clone()).await?;
     let args = worker::WorkerArgs {
@@ -101,18 +101,15 @@ async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
 
 #[tokio::test]
 async fn worker_settings_sqs_would_refuse_fail_at_start() {
-    let sqs = aws_sdk_sqs::Client::from_conf(
-        aws_sdk_sqs::Config::builder()
-            .behavior_version(aws_sdk_sqs::config::BehaviorVersion::latest())
-            .region(aws_sdk_sqs::config::Region::new("eu-west-1"))
-            .build(),
-    );
-    for timeout in [-5, 43_201] {
-        let args = worker::WorkerArgs {
-            queue_url: "https://sqs.eu-west-1.amazonaws.com/111122223333/q".into(),
-            visibility_timeout: timeout,
-        };
-        let err = worker::check(&args, &sqs).await.unwrap_err().to_string();
+    for timeout in ["-5", "43201"] {
+        let read = logferry::settings::from_lookup::<worker::WorkerArgs>(|name| match name {
+            "LOGFERRY_QUEUE_URL" => {
+                Some("https://sqs.eu-west-1.amazonaws.com/111122223333/q".into())
+            }
+            "LOGFERRY_VISIBILITY_TIMEOUT" => Some(timeout.into()),
+            _ => None,
+        });
+        let err = logferry::settings::join(&read.err().expect("refused"));
         assert!(err.contains("0-43200") && !err.contains('\n'), "{err}");
     }
 }
@@ -264,8 +261,8 @@ async fn a_stopped_ship_run_says_what_did_not_land_and_leaves_no_upload() -> Res
         bodies.insert(key, body);
     }
     let mut raw = world.config(Mode::AssumeRole);
-    raw.concurrency = Some("2".into());
-    raw.part_size_mib = Some("5".into());
+    raw.concurrency = Some(2);
+    raw.part_size_mib = Some(5);
     let shipper = world.shipper(raw).await?;
     let source = world.admin_a.s3();
     let uris: Vec<String> = bodies

@@ -5,7 +5,7 @@
 //! verified. See README, "Large objects".
 
 use anyhow::Result;
-use logferry::plan::Method;
+use logferry::ship::plan::Method;
 use logferry::{ObjectRef, ShipError};
 use logferry_tests::world::ArchivePolicy;
 use logferry_tests::{Mode, World};
@@ -19,10 +19,10 @@ async fn world_with_large_object(policy: ArchivePolicy) -> Result<(World, Vec<u8
     Ok((world, body))
 }
 
-fn part_copy_config(world: &World) -> logferry::RawConfig {
+fn part_copy_config(world: &World) -> logferry::ShipSettings {
     let mut raw = world.config(Mode::Direct);
-    raw.copy_part_threshold_mib = Some("5".into());
-    raw.part_size_mib = Some("5".into());
+    raw.copy_part_threshold_mib = Some(5);
+    raw.part_size_mib = Some(5);
     raw
 }
 

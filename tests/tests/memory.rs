@@ -6,7 +6,7 @@
 
 use anyhow::Result;
 use logferry::compact::Compaction;
-use logferry::plan::Method;
+use logferry::ship::plan::Method;
 use logferry::ObjectRef;
 use logferry_tests::{Mode, World};
 
@@ -24,8 +24,8 @@ async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
         world.put_source("big.log", body).await?;
     }
     let mut raw = world.config(Mode::AssumeRole);
-    raw.part_size_mib = Some("5".into());
-    raw.part_concurrency = Some("2".into());
+    raw.part_size_mib = Some(5);
+    raw.part_concurrency = Some(2);
     let shipper = world.shipper(raw).await?;
 
     let baseline = logferry_tests::heap::start();

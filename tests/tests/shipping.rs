@@ -3,7 +3,7 @@
 //! the Lambda handler → archive in B.
 
 use anyhow::Result;
-use logferry::plan::Method;
+use logferry::ship::plan::Method;
 use logferry::ObjectRef;
 use logferry_tests::world::{Route, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
 use logferry_tests::{Mode, World};
@@ -175,8 +175,8 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
         .collect();
     world.put_source("big/app.log", body.clone()).await?;
     let mut raw = world.config(mode);
-    raw.part_size_mib = Some("5".into());
-    raw.part_concurrency = Some("2".into());
+    raw.part_size_mib = Some(5);
+    raw.part_concurrency = Some(2);
     let event = world.receive_sqs_event(1).await?;
     assert_eq!(
         world.invoke_with(raw.clone(), event).await?,

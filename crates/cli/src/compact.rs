@@ -4,8 +4,7 @@
 
 use anyhow::{bail, Result};
 use clap::Args;
-use logferry::compact::{Compaction, Compactor, Partition};
-use logferry::ShipperConfig;
+use logferry::compact::{CompactConfig, Compaction, Compactor, Partition};
 
 #[derive(Args)]
 pub struct CompactArgs {
@@ -22,9 +21,6 @@ pub struct CompactArgs {
     /// One partition: the audited bucket's name (`{bucket}`).
     #[arg(long)]
     bucket: Option<String>,
-    /// Where the compacted copies go, in the archive bucket (default `logferry-query`, from infra/layout/query-prefix.txt).
-    #[arg(long, env = "LOGFERRY_QUERY_PREFIX", default_value = logferry::compact::DEFAULT_QUERY_PREFIX)]
-    query_prefix: String,
     /// Print what was written as JSON (the manifests) instead of one line each.
     #[arg(long)]
     json: bool,
@@ -32,17 +28,17 @@ pub struct CompactArgs {
 
 pub async fn run(
     args: CompactArgs,
-    config: &ShipperConfig,
+    config: &CompactConfig,
     sdk: &aws_config::SdkConfig,
 ) -> Result<std::process::ExitCode> {
-    let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(sdk).build());
-    let compactor = Compactor::for_archive(s3, config, &args.query_prefix)?;
+    let s3 = aws_sdk_s3::Client::from_conf(logferry::s3::clients::s3_config(sdk).build());
+    let compactor = Compactor::new(s3, config);
     let partitions = match (&args.account, &args.region, &args.bucket) {
         (Some(a), Some(r), Some(b)) => {
-            vec![Partition::new(a, r, b, &args.day).map_err(anyhow::Error::msg)?]
+            vec![Partition::new(a, r, b, &args.day)?]
         }
         (None, None, None) => {
-            let day = Partition::day(&args.day).map_err(anyhow::Error::msg)?;
+            let day = Partition::day(&args.day)?;
             compactor.partitions(&[day]).await?
         }
         _ => bail!("name a partition with all of --account, --region and --bucket, or none of them for every partition of the day"),
@@ -61,7 +57,7 @@ pub async fn run(
                 "compacted {} objects ({} bytes) into s3://{}/{} ({} bytes); replaced {}",
                 c.sources.len(),
                 c.uncompressed_bytes,
-                config.dest_bucket,
+                config.archive_bucket,
                 c.output_key,
                 c.compressed_bytes,
                 c.removed.len()
@@ -69,7 +65,7 @@ pub async fn run(
             Compaction::Unchanged(key) => {
                 println!(
                     "unchanged: s3://{}/{key} is made of exactly these sources",
-                    config.dest_bucket
+                    config.archive_bucket
                 )
             }
         }

@@ -54,7 +54,7 @@ pub fn parse_uri(uri: &str) -> Result<(String, String)> {
     if bucket.is_empty() {
         bail!("`{uri}` names no bucket; write s3://bucket/key");
     }
-    if !logferry::config::is_bucket_name(bucket) {
+    if !logferry::archive::names::is_bucket_name(bucket) {
         bail!("`{uri}`: `{bucket}` is not a valid S3 bucket name (3-63 lower-case letters, digits, `.` and `-`)");
     }
     if key.split('/').any(|s| s == "." || s == "..") {

@@ -18,8 +18,8 @@ pub struct WorkerArgs {
     /// The queue receiving the S3 (or SNS / EventBridge) notifications.
     #[arg(long, env = "LOGFERRY_QUEUE_URL")]
     pub queue_url: String,
-    /// Seconds a received message stays invisible; extended while it is being shipped.
-    #[arg(long, env = "LOGFERRY_VISIBILITY_TIMEOUT", default_value_t = 120)]
+    /// Seconds a received message stays invisible, 0-43200 (SQS's range); extended while it is being shipped.
+    #[arg(long, env = "LOGFERRY_VISIBILITY_TIMEOUT", default_value_t = 120, value_parser = visibility_timeout)]
     pub visibility_timeout: i32,
 }
 
@@ -39,15 +39,15 @@ pub fn stop_on_signals() -> watch::Receiver<bool> {
     stop
 }
 
-/// Fail fast on settings that could never work: a visibility timeout SQS
-/// refuses, or a queue that does not exist or cannot be read.
+/// SQS's visibility timeouts, 0-43200 seconds, through the settings' one number parser.
+fn visibility_timeout(value: &str) -> Result<i32, String> {
+    logferry::settings::whole(0, 43_200)(value)
+        .map(|seconds| i32::try_from(seconds).expect("43200 fits an i32"))
+        .map_err(|_| "is outside SQS's 0-43200 seconds; set it to a few times the time one message takes (default 120)".into())
+}
+
+/// Fail fast on a queue that does not exist or cannot be read.
 pub async fn check(args: &WorkerArgs, sqs: &aws_sdk_sqs::Client) -> anyhow::Result<()> {
-    if !(0..=43_200).contains(&args.visibility_timeout) {
-        anyhow::bail!(
-            "LOGFERRY_VISIBILITY_TIMEOUT {} is outside SQS's 0-43200 seconds; set it to a few times the time one message takes (default 120)",
-            args.visibility_timeout
-        );
-    }
     sqs.get_queue_attributes()
         .queue_url(&args.queue_url)
         .attribute_names(aws_sdk_sqs::types::QueueAttributeName::QueueArn)

@@ -34,6 +34,42 @@ fn missing_configuration_names_each_variable() {
     assert!(!stderr.contains("panicked"), "{stderr}");
 }
 
+/// A number out of range, from the variable or the flag: one line naming
+/// both and the range, for each job's settings family.
+#[test]
+fn a_bad_number_is_one_line_naming_its_variable() {
+    let (code, stderr) = logferry(
+        &["ship", "s3://acme-logs/a.log"],
+        &[
+            ("LOGFERRY_DEST_BUCKET", "archive-b"),
+            ("LOGFERRY_CONCURRENCY", "0"),
+        ],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(
+        stderr.trim(),
+        "logferry: --concurrency (LOGFERRY_CONCURRENCY) `0` must be a whole number from 1 to 256"
+    );
+    let (code, stderr) = logferry(
+        &[
+            "compact",
+            "--day",
+            "2026-11-22",
+            "--read-timeout-seconds",
+            "soon",
+        ],
+        &[("LOGFERRY_ARCHIVE_BUCKET", "archive-b")],
+    );
+    assert_eq!(code, 2, "{stderr}");
+    assert_eq!(stderr.trim().lines().count(), 1, "{stderr}");
+    assert!(
+        stderr.contains(
+            "(LOGFERRY_READ_TIMEOUT_SECONDS) `soon` must be a whole number from 1 to 3600"
+        ),
+        "{stderr}"
+    );
+}
+
 #[test]
 fn a_bad_uri_is_one_line() {
     let env = [
@@ -63,7 +99,7 @@ fn every_setting_is_a_documented_flag() {
         .output()
         .expect("run logferry");
     let help = String::from_utf8_lossy(&out.stdout);
-    for (_, var) in logferry::config::ENV_VARS {
+    for (var, _) in logferry::settings::variables::<logferry::ShipSettings>() {
         let flag = format!(
             "--{}",
             var.trim_start_matches("LOGFERRY_")

@@ -13,9 +13,10 @@
 
 use std::time::SystemTime;
 
-use chrono::{DateTime, Duration, NaiveDate, Utc};
+use chrono::{DateTime, Utc};
+use clap::Args;
 use lambda_runtime::Error;
-use logferry::compact::{Compaction, Compactor, DEFAULT_QUERY_PREFIX};
+use logferry::compact::{CompactError, CompactSettings, Compaction, Compactor, Schedule};
 use logferry::{Deadline, ShipError};
 use serde_json::{json, Value};
 
@@ -24,10 +25,14 @@ pub const ANSWER_MARGIN: std::time::Duration = std::time::Duration::from_secs(10
 /// No partition is started with less time than this left before the stop.
 pub const START_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
 
-/// Where the compacted copies go: `LOGFERRY_QUERY_PREFIX`, or the default
-/// (`infra/layout/query-prefix.txt`).
-pub fn query_prefix(lookup: impl Fn(&str) -> Option<String>) -> String {
-    lookup("LOGFERRY_QUERY_PREFIX").unwrap_or_else(|| DEFAULT_QUERY_PREFIX.to_string())
+/// Everything the function reads from its environment: compaction's
+/// settings and its schedule, one family of variables.
+#[derive(Debug, Clone, Args)]
+pub struct Environment {
+    #[command(flatten)]
+    pub compact: CompactSettings,
+    #[command(flatten)]
+    pub schedule: Schedule,
 }
 
 /// `compactor`, stopping [`ANSWER_MARGIN`] before the invocation's deadline
@@ -36,44 +41,6 @@ pub fn for_invocation(compactor: &Compactor, deadline_ms: u64, now: SystemTime) 
     match logferry::deadline::invocation_stop(deadline_ms, now, ANSWER_MARGIN) {
         Some(at) => compactor.until(Deadline::at(at)),
         None => compactor.clone(),
-    }
-}
-
-/// When a day counts as settled, and how far back to look.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Schedule {
-    pub settle_hours: u32,
-    pub lookback_days: u32,
-}
-
-impl Schedule {
-    /// `LOGFERRY_COMPACT_SETTLE_HOURS` (default 6) and
-    /// `LOGFERRY_COMPACT_LOOKBACK_DAYS` (default 3), or one line naming the fix.
-    pub fn from_env(lookup: impl Fn(&str) -> Option<String>) -> Result<Schedule, String> {
-        let number = |name: &str, default: u32, max: u32| match lookup(name) {
-            None => Ok(default),
-            Some(v) => v
-                .parse::<u32>()
-                .ok()
-                .filter(|n| (1..=max).contains(n))
-                .ok_or_else(|| format!("{name} `{v}` must be a whole number from 1 to {max}")),
-        };
-        Ok(Schedule {
-            settle_hours: number("LOGFERRY_COMPACT_SETTLE_HOURS", 6, 168)?,
-            lookback_days: number("LOGFERRY_COMPACT_LOOKBACK_DAYS", 3, 31)?,
-        })
-    }
-
-    /// The most recent `lookback_days` days that ended at least
-    /// `settle_hours` before `now`, oldest first.
-    pub fn days(&self, now: DateTime<Utc>) -> Vec<NaiveDate> {
-        let settled = now - Duration::hours(i64::from(self.settle_hours));
-        // The last day that ended by `settled`.
-        let last = settled.date_naive() - Duration::days(1);
-        (0..i64::from(self.lookback_days))
-            .rev()
-            .map(|back| last - Duration::days(back))
-            .collect()
     }
 }
 
@@ -100,7 +67,7 @@ pub async fn handle(
                 written += 1;
             }
             Ok(Compaction::Unchanged(_)) => unchanged += 1,
-            Err(e @ ShipError::Deadline { .. }) => {
+            Err(CompactError::Transfer(e @ ShipError::Deadline { .. })) => {
                 tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition cut off by the invocation's deadline; compact it with `logferry compact --day {day}`, which has no time limit, or raise the function's timeout");
                 failed.push(format!(
                     "{} {day}: cut off by the deadline",
@@ -133,22 +100,6 @@ pub async fn handle(
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
-
-    #[test]
-    fn a_day_is_compacted_once_it_has_settled() {
-        let schedule = Schedule {
-            settle_hours: 6,
-            lookback_days: 2,
-        };
-        let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
-        // 05:00 on the 23rd: the 22nd ended 5 hours ago, not yet settled.
-        let early = Utc.with_ymd_and_hms(2026, 11, 23, 5, 0, 0).unwrap();
-        assert_eq!(schedule.days(early), vec![day(20), day(21)]);
-        // 06:00: now it has.
-        let settled = Utc.with_ymd_and_hms(2026, 11, 23, 6, 0, 0).unwrap();
-        assert_eq!(schedule.days(settled), vec![day(21), day(22)]);
-    }
 
     #[test]
     fn schedule_settings_are_checked() {
@@ -161,13 +112,18 @@ mod tests {
             }
         };
         assert_eq!(
-            Schedule::from_env(env(&[])).unwrap(),
+            logferry::settings::from_lookup::<Schedule>(env(&[])).unwrap(),
             Schedule {
-                settle_hours: 6,
-                lookback_days: 3
+                compact_settle_hours: 6,
+                compact_lookback_days: 3
             }
         );
-        let err = Schedule::from_env(env(&[("LOGFERRY_COMPACT_LOOKBACK_DAYS", "0")])).unwrap_err();
+        let err = logferry::settings::from_lookup::<Schedule>(env(&[(
+            "LOGFERRY_COMPACT_LOOKBACK_DAYS",
+            "0",
+        )]))
+        .unwrap_err();
+        let err = logferry::settings::join(&err);
         assert!(err.contains("LOGFERRY_COMPACT_LOOKBACK_DAYS `0`"), "{err}");
     }
 }

@@ -10,7 +10,7 @@
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Error, LambdaEvent};
-use logferry::batch::{log_gone, log_skips};
+use logferry::ship::messages::{log_gone, log_skips};
 use logferry::{parse_event, ship_messages, Deadline, Message, Outcome, Shipper, Tally};
 use serde_json::Value;
 use std::time::{Duration, SystemTime};
@@ -68,22 +68,6 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
     Ok(serde_json::json!({"shipped": tally.shipped, "skipped": tally.skipped}))
 }
 
-/// How the function logs, from Lambda's own settings (the function's
-/// `logging_config`): `AWS_LAMBDA_LOG_LEVEL` wins over `RUST_LOG`, as in
-/// `lambda_runtime`'s tracing set-up, and `AWS_LAMBDA_LOG_FORMAT=JSON` picks
-/// JSON lines. Returns the `EnvFilter` directive and whether to write JSON.
-pub fn log_settings(lookup: impl Fn(&str) -> Option<String>) -> (String, bool) {
-    let json = lookup("AWS_LAMBDA_LOG_FORMAT").is_some_and(|f| f.eq_ignore_ascii_case("json"));
-    let filter = match lookup("AWS_LAMBDA_LOG_LEVEL").map(|l| l.to_ascii_lowercase()) {
-        // Lambda's FATAL has no tracing level; ERROR is the closest.
-        Some(level) if level == "fatal" => "error".to_string(),
-        Some(level) if !level.is_empty() => level,
-        _ => lookup("RUST_LOG").unwrap_or_else(|| "info".to_string()),
-    };
-    // The SDK's credential chain is chatty at INFO; keep it to warnings.
-    (format!("{filter},aws_config=warn"), json)
-}
-
 /// When to stop, from the context's deadline in epoch milliseconds (0, as in
 /// a test's default context, means none).
 pub fn stop_at(deadline_ms: u64, now: SystemTime) -> Option<Instant> {
@@ -130,7 +114,7 @@ mod tests {
     use aws_smithy_runtime_api::http::StatusCode;
     use aws_smithy_types::body::SdkBody;
     use lambda_runtime::Context;
-    use logferry::{Clients, RawConfig};
+    use logferry::{Clients, ShipSettings};
     use serde_json::json;
     use std::time::UNIX_EPOCH;
 
@@ -148,7 +132,7 @@ mod tests {
 
     fn shipper_with(head: &aws_smithy_mocks::Rule) -> Shipper {
         let client = mock_client!(aws_sdk_s3, RuleMode::MatchAny, [head]);
-        let config = RawConfig {
+        let config = ShipSettings {
             dest_bucket: Some("archive-b".into()),
             ..Default::default()
         }
@@ -171,37 +155,6 @@ mod tests {
 
     async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Error> {
         handle(LambdaEvent::new(payload, Context::default()), shipper).await
-    }
-
-    #[test]
-    fn lambda_log_settings_win_over_rust_log() {
-        let env = |vars: &'static [(&'static str, &'static str)]| {
-            move |name: &str| {
-                vars.iter()
-                    .find(|(k, _)| *k == name)
-                    .map(|(_, v)| v.to_string())
-            }
-        };
-        assert_eq!(
-            log_settings(env(&[
-                ("AWS_LAMBDA_LOG_LEVEL", "DEBUG"),
-                ("AWS_LAMBDA_LOG_FORMAT", "JSON"),
-                ("RUST_LOG", "error")
-            ])),
-            ("debug,aws_config=warn".to_string(), true)
-        );
-        assert_eq!(
-            log_settings(env(&[
-                ("AWS_LAMBDA_LOG_LEVEL", "FATAL"),
-                ("AWS_LAMBDA_LOG_FORMAT", "Text")
-            ])),
-            ("error,aws_config=warn".to_string(), false)
-        );
-        assert_eq!(
-            log_settings(env(&[("RUST_LOG", "warn")])),
-            ("warn,aws_config=warn".to_string(), false)
-        );
-        assert_eq!(log_settings(env(&[])).0, "info,aws_config=warn");
     }
 
     #[tokio::test]

@@ -1,3 +1,9 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 # --- Account and credentials -----------------------------------------------------
 
 variable "region" {
@@ -6,8 +12,8 @@ variable "region" {
   default     = "eu-west-1"
 
   validation {
-    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
-    error_message = "region must be a region name such as eu-west-1."
+    condition     = can(regex(local.names.region.regex, var.region))
+    error_message = "region must be ${local.names.region.rule}."
   }
 }
 
@@ -16,8 +22,8 @@ variable "archive_account_id" {
   description = "Account id of the archive account (B); the provider refuses to touch any other account."
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.archive_account_id))
-    error_message = "archive_account_id must be a 12-digit AWS account id."
+    condition     = can(regex(local.names.account_id.regex, var.archive_account_id))
+    error_message = "archive_account_id must be ${local.names.account_id.rule}."
   }
 }
 
@@ -37,8 +43,8 @@ variable "assume_role" {
   default     = null
 
   validation {
-    condition     = var.assume_role == null || try(can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.assume_role.role_arn)), false)
-    error_message = "assume_role.role_arn must be an IAM role ARN (arn:aws:iam::123456789012:role/name)."
+    condition     = var.assume_role == null || try(can(regex(local.names.role_arn.regex, var.assume_role.role_arn)), false)
+    error_message = "assume_role.role_arn must be ${local.names.role_arn.rule}."
   }
 }
 
@@ -50,8 +56,8 @@ variable "name_prefix" {
   default     = "logferry"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+    condition     = can(regex(local.names.name_prefix.regex, var.name_prefix))
+    error_message = "name_prefix must be ${local.names.name_prefix.rule}."
   }
 }
 
@@ -60,8 +66,8 @@ variable "archive_bucket_name" {
   description = "Name of the archive bucket created in account B (names are global: pick a unique one)."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name)) && !strcontains(var.archive_bucket_name, "..")
-    error_message = "archive_bucket_name must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)."
+    condition     = can(regex(local.names.bucket.regex, var.archive_bucket_name))
+    error_message = "archive_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -71,8 +77,8 @@ variable "archive_prefix" {
   default     = "access-logs"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
-    error_message = "archive_prefix must be non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -125,8 +131,8 @@ variable "organization_id" {
   default     = null
 
   validation {
-    condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
-    error_message = "organization_id must look like o-abcdefghij."
+    condition     = var.organization_id == null || can(regex(local.names.organization_id.regex, var.organization_id))
+    error_message = "organization_id must be null or ${local.names.organization_id.rule}."
   }
 }
 
@@ -150,8 +156,8 @@ variable "query_prefix" {
   default     = null
 
   validation {
-    condition     = var.query_prefix == null || try(can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."), false)
-    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+    condition     = var.query_prefix == null || can(regex(local.names.prefix.regex, var.query_prefix))
+    error_message = "query_prefix must be null or ${local.names.prefix.rule}."
   }
 }
 
@@ -162,8 +168,8 @@ variable "archive_results_bucket_name" {
   description = "Query results bucket of the archive workgroup (created here)."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_results_bucket_name)) && !strcontains(var.archive_results_bucket_name, "..")
-    error_message = "archive_results_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.archive_results_bucket_name))
+    error_message = "archive_results_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -172,8 +178,13 @@ variable "analyst_trusted_principal_arns" {
   description = "Principals allowed to assume the analyst role(s), e.g. [\"arn:aws:iam::<B>:root\"] to delegate to B's IAM policies."
 
   validation {
-    condition     = length(var.analyst_trusted_principal_arns) > 0 && alltrue([for arn in var.analyst_trusted_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", arn))])
-    error_message = "analyst_trusted_principal_arns must be a non-empty list of IAM role, user or account root ARNs."
+    condition     = length(var.analyst_trusted_principal_arns) > 0
+    error_message = "analyst_trusted_principal_arns must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.principal_arn.regex, arn))])
+    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.principal_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.principal_arn.regex, arn))])}."
   }
 }
 
@@ -197,13 +208,13 @@ variable "athena_direct" {
   default     = null
 
   validation {
-    condition     = var.athena_direct == null || try(can(regex("^[0-9]{12}$", var.athena_direct.source_account_id)), false)
-    error_message = "athena_direct.source_account_id must be a 12-digit AWS account id."
+    condition     = var.athena_direct == null || try(can(regex(local.names.account_id.regex, var.athena_direct.source_account_id)), false)
+    error_message = "athena_direct.source_account_id must be ${local.names.account_id.rule}."
   }
 
   validation {
-    condition     = var.athena_direct == null || try(can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.athena_direct.access_log_prefix)) && !strcontains(var.athena_direct.access_log_prefix, ".."), false)
-    error_message = "athena_direct.access_log_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+    condition     = var.athena_direct == null || try(can(regex(local.names.prefix.regex, var.athena_direct.access_log_prefix)), false)
+    error_message = "athena_direct.access_log_prefix must be ${local.names.prefix.rule}."
   }
 }
 

@@ -1,3 +1,9 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 # ---------------------------------------------------------------------------
 # Where and as whom
 # ---------------------------------------------------------------------------
@@ -7,8 +13,8 @@ variable "region" {
   description = "Region of this root's resources; the log buckets must be in it (one root per source account and region). Also a line of account B's source_root_tfvars."
 
   validation {
-    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.region))
-    error_message = "region must be an AWS region name such as eu-west-1."
+    condition     = can(regex(local.names.region.regex, var.region))
+    error_message = "region must be ${local.names.region.rule}."
   }
 }
 
@@ -17,8 +23,8 @@ variable "source_account_id" {
   description = "Account id of this source account (A); the provider refuses any other account (allowed_account_ids). Also a line of account B's source_root_tfvars."
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
-    error_message = "source_account_id must be a 12-digit AWS account id."
+    condition     = can(regex(local.names.account_id.regex, var.source_account_id))
+    error_message = "source_account_id must be ${local.names.account_id.rule}."
   }
 }
 
@@ -38,8 +44,8 @@ variable "assume_role" {
   default     = null
 
   validation {
-    condition     = var.assume_role == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.assume_role.role_arn))
-    error_message = "assume_role.role_arn must be an IAM role ARN."
+    condition     = var.assume_role == null || can(regex(local.names.role_arn.regex, var.assume_role.role_arn))
+    error_message = "assume_role.role_arn must be ${local.names.role_arn.rule}."
   }
 }
 
@@ -49,8 +55,8 @@ variable "name_prefix" {
   default     = "logferry"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+    condition     = can(regex(local.names.name_prefix.regex, var.name_prefix))
+    error_message = "name_prefix must be ${local.names.name_prefix.rule}."
   }
 }
 
@@ -119,8 +125,8 @@ variable "archive_bucket_name" {
   description = "Name of the archive bucket in account B."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name))
-    error_message = "archive_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.archive_bucket_name))
+    error_message = "archive_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -129,8 +135,8 @@ variable "archive_prefix" {
   description = "Key prefix in the archive bucket, without leading or trailing slash; the shipper writes under <archive_prefix>/<source_account_id>/ only."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
-    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -140,8 +146,8 @@ variable "archive_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.archive_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", var.archive_kms_key_arn))
-    error_message = "archive_kms_key_arn must be null or a KMS key ARN."
+    condition     = var.archive_kms_key_arn == null || can(regex(local.names.kms_key_arn_or_all.regex, var.archive_kms_key_arn))
+    error_message = "archive_kms_key_arn must be null or ${local.names.kms_key_arn_or_all.rule}."
   }
 }
 
@@ -151,8 +157,8 @@ variable "writer_role_arn" {
   default     = null
 
   validation {
-    condition     = var.writer_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.writer_role_arn))
-    error_message = "writer_role_arn must be an IAM role ARN."
+    condition     = var.writer_role_arn == null || can(regex(local.names.role_arn.regex, var.writer_role_arn))
+    error_message = "writer_role_arn must be null or ${local.names.role_arn.rule}."
   }
 
   validation {
@@ -188,8 +194,8 @@ variable "alarm_sns_topic_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
-    error_message = "alarm_sns_topic_arns entries must be SNS topic ARNs."
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex(local.names.sns_topic_arn.regex, arn))])
+    error_message = "alarm_sns_topic_arns entries must each be ${local.names.sns_topic_arn.rule}; not: ${join(", ", [for arn in var.alarm_sns_topic_arns : arn if !can(regex(local.names.sns_topic_arn.regex, arn))])}."
   }
 }
 

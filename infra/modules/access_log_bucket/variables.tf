@@ -1,10 +1,16 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "source_account_id" {
   type        = string
   description = "Account id (A) the buckets are created in; checked against the provider's account, and the only account whose buckets may deliver logs here (aws:SourceAccount)."
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
-    error_message = "source_account_id must be a 12-digit AWS account id."
+    condition     = can(regex(local.names.account_id.regex, var.source_account_id))
+    error_message = "source_account_id must be ${local.names.account_id.rule}."
   }
 }
 
@@ -13,8 +19,8 @@ variable "log_bucket_name" {
   description = "Name of the new log bucket (server access logs land here; log_source ships them)."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.log_bucket_name))
-    error_message = "log_bucket_name must be a valid S3 bucket name (3-63 lowercase letters, digits, dots, hyphens)."
+    condition     = can(regex(local.names.bucket.regex, var.log_bucket_name))
+    error_message = "log_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -24,8 +30,8 @@ variable "log_prefix" {
   default     = "s3-access"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.log_prefix)) && !strcontains(var.log_prefix, "..")
-    error_message = "log_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+    condition     = can(regex(local.names.prefix.regex, var.log_prefix))
+    error_message = "log_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -35,8 +41,8 @@ variable "audited_bucket_names" {
   default     = []
 
   validation {
-    condition     = alltrue([for name in var.audited_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", name))])
-    error_message = "audited_bucket_names must be valid S3 bucket names (3-63 lowercase letters, digits, dots, hyphens)."
+    condition     = alltrue([for name in var.audited_bucket_names : can(regex(local.names.bucket.regex, name))])
+    error_message = "audited_bucket_names entries must each be ${local.names.bucket.rule}; not: ${join(", ", [for name in var.audited_bucket_names : name if !can(regex(local.names.bucket.regex, name))])}."
   }
 }
 
@@ -46,8 +52,8 @@ variable "log_delivery_source_bucket_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.log_delivery_source_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", arn))])
-    error_message = "log_delivery_source_bucket_arns entries must be S3 bucket ARNs without a key part."
+    condition     = alltrue([for arn in var.log_delivery_source_bucket_arns : can(regex(local.names.bucket_arn.regex, arn))])
+    error_message = "log_delivery_source_bucket_arns entries must each be ${local.names.bucket_arn.rule}; not: ${join(", ", [for arn in var.log_delivery_source_bucket_arns : arn if !can(regex(local.names.bucket_arn.regex, arn))])}."
   }
 }
 

@@ -1,10 +1,16 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "source_log_bucket_name" {
   description = "Account A's bucket that receives the S3 server access logs (the logging destination bucket)."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.source_log_bucket_name)) && !strcontains(var.source_log_bucket_name, "..")
-    error_message = "source_log_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.source_log_bucket_name))
+    error_message = "source_log_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -14,8 +20,8 @@ variable "source_log_key_prefix" {
   default     = ""
 
   validation {
-    condition     = var.source_log_key_prefix == "" || (can(regex("^[^/]+(/[^/]+)*/$", var.source_log_key_prefix)) && !strcontains(var.source_log_key_prefix, ".."))
-    error_message = "source_log_key_prefix must be \"\" or end in a single slash, with no leading or doubled slash and no '..'."
+    condition     = var.source_log_key_prefix == "" || can(regex(local.names.folder_prefix.regex, var.source_log_key_prefix))
+    error_message = "source_log_key_prefix must be \"\" (the whole bucket) or ${local.names.folder_prefix.rule}."
   }
 }
 
@@ -24,8 +30,8 @@ variable "source_log_bucket_region" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.source_log_bucket_region))
-    error_message = "source_log_bucket_region must be a region name such as eu-west-1."
+    condition     = can(regex(local.names.region.regex, var.source_log_bucket_region))
+    error_message = "source_log_bucket_region must be ${local.names.region.rule}."
   }
 }
 
@@ -35,8 +41,8 @@ variable "source_log_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.source_log_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.source_log_kms_key_arn))
-    error_message = "source_log_kms_key_arn must be null or a KMS key ARN (not an alias)."
+    condition     = var.source_log_kms_key_arn == null || can(regex(local.names.kms_key_arn.regex, var.source_log_kms_key_arn))
+    error_message = "source_log_kms_key_arn must be null or ${local.names.kms_key_arn.rule}."
   }
 }
 
@@ -45,8 +51,13 @@ variable "source_account_ids" {
   type        = list(string)
 
   validation {
-    condition     = length(var.source_account_ids) > 0 && alltrue([for id in var.source_account_ids : can(regex("^[0-9]{12}$", id))])
-    error_message = "source_account_ids must be a non-empty list of 12-digit AWS account ids."
+    condition     = length(var.source_account_ids) > 0
+    error_message = "source_account_ids must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for id in var.source_account_ids : can(regex(local.names.account_id.regex, id))])
+    error_message = "source_account_ids entries must each be ${local.names.account_id.rule}; not: ${join(", ", [for id in var.source_account_ids : id if !can(regex(local.names.account_id.regex, id))])}."
   }
 }
 
@@ -55,8 +66,13 @@ variable "source_regions" {
   type        = list(string)
 
   validation {
-    condition     = length(var.source_regions) > 0 && alltrue([for r in var.source_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
-    error_message = "source_regions must be a non-empty list of region names such as eu-west-1."
+    condition     = length(var.source_regions) > 0
+    error_message = "source_regions must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.source_regions : can(regex(local.names.region.regex, r))])
+    error_message = "source_regions entries must each be ${local.names.region.rule}; not: ${join(", ", [for r in var.source_regions : r if !can(regex(local.names.region.regex, r))])}."
   }
 }
 
@@ -65,8 +81,13 @@ variable "source_bucket_names" {
   type        = list(string)
 
   validation {
-    condition     = length(var.source_bucket_names) > 0 && alltrue([for b in var.source_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
-    error_message = "source_bucket_names must be a non-empty list of S3 bucket names."
+    condition     = length(var.source_bucket_names) > 0
+    error_message = "source_bucket_names must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.source_bucket_names : can(regex(local.names.bucket.regex, b))])
+    error_message = "source_bucket_names entries must each be ${local.names.bucket.rule}; not: ${join(", ", [for b in var.source_bucket_names : b if !can(regex(local.names.bucket.regex, b))])}."
   }
 }
 
@@ -76,8 +97,8 @@ variable "projection_start_date" {
   default     = "2024/01/01"
 
   validation {
-    condition     = can(regex("^[0-9]{4}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])$", var.projection_start_date))
-    error_message = "projection_start_date must be yyyy/MM/dd."
+    condition     = can(regex(local.names.partition_date.regex, var.projection_start_date))
+    error_message = "projection_start_date must be ${local.names.partition_date.rule}."
   }
 }
 
@@ -87,8 +108,8 @@ variable "workgroup_name" {
   default     = "logferry-direct"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]{1,128}$", var.workgroup_name))
-    error_message = "workgroup_name must be 1-128 characters of A-Z a-z 0-9 . _ -."
+    condition     = can(regex(local.names.workgroup_name.regex, var.workgroup_name))
+    error_message = "workgroup_name must be ${local.names.workgroup_name.rule}."
   }
 }
 
@@ -98,8 +119,8 @@ variable "database_name" {
   default     = "logferry_direct"
 
   validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
-    error_message = "database_name must be lower-case letters, digits and underscores."
+    condition     = can(regex(local.names.glue_name.regex, var.database_name))
+    error_message = "database_name must be ${local.names.glue_name.rule}."
   }
 }
 
@@ -109,8 +130,8 @@ variable "table_name" {
   default     = "s3_access_logs"
 
   validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.table_name))
-    error_message = "table_name must be lower-case letters, digits and underscores."
+    condition     = can(regex(local.names.glue_name.regex, var.table_name))
+    error_message = "table_name must be ${local.names.glue_name.rule}."
   }
 }
 
@@ -119,8 +140,8 @@ variable "results_bucket_name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_name)) && !strcontains(var.results_bucket_name, "..")
-    error_message = "results_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.results_bucket_name))
+    error_message = "results_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -141,8 +162,8 @@ variable "results_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.results_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.results_kms_key_arn))
-    error_message = "results_kms_key_arn must be null or a KMS key ARN."
+    condition     = var.results_kms_key_arn == null || can(regex(local.names.kms_key_arn.regex, var.results_kms_key_arn))
+    error_message = "results_kms_key_arn must be null or ${local.names.kms_key_arn.rule}."
   }
 }
 
@@ -163,8 +184,8 @@ variable "analyst_role_name" {
   default     = "logferry-direct-analyst"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.analyst_role_name))
-    error_message = "analyst_role_name must be a valid IAM role name."
+    condition     = can(regex(local.names.role_name.regex, var.analyst_role_name))
+    error_message = "analyst_role_name must be ${local.names.role_name.rule}."
   }
 }
 
@@ -173,10 +194,13 @@ variable "analyst_trusted_principal_arns" {
   type        = list(string)
 
   validation {
-    condition = length(var.analyst_trusted_principal_arns) > 0 && alltrue([
-      for arn in var.analyst_trusted_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", arn))
-    ])
-    error_message = "analyst_trusted_principal_arns must be a non-empty list of IAM role, user or account root ARNs."
+    condition     = length(var.analyst_trusted_principal_arns) > 0
+    error_message = "analyst_trusted_principal_arns must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.principal_arn.regex, arn))])
+    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.principal_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.principal_arn.regex, arn))])}."
   }
 }
 
@@ -186,8 +210,8 @@ variable "analyst_permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.analyst_permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.analyst_permissions_boundary_arn))
-    error_message = "analyst_permissions_boundary_arn must be an IAM policy ARN."
+    condition     = var.analyst_permissions_boundary_arn == null || can(regex(local.names.policy_arn.regex, var.analyst_permissions_boundary_arn))
+    error_message = "analyst_permissions_boundary_arn must be null or ${local.names.policy_arn.rule}."
   }
 }
 
@@ -214,8 +238,8 @@ variable "access_log_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.access_log_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
-    error_message = "access_log_bucket_name must be null or a valid S3 bucket name."
+    condition     = var.access_log_bucket_name == null || can(regex(local.names.bucket.regex, var.access_log_bucket_name))
+    error_message = "access_log_bucket_name must be null or ${local.names.bucket.rule}."
   }
 }
 

@@ -1,10 +1,16 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "workgroup_name" {
   description = "Name of the Athena workgroup."
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9._-]{1,128}$", var.workgroup_name))
-    error_message = "workgroup_name must be 1-128 characters of A-Z a-z 0-9 . _ -."
+    condition     = can(regex(local.names.workgroup_name.regex, var.workgroup_name))
+    error_message = "workgroup_name must be ${local.names.workgroup_name.rule}."
   }
 }
 
@@ -13,8 +19,8 @@ variable "database_name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
-    error_message = "database_name must be lower-case letters, digits and underscores (Athena-compatible)."
+    condition     = can(regex(local.names.glue_name.regex, var.database_name))
+    error_message = "database_name must be ${local.names.glue_name.rule}."
   }
 }
 
@@ -23,8 +29,13 @@ variable "table_names" {
   type        = list(string)
 
   validation {
-    condition     = length(var.table_names) > 0 && alltrue([for t in var.table_names : can(regex("^[a-z0-9_]{1,255}$", t))])
-    error_message = "table_names must be a non-empty list of lower-case table names."
+    condition     = length(var.table_names) > 0
+    error_message = "table_names must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for t in var.table_names : can(regex(local.names.glue_name.regex, t))])
+    error_message = "table_names entries must each be ${local.names.glue_name.rule}; not: ${join(", ", [for t in var.table_names : t if !can(regex(local.names.glue_name.regex, t))])}."
   }
 }
 
@@ -33,8 +44,8 @@ variable "results_bucket_name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.results_bucket_name)) && !strcontains(var.results_bucket_name, "..")
-    error_message = "results_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.results_bucket_name))
+    error_message = "results_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -54,8 +65,8 @@ variable "results_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.results_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.results_kms_key_arn))
-    error_message = "results_kms_key_arn must be null or a KMS key ARN."
+    condition     = var.results_kms_key_arn == null || can(regex(local.names.kms_key_arn.regex, var.results_kms_key_arn))
+    error_message = "results_kms_key_arn must be null or ${local.names.kms_key_arn.rule}."
   }
 }
 
@@ -74,8 +85,8 @@ variable "analyst_role_name" {
   type        = string
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.analyst_role_name))
-    error_message = "analyst_role_name must be a valid IAM role name."
+    condition     = can(regex(local.names.role_name.regex, var.analyst_role_name))
+    error_message = "analyst_role_name must be ${local.names.role_name.rule}."
   }
 }
 
@@ -84,10 +95,13 @@ variable "analyst_trusted_principal_arns" {
   type        = list(string)
 
   validation {
-    condition = length(var.analyst_trusted_principal_arns) > 0 && alltrue([
-      for arn in var.analyst_trusted_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:(root|role/.+|user/.+)$", arn))
-    ])
-    error_message = "analyst_trusted_principal_arns must be a non-empty list of IAM role, user or account root ARNs."
+    condition     = length(var.analyst_trusted_principal_arns) > 0
+    error_message = "analyst_trusted_principal_arns must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.principal_arn.regex, arn))])
+    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.principal_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.principal_arn.regex, arn))])}."
   }
 }
 
@@ -97,8 +111,8 @@ variable "analyst_permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.analyst_permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.analyst_permissions_boundary_arn))
-    error_message = "analyst_permissions_boundary_arn must be an IAM policy ARN."
+    condition     = var.analyst_permissions_boundary_arn == null || can(regex(local.names.policy_arn.regex, var.analyst_permissions_boundary_arn))
+    error_message = "analyst_permissions_boundary_arn must be null or ${local.names.policy_arn.rule}."
   }
 }
 
@@ -107,8 +121,8 @@ variable "log_bucket_arn" {
   type        = string
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.log_bucket_arn))
-    error_message = "log_bucket_arn must be an S3 bucket ARN (arn:aws:s3:::name)."
+    condition     = can(regex(local.names.bucket_arn.regex, var.log_bucket_arn))
+    error_message = "log_bucket_arn must be ${local.names.bucket_arn.rule}."
   }
 }
 
@@ -117,8 +131,8 @@ variable "log_key_prefix" {
   type        = string
 
   validation {
-    condition     = var.log_key_prefix == "" || (can(regex("^[^/]+(/[^/]+)*/$", var.log_key_prefix)) && !strcontains(var.log_key_prefix, ".."))
-    error_message = "log_key_prefix must be \"\" or end in a single slash, with no leading or doubled slash and no '..'."
+    condition     = var.log_key_prefix == "" || can(regex(local.names.folder_prefix.regex, var.log_key_prefix))
+    error_message = "log_key_prefix must be \"\" (the whole bucket) or ${local.names.folder_prefix.rule}."
   }
 }
 
@@ -128,8 +142,8 @@ variable "additional_log_key_prefixes" {
   default     = []
 
   validation {
-    condition     = alltrue([for p in var.additional_log_key_prefixes : can(regex("^[^/]+(/[^/]+)*/$", p)) && !strcontains(p, "..")])
-    error_message = "additional_log_key_prefixes entries must end in a single slash, with no leading or doubled slash and no '..'."
+    condition     = alltrue([for p in var.additional_log_key_prefixes : can(regex(local.names.folder_prefix.regex, p))])
+    error_message = "additional_log_key_prefixes entries must each be ${local.names.folder_prefix.rule}; not: ${join(", ", [for p in var.additional_log_key_prefixes : p if !can(regex(local.names.folder_prefix.regex, p))])}."
   }
 }
 
@@ -139,8 +153,8 @@ variable "log_bucket_region" {
   default     = null
 
   validation {
-    condition     = var.log_bucket_region == null || can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", var.log_bucket_region))
-    error_message = "log_bucket_region must be null or a region name such as eu-west-1."
+    condition     = var.log_bucket_region == null || can(regex(local.names.region.regex, var.log_bucket_region))
+    error_message = "log_bucket_region must be null or ${local.names.region.rule}."
   }
 }
 
@@ -150,8 +164,8 @@ variable "log_kms_key_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.log_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", arn))])
-    error_message = "log_kms_key_arns must be KMS key ARNs (not aliases)."
+    condition     = alltrue([for arn in var.log_kms_key_arns : can(regex(local.names.kms_key_arn.regex, arn))])
+    error_message = "log_kms_key_arns entries must each be ${local.names.kms_key_arn.rule}; not: ${join(", ", [for arn in var.log_kms_key_arns : arn if !can(regex(local.names.kms_key_arn.regex, arn))])}."
   }
 }
 
@@ -161,8 +175,8 @@ variable "access_log_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.access_log_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
-    error_message = "access_log_bucket_name must be null or a valid S3 bucket name."
+    condition     = var.access_log_bucket_name == null || can(regex(local.names.bucket.regex, var.access_log_bucket_name))
+    error_message = "access_log_bucket_name must be null or ${local.names.bucket.rule}."
   }
 }
 

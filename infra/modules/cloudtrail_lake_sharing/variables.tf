@@ -1,3 +1,9 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "event_data_store_arn" {
   type        = string
   description = "ARN of the CloudTrail Lake event data store to share (arn:aws:cloudtrail:REGION:ACCOUNT:eventdatastore/ID)."
@@ -14,8 +20,8 @@ variable "reader_account_ids" {
   default     = []
 
   validation {
-    condition     = alltrue([for id in var.reader_account_ids : can(regex("^[0-9]{12}$", id))])
-    error_message = "reader_account_ids must be 12-digit AWS account ids."
+    condition     = alltrue([for id in var.reader_account_ids : can(regex(local.names.account_id.regex, id))])
+    error_message = "reader_account_ids entries must each be ${local.names.account_id.rule}; not: ${join(", ", [for id in var.reader_account_ids : id if !can(regex(local.names.account_id.regex, id))])}."
   }
 }
 

@@ -1,10 +1,16 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "archive_bucket_name" {
   description = "Name of the archive bucket in account B."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name)) && !strcontains(var.archive_bucket_name, "..")
-    error_message = "archive_bucket_name must be a valid S3 bucket name (3-63 lower-case letters, digits, dots, hyphens)."
+    condition     = can(regex(local.names.bucket.regex, var.archive_bucket_name))
+    error_message = "archive_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -13,11 +19,8 @@ variable "archive_prefix" {
   type        = string
 
   validation {
-    condition = (
-      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.archive_prefix))
-      && !strcontains(var.archive_prefix, "..")
-    )
-    error_message = "archive_prefix must be non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -44,8 +47,8 @@ variable "source_accounts" {
   }
 
   validation {
-    condition     = alltrue([for id in keys(var.source_accounts) : can(regex("^[0-9]{12}$", id))])
-    error_message = "source_accounts keys must be 12-digit AWS account ids; not: ${join(", ", [for id in keys(var.source_accounts) : id if !can(regex("^[0-9]{12}$", id))])}."
+    condition     = alltrue([for id in keys(var.source_accounts) : can(regex(local.names.account_id.regex, id))])
+    error_message = "source_accounts keys must each be ${local.names.account_id.rule}; not: ${join(", ", [for id in keys(var.source_accounts) : id if !can(regex(local.names.account_id.regex, id))])}."
   }
 
   validation {
@@ -56,11 +59,11 @@ variable "source_accounts" {
   validation {
     condition = alltrue([
       for a in values(var.source_accounts) : a.mode != "assume-role" || try(
-        length(a.external_id) >= 2 && length(a.external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", a.external_id)),
+        can(regex(local.names.external_id.regex, a.external_id)),
         false
       )
     ])
-    error_message = "source_accounts in assume-role mode need an external_id of 2-1224 characters of A-Z a-z 0-9 and _+=,.@:/- (the STS ExternalId alphabet); missing or malformed for: ${join(", ", [for id, a in var.source_accounts : id if a.mode == "assume-role" && !try(length(a.external_id) >= 2 && length(a.external_id) <= 1224 && can(regex("^[A-Za-z0-9_+=,.@:/-]+$", a.external_id)), false)])}."
+    error_message = "source_accounts in assume-role mode need an external_id, ${local.names.external_id.rule}; missing or malformed for: ${join(", ", [for id, a in var.source_accounts : id if a.mode == "assume-role" && !try(can(regex(local.names.external_id.regex, a.external_id)), false)])}."
   }
 
   validation {
@@ -81,20 +84,20 @@ variable "source_accounts" {
   validation {
     condition = alltrue([
       for a in values(var.source_accounts) : a.regions == null || try(
-        length(a.regions) > 0 && alltrue([for r in a.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))]),
+        length(a.regions) > 0 && alltrue([for r in a.regions : can(regex(local.names.region.regex, r))]),
         false
       )
     ])
-    error_message = "source_accounts regions must be null or a non-empty list of region names such as eu-west-1; wrong for: ${join(", ", [for id, a in var.source_accounts : id if !(a.regions == null || try(length(a.regions) > 0 && alltrue([for r in a.regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))]), false))])}."
+    error_message = "source_accounts regions must be null or a non-empty list, each ${local.names.region.rule}; wrong for: ${join(", ", [for id, a in var.source_accounts : id if !(a.regions == null || try(length(a.regions) > 0 && alltrue([for r in a.regions : can(regex(local.names.region.regex, r))]), false))])}."
   }
 
   validation {
     condition = alltrue([
       for a in values(var.source_accounts) : alltrue([
-        for b in(a.audited_bucket_names == null ? [] : a.audited_bucket_names) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")
+        for b in(a.audited_bucket_names == null ? [] : a.audited_bucket_names) : can(regex(local.names.bucket.regex, b))
       ])
     ])
-    error_message = "source_accounts audited_bucket_names must be S3 bucket names; wrong for: ${join(", ", [for id, a in var.source_accounts : id if !alltrue([for b in(a.audited_bucket_names == null ? [] : a.audited_bucket_names) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b)) && !strcontains(b, "..")])])}."
+    error_message = "source_accounts audited_bucket_names must each be ${local.names.bucket.rule}; wrong for: ${join(", ", [for id, a in var.source_accounts : id if !alltrue([for b in(a.audited_bucket_names == null ? [] : a.audited_bucket_names) : can(regex(local.names.bucket.regex, b))])])}."
   }
 }
 
@@ -104,8 +107,8 @@ variable "shipper_role_name" {
   default     = "logferry-shipper"
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.shipper_role_name))
-    error_message = "shipper_role_name must be a valid IAM role name (1-64 characters of A-Z a-z 0-9 +=,.@_-)."
+    condition     = can(regex(local.names.role_name.regex, var.shipper_role_name))
+    error_message = "shipper_role_name must be ${local.names.role_name.rule}."
   }
 }
 
@@ -126,8 +129,8 @@ variable "writer_role_permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.writer_role_permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.writer_role_permissions_boundary_arn))
-    error_message = "writer_role_permissions_boundary_arn must be an IAM policy ARN."
+    condition     = var.writer_role_permissions_boundary_arn == null || can(regex(local.names.policy_arn.regex, var.writer_role_permissions_boundary_arn))
+    error_message = "writer_role_permissions_boundary_arn must be null or ${local.names.policy_arn.rule}."
   }
 }
 
@@ -165,8 +168,8 @@ variable "analyst_principal_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.analyst_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
-    error_message = "analyst_principal_arns must be IAM role ARNs."
+    condition     = alltrue([for arn in var.analyst_principal_arns : can(regex(local.names.role_arn.regex, arn))])
+    error_message = "analyst_principal_arns entries must each be ${local.names.role_arn.rule}; not: ${join(", ", [for arn in var.analyst_principal_arns : arn if !can(regex(local.names.role_arn.regex, arn))])}."
   }
 }
 
@@ -176,8 +179,8 @@ variable "compactor_principal_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.compactor_principal_arns : can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", arn))])
-    error_message = "compactor_principal_arns must be IAM role ARNs."
+    condition     = alltrue([for arn in var.compactor_principal_arns : can(regex(local.names.role_arn.regex, arn))])
+    error_message = "compactor_principal_arns entries must each be ${local.names.role_arn.rule}; not: ${join(", ", [for arn in var.compactor_principal_arns : arn if !can(regex(local.names.role_arn.regex, arn))])}."
   }
 }
 
@@ -187,11 +190,8 @@ variable "query_prefix" {
   default     = null
 
   validation {
-    condition = var.query_prefix == null || try(
-      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."),
-      false
-    )
-    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+    condition     = var.query_prefix == null || can(regex(local.names.prefix.regex, var.query_prefix))
+    error_message = "query_prefix must be null or ${local.names.prefix.rule}."
   }
 }
 
@@ -201,8 +201,8 @@ variable "organization_id" {
   default     = null
 
   validation {
-    condition     = var.organization_id == null || can(regex("^o-[a-z0-9]{10,32}$", var.organization_id))
-    error_message = "organization_id must look like o-abcdefghij."
+    condition     = var.organization_id == null || can(regex(local.names.organization_id.regex, var.organization_id))
+    error_message = "organization_id must be null or ${local.names.organization_id.rule}."
   }
 }
 
@@ -285,8 +285,8 @@ variable "access_log_bucket_name" {
   default     = null
 
   validation {
-    condition     = var.access_log_bucket_name == null || can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.access_log_bucket_name))
-    error_message = "access_log_bucket_name must be null or a valid S3 bucket name."
+    condition     = var.access_log_bucket_name == null || can(regex(local.names.bucket.regex, var.access_log_bucket_name))
+    error_message = "access_log_bucket_name must be null or ${local.names.bucket.rule}."
   }
 }
 

@@ -29,8 +29,8 @@ locals {
 
   compactor_environment = merge(
     {
-      LOGFERRY_DEST_BUCKET           = var.archive_bucket_name
-      LOGFERRY_DEST_PREFIX           = var.archive_prefix
+      LOGFERRY_ARCHIVE_BUCKET        = var.archive_bucket_name
+      LOGFERRY_ARCHIVE_PREFIX        = var.archive_prefix
       LOGFERRY_QUERY_PREFIX          = local.query_prefix
       LOGFERRY_COMPACT_SETTLE_HOURS  = tostring(var.settle_hours)
       LOGFERRY_COMPACT_LOOKBACK_DAYS = tostring(var.lookback_days)

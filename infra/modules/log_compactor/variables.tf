@@ -1,3 +1,9 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 # ---------------------------------------------------------------------------
 # Naming
 # ---------------------------------------------------------------------------
@@ -8,8 +14,8 @@ variable "name_prefix" {
   default     = "logferry"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+    condition     = can(regex(local.names.name_prefix.regex, var.name_prefix))
+    error_message = "name_prefix must be ${local.names.name_prefix.rule}."
   }
 }
 
@@ -28,21 +34,18 @@ variable "archive_bucket_name" {
   description = "Name of the archive bucket (log_archive output archive_bucket_name), in this account. Originals and compacted copies live in it."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name)) && !strcontains(var.archive_bucket_name, "..")
-    error_message = "archive_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.archive_bucket_name))
+    error_message = "archive_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
 variable "archive_prefix" {
   type        = string
-  description = "Prefix the shipper writes under, without leading or trailing slash (log_archive output archive_prefix). The compactor only lists and reads it (LOGFERRY_DEST_PREFIX)."
+  description = "Prefix the shipper writes under, without leading or trailing slash (log_archive output archive_prefix). The compactor only lists and reads it (LOGFERRY_ARCHIVE_PREFIX)."
 
   validation {
-    condition = (
-      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.archive_prefix))
-      && !strcontains(var.archive_prefix, "..")
-    )
-    error_message = "archive_prefix must be non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -52,11 +55,8 @@ variable "query_prefix" {
   default     = null
 
   validation {
-    condition = var.query_prefix == null || try(
-      can(regex("^[A-Za-z0-9!_.*'()=-]+(/[A-Za-z0-9!_.*'()=-]+)*$", var.query_prefix)) && !strcontains(var.query_prefix, ".."),
-      false
-    )
-    error_message = "query_prefix must be null or non-empty, use S3 safe characters, have no leading, trailing or doubled slash, and contain no '..'."
+    condition     = var.query_prefix == null || can(regex(local.names.prefix.regex, var.query_prefix))
+    error_message = "query_prefix must be null or ${local.names.prefix.rule}."
   }
 }
 
@@ -72,8 +72,8 @@ variable "archive_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.archive_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/.+$", var.archive_kms_key_arn))
-    error_message = "archive_kms_key_arn must be null or a KMS key ARN (not an alias)."
+    condition     = var.archive_kms_key_arn == null || can(regex(local.names.kms_key_arn.regex, var.archive_kms_key_arn))
+    error_message = "archive_kms_key_arn must be null or ${local.names.kms_key_arn.rule}."
   }
 }
 
@@ -148,8 +148,8 @@ variable "permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be null or an IAM policy ARN."
+    condition     = var.permissions_boundary_arn == null || can(regex(local.names.policy_arn.regex, var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or ${local.names.policy_arn.rule}."
   }
 }
 
@@ -174,7 +174,7 @@ variable "alarm_sns_topic_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
-    error_message = "alarm_sns_topic_arns entries must be SNS topic ARNs."
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex(local.names.sns_topic_arn.regex, arn))])
+    error_message = "alarm_sns_topic_arns entries must each be ${local.names.sns_topic_arn.rule}; not: ${join(", ", [for arn in var.alarm_sns_topic_arns : arn if !can(regex(local.names.sns_topic_arn.regex, arn))])}."
   }
 }

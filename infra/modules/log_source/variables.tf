@@ -1,3 +1,9 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 # ---------------------------------------------------------------------------
 # Identity and naming
 # ---------------------------------------------------------------------------
@@ -8,8 +14,8 @@ variable "name_prefix" {
   default     = "logferry"
 
   validation {
-    condition     = can(regex("^[a-z][a-z0-9-]{1,30}[a-z0-9]$", var.name_prefix))
-    error_message = "name_prefix must be 3-32 characters of lowercase letters, digits and hyphens, starting with a letter."
+    condition     = can(regex(local.names.name_prefix.regex, var.name_prefix))
+    error_message = "name_prefix must be ${local.names.name_prefix.rule}."
   }
 }
 
@@ -18,8 +24,8 @@ variable "source_account_id" {
   description = "Account id of the source account (A). Must match the account of the provider passed to this module; it is also handed to the shipper as LOGFERRY_SOURCE_ACCOUNT."
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
-    error_message = "source_account_id must be a 12-digit AWS account id."
+    condition     = can(regex(local.names.account_id.regex, var.source_account_id))
+    error_message = "source_account_id must be ${local.names.account_id.rule}."
   }
 }
 
@@ -53,8 +59,8 @@ variable "log_buckets" {
   }
 
   validation {
-    condition     = alltrue([for name in keys(var.log_buckets) : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", name))])
-    error_message = "log_buckets keys must be valid S3 bucket names (3-63 lowercase letters, digits, dots, hyphens)."
+    condition     = alltrue([for name in keys(var.log_buckets) : can(regex(local.names.bucket.regex, name))])
+    error_message = "log_buckets keys must each be ${local.names.bucket.rule}; not: ${join(", ", [for name in keys(var.log_buckets) : name if !can(regex(local.names.bucket.regex, name))])}."
   }
 
   validation {
@@ -74,9 +80,9 @@ variable "log_buckets" {
   validation {
     condition = alltrue([
       for bucket in values(var.log_buckets) :
-      bucket.kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", bucket.kms_key_arn))
+      bucket.kms_key_arn == null || can(regex(local.names.kms_key_arn.regex, bucket.kms_key_arn))
     ])
-    error_message = "log_buckets[*].kms_key_arn must be null or a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID; not an alias)."
+    error_message = "log_buckets[*].kms_key_arn must be null or ${local.names.kms_key_arn.rule}; wrong for: ${join(", ", [for name, bucket in var.log_buckets : name if !(bucket.kms_key_arn == null || can(regex(local.names.kms_key_arn.regex, bucket.kms_key_arn)))])}."
   }
 }
 
@@ -113,8 +119,8 @@ variable "archive_bucket_name" {
   description = "Name of the archive bucket in account B (B's source_root_tfvars); its ARN is derived from the name."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name))
-    error_message = "archive_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.archive_bucket_name))
+    error_message = "archive_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -123,8 +129,8 @@ variable "archive_prefix" {
   description = "Key prefix in the archive bucket, without leading or trailing slash (B's source_root_tfvars). The shipper writes under <archive_prefix>/<source_account_id>/ only."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
-    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -134,8 +140,8 @@ variable "archive_kms_key_arn" {
   default     = null
 
   validation {
-    condition     = var.archive_kms_key_arn == null || can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", var.archive_kms_key_arn))
-    error_message = "archive_kms_key_arn must be null or a KMS key ARN (arn:aws:kms:REGION:ACCOUNT:key/ID or key/*)."
+    condition     = var.archive_kms_key_arn == null || can(regex(local.names.kms_key_arn_or_all.regex, var.archive_kms_key_arn))
+    error_message = "archive_kms_key_arn must be null or ${local.names.kms_key_arn_or_all.rule}."
   }
 }
 
@@ -145,8 +151,8 @@ variable "writer_role_arn" {
   default     = null
 
   validation {
-    condition     = var.writer_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.writer_role_arn))
-    error_message = "writer_role_arn must be an IAM role ARN."
+    condition     = var.writer_role_arn == null || can(regex(local.names.role_arn.regex, var.writer_role_arn))
+    error_message = "writer_role_arn must be null or ${local.names.role_arn.rule}."
   }
 }
 
@@ -156,13 +162,8 @@ variable "external_id" {
   default     = null
 
   validation {
-    # Length is checked with length(): Terraform's regex() is RE2, which
-    # refuses repeat counts above 1000, so {2,1224} never compiles.
-    condition = var.external_id == null || try(
-      length(var.external_id) >= 2 && length(var.external_id) <= 1224 && can(regex("^[A-Za-z0-9+=,.@:/_-]+$", var.external_id)),
-      false
-    )
-    error_message = "external_id must be 2-1224 characters from [A-Za-z0-9+=,.@:/_-]."
+    condition     = var.external_id == null || can(regex(local.names.external_id.regex, var.external_id))
+    error_message = "external_id must be null or ${local.names.external_id.rule}."
   }
 }
 
@@ -176,8 +177,8 @@ variable "shipper_role_name" {
   default     = null
 
   validation {
-    condition     = var.shipper_role_name == null || can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.shipper_role_name))
-    error_message = "shipper_role_name must be 1-64 characters from [A-Za-z0-9+=,.@_-]."
+    condition     = var.shipper_role_name == null || can(regex(local.names.role_name.regex, var.shipper_role_name))
+    error_message = "shipper_role_name must be null or ${local.names.role_name.rule}."
   }
 }
 
@@ -341,8 +342,8 @@ variable "alarm_sns_topic_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex("^arn:aws[a-z-]*:sns:[a-z0-9-]+:[0-9]{12}:[A-Za-z0-9_-]{1,256}$", arn))])
-    error_message = "alarm_sns_topic_arns entries must be SNS topic ARNs."
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex(local.names.sns_topic_arn.regex, arn))])
+    error_message = "alarm_sns_topic_arns entries must each be ${local.names.sns_topic_arn.rule}; not: ${join(", ", [for arn in var.alarm_sns_topic_arns : arn if !can(regex(local.names.sns_topic_arn.regex, arn))])}."
   }
 }
 

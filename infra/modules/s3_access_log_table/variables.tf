@@ -1,10 +1,16 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "database_name" {
   description = "Glue database the table is created in."
   type        = string
 
   validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.database_name))
-    error_message = "database_name must be lower-case letters, digits and underscores (Athena-compatible)."
+    condition     = can(regex(local.names.glue_name.regex, var.database_name))
+    error_message = "database_name must be ${local.names.glue_name.rule}."
   }
 }
 
@@ -14,8 +20,8 @@ variable "table_name" {
   default     = "s3_access_logs"
 
   validation {
-    condition     = can(regex("^[a-z0-9_]{1,255}$", var.table_name))
-    error_message = "table_name must be lower-case letters, digits and underscores (Athena-compatible)."
+    condition     = can(regex(local.names.glue_name.regex, var.table_name))
+    error_message = "table_name must be ${local.names.glue_name.rule}."
   }
 }
 
@@ -40,8 +46,13 @@ variable "source_account_ids" {
   type        = list(string)
 
   validation {
-    condition     = length(var.source_account_ids) > 0 && alltrue([for id in var.source_account_ids : can(regex("^[0-9]{12}$", id))])
-    error_message = "source_account_ids must be a non-empty list of 12-digit AWS account ids."
+    condition     = length(var.source_account_ids) > 0
+    error_message = "source_account_ids must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for id in var.source_account_ids : can(regex(local.names.account_id.regex, id))])
+    error_message = "source_account_ids entries must each be ${local.names.account_id.rule}; not: ${join(", ", [for id in var.source_account_ids : id if !can(regex(local.names.account_id.regex, id))])}."
   }
 }
 
@@ -50,8 +61,13 @@ variable "source_regions" {
   type        = list(string)
 
   validation {
-    condition     = length(var.source_regions) > 0 && alltrue([for r in var.source_regions : can(regex("^[a-z]{2}(-[a-z]+)+-[0-9]$", r))])
-    error_message = "source_regions must be a non-empty list of region names such as eu-west-1."
+    condition     = length(var.source_regions) > 0
+    error_message = "source_regions must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for r in var.source_regions : can(regex(local.names.region.regex, r))])
+    error_message = "source_regions entries must each be ${local.names.region.rule}; not: ${join(", ", [for r in var.source_regions : r if !can(regex(local.names.region.regex, r))])}."
   }
 }
 
@@ -60,8 +76,13 @@ variable "source_bucket_names" {
   type        = list(string)
 
   validation {
-    condition     = length(var.source_bucket_names) > 0 && alltrue([for b in var.source_bucket_names : can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", b))])
-    error_message = "source_bucket_names must be a non-empty list of S3 bucket names."
+    condition     = length(var.source_bucket_names) > 0
+    error_message = "source_bucket_names must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.source_bucket_names : can(regex(local.names.bucket.regex, b))])
+    error_message = "source_bucket_names entries must each be ${local.names.bucket.rule}; not: ${join(", ", [for b in var.source_bucket_names : b if !can(regex(local.names.bucket.regex, b))])}."
   }
 }
 
@@ -71,8 +92,8 @@ variable "projection_start_date" {
   default     = "2024/01/01"
 
   validation {
-    condition     = can(regex("^[0-9]{4}/(0[1-9]|1[0-2])/(0[1-9]|[12][0-9]|3[01])$", var.projection_start_date))
-    error_message = "projection_start_date must be yyyy/MM/dd, for example 2024/01/01."
+    condition     = can(regex(local.names.partition_date.regex, var.projection_start_date))
+    error_message = "projection_start_date must be ${local.names.partition_date.rule}."
   }
 }
 

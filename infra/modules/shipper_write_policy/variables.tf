@@ -1,3 +1,9 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "mode" {
   type        = string
   description = "\"direct\": the principal writes to the archive bucket itself. \"assume-role\": it assumes writer_role_arn, which writes."
@@ -13,8 +19,8 @@ variable "archive_bucket_arn" {
   description = "ARN of the archive bucket in account B (direct mode), derived by the caller from the bucket name so account A never reads B's state."
 
   validation {
-    condition     = can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_arn))
-    error_message = "archive_bucket_arn must be an S3 bucket ARN without a key part."
+    condition     = can(regex(local.names.bucket_arn.regex, var.archive_bucket_arn))
+    error_message = "archive_bucket_arn must be ${local.names.bucket_arn.rule}."
   }
 }
 
@@ -23,8 +29,8 @@ variable "archive_prefix" {
   description = "Key prefix in the archive bucket, without leading or trailing slash (direct mode)."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
-    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -33,8 +39,8 @@ variable "source_account_id" {
   description = "Account id (A) of the writer. Direct mode writes only under <archive_prefix>/<source_account_id>/, the account's own partition of the archive (the shipper's default key template starts with it)."
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
-    error_message = "source_account_id must be a 12-digit AWS account id."
+    condition     = can(regex(local.names.account_id.regex, var.source_account_id))
+    error_message = "source_account_id must be ${local.names.account_id.rule}."
   }
 }
 
@@ -44,11 +50,8 @@ variable "archive_kms_key_arns" {
   default     = []
 
   validation {
-    condition = alltrue([
-      for arn in var.archive_kms_key_arns :
-      can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", arn))
-    ])
-    error_message = "archive_kms_key_arns entries must be KMS key ARNs (arn:aws:kms:REGION:ACCOUNT:key/ID or key/*)."
+    condition     = alltrue([for arn in var.archive_kms_key_arns : can(regex(local.names.kms_key_arn_or_all.regex, arn))])
+    error_message = "archive_kms_key_arns entries must each be ${local.names.kms_key_arn_or_all.rule}; not: ${join(", ", [for arn in var.archive_kms_key_arns : arn if !can(regex(local.names.kms_key_arn_or_all.regex, arn))])}."
   }
 }
 
@@ -58,7 +61,7 @@ variable "writer_role_arn" {
   default     = null
 
   validation {
-    condition     = var.writer_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.writer_role_arn))
-    error_message = "writer_role_arn must be an IAM role ARN."
+    condition     = var.writer_role_arn == null || can(regex(local.names.role_arn.regex, var.writer_role_arn))
+    error_message = "writer_role_arn must be null or ${local.names.role_arn.rule}."
   }
 }

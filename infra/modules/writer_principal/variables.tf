@@ -1,10 +1,16 @@
+locals {
+  # The naming rules (regex + rule text) of every kind of value validated
+  # below: infra/layout/names.json is the one place they are written.
+  names = jsondecode(file("${path.module}/../../layout/names.json"))
+}
+
 variable "role_name" {
   type        = string
   description = "Name of the IAM role (path /) to create for workloads that write to the archive. Its ARN is arn:aws:iam::<source_account_id>:role/<role_name>."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9+=,.@_-]{1,64}$", var.role_name))
-    error_message = "role_name must be 1-64 characters from [A-Za-z0-9+=,.@_-]."
+    condition     = can(regex(local.names.role_name.regex, var.role_name))
+    error_message = "role_name must be ${local.names.role_name.rule}."
   }
 }
 
@@ -13,8 +19,8 @@ variable "source_account_id" {
   description = "Account id (A) the role is created in; checked against the provider's account when create_role is true."
 
   validation {
-    condition     = can(regex("^[0-9]{12}$", var.source_account_id))
-    error_message = "source_account_id must be a 12-digit AWS account id."
+    condition     = can(regex(local.names.account_id.regex, var.source_account_id))
+    error_message = "source_account_id must be ${local.names.account_id.rule}."
   }
 }
 
@@ -52,8 +58,8 @@ variable "permissions_boundary_arn" {
   default     = null
 
   validation {
-    condition     = var.permissions_boundary_arn == null || can(regex("^arn:aws[a-z-]*:iam::([0-9]{12}|aws):policy/.+$", var.permissions_boundary_arn))
-    error_message = "permissions_boundary_arn must be an IAM policy ARN."
+    condition     = var.permissions_boundary_arn == null || can(regex(local.names.policy_arn.regex, var.permissions_boundary_arn))
+    error_message = "permissions_boundary_arn must be null or ${local.names.policy_arn.rule}."
   }
 }
 
@@ -73,8 +79,8 @@ variable "archive_bucket_name" {
   description = "Name of the archive bucket in account B (direct mode)."
 
   validation {
-    condition     = can(regex("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", var.archive_bucket_name))
-    error_message = "archive_bucket_name must be a valid S3 bucket name."
+    condition     = can(regex(local.names.bucket.regex, var.archive_bucket_name))
+    error_message = "archive_bucket_name must be ${local.names.bucket.rule}."
   }
 }
 
@@ -83,8 +89,8 @@ variable "archive_prefix" {
   description = "Key prefix in the archive bucket, without leading or trailing slash (direct mode)."
 
   validation {
-    condition     = can(regex("^[A-Za-z0-9!_.*'()-]+(/[A-Za-z0-9!_.*'()-]+)*$", var.archive_prefix)) && !strcontains(var.archive_prefix, "..")
-    error_message = "archive_prefix must be non-empty, without leading/trailing slash, empty path segments or '..'."
+    condition     = can(regex(local.names.prefix.regex, var.archive_prefix))
+    error_message = "archive_prefix must be ${local.names.prefix.rule}."
   }
 }
 
@@ -94,11 +100,8 @@ variable "archive_kms_key_arns" {
   default     = []
 
   validation {
-    condition = alltrue([
-      for arn in var.archive_kms_key_arns :
-      can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/([0-9a-f-]+|\\*)$", arn))
-    ])
-    error_message = "archive_kms_key_arns entries must be KMS key ARNs."
+    condition     = alltrue([for arn in var.archive_kms_key_arns : can(regex(local.names.kms_key_arn_or_all.regex, arn))])
+    error_message = "archive_kms_key_arns entries must each be ${local.names.kms_key_arn_or_all.rule}; not: ${join(", ", [for arn in var.archive_kms_key_arns : arn if !can(regex(local.names.kms_key_arn_or_all.regex, arn))])}."
   }
 }
 
@@ -108,8 +111,8 @@ variable "writer_role_arn" {
   default     = null
 
   validation {
-    condition     = var.writer_role_arn == null || can(regex("^arn:aws[a-z-]*:iam::[0-9]{12}:role/[A-Za-z0-9+=,.@_/-]+$", var.writer_role_arn))
-    error_message = "writer_role_arn must be an IAM role ARN."
+    condition     = var.writer_role_arn == null || can(regex(local.names.role_arn.regex, var.writer_role_arn))
+    error_message = "writer_role_arn must be null or ${local.names.role_arn.rule}."
   }
 }
 
@@ -118,8 +121,13 @@ variable "source_object_arns" {
   description = "S3 object ARN patterns the workload may read and ship, e.g. [\"arn:aws:s3:::my-logs/s3-access/*\"]."
 
   validation {
-    condition     = length(var.source_object_arns) > 0 && alltrue([for arn in var.source_object_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]/.+$", arn))])
-    error_message = "source_object_arns must be a non-empty list of S3 object ARNs (bucket/key-pattern)."
+    condition     = length(var.source_object_arns) > 0
+    error_message = "source_object_arns must list at least one value."
+  }
+
+  validation {
+    condition     = alltrue([for arn in var.source_object_arns : can(regex(local.names.object_arn.regex, arn))])
+    error_message = "source_object_arns entries must each be ${local.names.object_arn.rule}; not: ${join(", ", [for arn in var.source_object_arns : arn if !can(regex(local.names.object_arn.regex, arn))])}."
   }
 }
 
@@ -129,8 +137,8 @@ variable "source_bucket_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.source_bucket_arns : can(regex("^arn:aws[a-z-]*:s3:::[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$", arn))])
-    error_message = "source_bucket_arns entries must be S3 bucket ARNs without a key part."
+    condition     = alltrue([for arn in var.source_bucket_arns : can(regex(local.names.bucket_arn.regex, arn))])
+    error_message = "source_bucket_arns entries must each be ${local.names.bucket_arn.rule}; not: ${join(", ", [for arn in var.source_bucket_arns : arn if !can(regex(local.names.bucket_arn.regex, arn))])}."
   }
 }
 
@@ -140,8 +148,8 @@ variable "source_kms_key_arns" {
   default     = []
 
   validation {
-    condition     = alltrue([for arn in var.source_kms_key_arns : can(regex("^arn:aws[a-z-]*:kms:[a-z0-9-]+:[0-9]{12}:key/[0-9a-f-]+$", arn))])
-    error_message = "source_kms_key_arns entries must be KMS key ARNs."
+    condition     = alltrue([for arn in var.source_kms_key_arns : can(regex(local.names.kms_key_arn.regex, arn))])
+    error_message = "source_kms_key_arns entries must each be ${local.names.kms_key_arn.rule}; not: ${join(", ", [for arn in var.source_kms_key_arns : arn if !can(regex(local.names.kms_key_arn.regex, arn))])}."
   }
 }
 

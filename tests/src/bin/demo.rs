@@ -137,8 +137,7 @@ async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
 /// The day's partition, compacted by B's compactor role; then again, which
 /// finds nothing to do.
 async fn compact(world: &World) -> Result<()> {
-    let partition = Partition::new("111111111111", "us-east-1", "acme-web", "2026-11-21")
-        .map_err(anyhow::Error::msg)?;
+    let partition = Partition::new("111111111111", "us-east-1", "acme-web", "2026-11-21")?;
     let compactor = world.compactor(None).await?;
     match compactor.compact(&partition).await? {
         Compaction::Written(c) => {

@@ -7,7 +7,7 @@ use std::collections::BTreeMap;
 
 use anyhow::{ensure, Context, Result};
 use logferry::compact::Compactor;
-use logferry::RawConfig;
+use logferry::compact::{CompactConfig, Schedule};
 
 use crate::account::Account;
 
@@ -81,36 +81,46 @@ impl DeployedCompactor {
         Ok(mine.remove(0))
     }
 
+    /// The compaction settings and schedule this function's environment
+    /// gives, read as strictly as the function's own start does.
+    pub fn settings(&self) -> Result<(CompactConfig, Schedule)> {
+        let lookup = |name: &str| self.environment.get(name).cloned();
+        let unknown = logferry::settings::unknown::<compactor::Environment>(
+            self.environment.keys().cloned(),
+            &[],
+        );
+        logferry::settings::from_lookup::<compactor::Environment>(lookup)
+            .and_then(|env| Ok((env.compact.validate()?, env.schedule)))
+            .and_then(|read| {
+                if unknown.is_empty() {
+                    Ok(read)
+                } else {
+                    Err(unknown)
+                }
+            })
+            .map_err(|errors| {
+                anyhow::anyhow!(
+                    "the environment Terraform gave {} is rejected:\n{}",
+                    self.name,
+                    logferry::settings::join(&errors)
+                )
+            })
+    }
+
     /// Where the compacted copies go, as the function reads it.
-    pub fn query_prefix(&self) -> String {
-        compactor::query_prefix(|name| self.environment.get(name).cloned())
+    pub fn query_prefix(&self) -> Result<String> {
+        Ok(self.settings()?.0.query.prefix().to_string())
     }
 
     /// The compactor and its schedule settings as `functions/compactor`'s
     /// `main` builds them: this function's environment, and credentials of
     /// a session of this function's role.
-    pub async fn start(
-        &self,
-        admin_b: &Account,
-        endpoint: &str,
-    ) -> Result<(Compactor, compactor::Schedule)> {
-        let lookup = |name: &str| self.environment.get(name).cloned();
-        let config = RawConfig::from_lookup(lookup)
-            .validate()
-            .map_err(|errors| {
-                let lines: Vec<String> = errors.into_iter().map(|e| e.0).collect();
-                anyhow::anyhow!(
-                    "the environment Terraform gave {} is rejected:\n{}",
-                    self.name,
-                    lines.join("\n")
-                )
-            })?;
-        let schedule = compactor::Schedule::from_env(lookup).map_err(anyhow::Error::msg)?;
+    pub async fn start(&self, admin_b: &Account, endpoint: &str) -> Result<(Compactor, Schedule)> {
+        let (config, schedule) = self.settings()?;
         let sdk =
             super::play_lambda(admin_b, &self.role_arn, &self.name, &self.region, endpoint).await?;
-        let s3 = aws_sdk_s3::Client::from_conf(logferry::clients::s3_config(&sdk).build());
-        let compactor = Compactor::for_archive(s3, &config, &self.query_prefix())?;
-        Ok((compactor, schedule))
+        let s3 = aws_sdk_s3::Client::from_conf(logferry::s3::clients::s3_config(&sdk).build());
+        Ok((Compactor::new(s3, &config), schedule))
     }
 }
 

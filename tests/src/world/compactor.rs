@@ -3,7 +3,7 @@
 //! prefix, write the query prefix), assumed by B's admin.
 
 use anyhow::Result;
-use logferry::compact::{Compactor, Partition, DEFAULT_QUERY_PREFIX};
+use logferry::compact::{CompactSettings, Compactor, Partition, DEFAULT_QUERY_PREFIX};
 use logferry::KeyTemplate;
 use serde_json::json;
 
@@ -25,18 +25,19 @@ impl World {
             None => session,
         };
         let s3 = aws_sdk_s3::Client::from_conf(
-            logferry::clients::s3_config(&sdk)
+            logferry::s3::clients::s3_config(&sdk)
                 .interceptor(ForwardedHttps)
                 .build(),
         );
-        let bucket = self.archive_bucket.clone();
-        Ok(Compactor::new(
-            s3,
-            bucket,
-            &archive_layout()?,
-            DEFAULT_QUERY_PREFIX,
-            PART_SIZE,
-        )?)
+        let config = CompactSettings {
+            archive_bucket: Some(self.archive_bucket.clone()),
+            archive_prefix: Some(PREFIX.to_string()),
+            query_prefix: Some(DEFAULT_QUERY_PREFIX.to_string()),
+            ..CompactSettings::default()
+        }
+        .validate()
+        .map_err(|e| anyhow::anyhow!(logferry::settings::join(&e)))?;
+        Ok(Compactor::new(s3, &config).with_part_size(PART_SIZE))
     }
 
     /// The partition a copy of this world's source bucket is in: the day
@@ -89,5 +90,8 @@ impl World {
 
 /// The archive's key layout: the default template under [`PREFIX`].
 fn archive_layout() -> Result<KeyTemplate> {
-    Ok(KeyTemplate::parse(logferry::key::DEFAULT_TEMPLATE, PREFIX)?)
+    Ok(KeyTemplate::parse(
+        logferry::archive::key::DEFAULT_TEMPLATE,
+        PREFIX,
+    )?)
 }

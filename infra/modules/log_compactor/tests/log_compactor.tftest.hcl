@@ -40,8 +40,8 @@ run "defaults_compact_into_the_layout_query_prefix" {
 
   assert {
     condition = aws_lambda_function.compactor.environment[0].variables == tomap({
-      LOGFERRY_DEST_BUCKET           = "acme-log-archive"
-      LOGFERRY_DEST_PREFIX           = "prod/s3-access"
+      LOGFERRY_ARCHIVE_BUCKET        = "acme-log-archive"
+      LOGFERRY_ARCHIVE_PREFIX        = "prod/s3-access"
       LOGFERRY_QUERY_PREFIX          = "logferry-query"
       LOGFERRY_COMPACT_SETTLE_HOURS  = "6"
       LOGFERRY_COMPACT_LOOKBACK_DAYS = "3"

@@ -51,8 +51,8 @@ impl Bench<'_> {
             .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
             .env("AWS_ENDPOINT_URL", &self.world.endpoint)
             .env("AWS_REGION", REGION)
-            .env("LOGFERRY_DEST_BUCKET", &self.world.archive_bucket)
-            .env("LOGFERRY_DEST_PREFIX", PREFIX);
+            .env("LOGFERRY_ARCHIVE_BUCKET", &self.world.archive_bucket)
+            .env("LOGFERRY_ARCHIVE_PREFIX", PREFIX);
         let (seconds, rss) = run(&mut compact)?;
         let tool = "logferry compact (release binary, one partition)";
         let mut compaction = row("compaction", tool, count, bytes, seconds);

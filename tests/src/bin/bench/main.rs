@@ -132,7 +132,7 @@ impl Bench<'_> {
         };
         let bytes: u64 = keys.iter().map(|(_, s)| *s as u64).sum();
         let mut raw = self.world.config(mode);
-        raw.concurrency = Some(CONCURRENCY.to_string());
+        raw.concurrency = Some(CONCURRENCY as u64);
         let shipper = self.world.shipper(raw).await?;
         let source = &self.world.source_bucket;
 

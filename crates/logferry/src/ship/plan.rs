@@ -1,0 +1,262 @@
+//! The plan for one object: where it goes, how it gets there, and the
+//! metadata that says where it came from.
+
+use std::collections::HashMap;
+
+use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
+
+use crate::archive::key::DestinationKey;
+use crate::archive::origin::LogOrigin;
+use crate::error::ShipError;
+use crate::s3::upload::Target;
+use crate::s3::{AuthMode, MAX_SINGLE_COPY, MIB};
+use crate::ship::settings::ShipperConfig;
+use crate::ship::source::SourceObject;
+
+/// S3 allows at most 10,000 parts per upload.
+const MAX_PARTS: u64 = 10_000;
+/// S3 caps user metadata at 2 KB; leave room for the fixed fields.
+const MAX_METADATA_VALUE: usize = 1536;
+
+/// Keep `/` and the unreserved characters readable; encode everything else.
+const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'/')
+    .remove(b'-')
+    .remove(b'_')
+    .remove(b'.')
+    .remove(b'~');
+
+/// A query value: the unreserved characters (RFC 3986) and nothing else stay readable.
+const VALUE_ENCODE: &AsciiSet = &KEY_ENCODE.add(b'/');
+
+/// How the bytes reach account B.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Method {
+    /// Direct mode: one server-side `CopyObject`.
+    Copy,
+    /// Direct mode, large objects: `UploadPartCopy` ranges.
+    MultipartCopy { part_size: u64 },
+    /// Assume-role mode: `GetObject` streamed into one `PutObject`.
+    Put,
+    /// Assume-role mode, large objects: streamed into a multipart upload.
+    MultipartPut { part_size: u64 },
+}
+
+#[derive(Debug, Clone)]
+pub struct ShipPlan {
+    pub source: SourceObject,
+    /// The account whose partition the copy lands in: the one the log is
+    /// about (its key, its event), which must be the shipper's own.
+    pub account: String,
+    pub dest_bucket: String,
+    pub dest_key: DestinationKey,
+    pub method: Method,
+    /// User metadata naming the source (stored as `x-amz-meta-logferry-*`).
+    pub metadata: HashMap<String, String>,
+}
+
+impl ShipPlan {
+    /// Where the upload goes, carrying the source's metadata and content headers.
+    pub(crate) fn target(&self) -> Target<'_> {
+        Target {
+            metadata: Some(&self.metadata),
+            content_type: self.source.content_type.as_deref(),
+            content_encoding: self.source.content_encoding.as_deref(),
+            ..Target::new(&self.dest_bucket, &self.dest_key.0)
+        }
+    }
+}
+
+pub fn plan(
+    config: &ShipperConfig,
+    source: SourceObject,
+    account: &str,
+    region: &str,
+) -> Result<ShipPlan, ShipError> {
+    let origin = LogOrigin::of(
+        account,
+        region,
+        &source.bucket,
+        &source.key,
+        source.last_modified,
+    );
+    let dest_key = config
+        .key_template
+        .render(&origin)
+        .map_err(|e| ShipError::Invalid(e.to_string()))?;
+    let method = match config.auth {
+        AuthMode::Direct if source.size > config.copy_part_threshold.min(MAX_SINGLE_COPY) => {
+            Method::MultipartCopy {
+                part_size: part_size_for(source.size, config.part_size),
+            }
+        }
+        AuthMode::Direct => Method::Copy,
+        AuthMode::AssumeRole { .. } if source.size > config.part_size => Method::MultipartPut {
+            part_size: part_size_for(source.size, config.part_size),
+        },
+        AuthMode::AssumeRole { .. } => Method::Put,
+    };
+    let metadata = source_metadata(&source, account, region);
+    Ok(ShipPlan {
+        account: origin.account.to_string(),
+        dest_bucket: config.dest_bucket.clone(),
+        dest_key,
+        method,
+        metadata,
+        source,
+    })
+}
+
+/// The configured part size, grown in whole MiB when the object would need more than 10,000 parts.
+fn part_size_for(size: u64, configured: u64) -> u64 {
+    let needed = size.div_ceil(MAX_PARTS).div_ceil(MIB) * MIB;
+    configured.max(needed)
+}
+
+/// HTTP headers carry ASCII only, so the key is stored percent-encoded (UTF-8).
+fn source_metadata(source: &SourceObject, account: &str, region: &str) -> HashMap<String, String> {
+    let mut meta = HashMap::from([
+        ("logferry-source-bucket".to_string(), source.bucket.clone()),
+        ("logferry-source-account".to_string(), account.to_string()),
+        ("logferry-source-region".to_string(), region.to_string()),
+        (
+            "logferry-source-etag".to_string(),
+            source.etag.trim_matches('"').to_string(),
+        ),
+    ]);
+    let key = utf8_percent_encode(&source.key, KEY_ENCODE).to_string();
+    if key.len() <= MAX_METADATA_VALUE {
+        meta.insert("logferry-source-key".to_string(), key);
+    } else {
+        meta.insert(
+            "logferry-source-key-omitted".to_string(),
+            "too-long-for-metadata".to_string(),
+        );
+    }
+    if let Some(version) = &source.version_id {
+        meta.insert("logferry-source-version-id".to_string(), version.clone());
+    }
+    meta
+}
+
+/// The `x-amz-copy-source` value: `bucket/key` URL-encoded, plus the version.
+pub(crate) fn copy_source(source: &SourceObject) -> String {
+    let key = utf8_percent_encode(&source.key, KEY_ENCODE);
+    match &source.version_id {
+        // Unreserved characters (RFC 3986) stay as they are: a version id
+        // like `a-b_c.d` is sent unchanged, which every S3 implementation reads.
+        Some(v) => format!(
+            "{}/{}?versionId={}",
+            source.bucket,
+            key,
+            utf8_percent_encode(v, VALUE_ENCODE)
+        ),
+        None => format!("{}/{}", source.bucket, key),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::ShipSettings;
+    use chrono::TimeZone;
+
+    fn source(size: u64) -> SourceObject {
+        SourceObject {
+            bucket: "acme-logs".into(),
+            key: "dir/ä b+c.log".into(),
+            version_id: Some("v1".into()),
+            etag: "\"abc\"".into(),
+            size,
+            last_modified: chrono::Utc.with_ymd_and_hms(2026, 11, 21, 1, 2, 3).unwrap(),
+            stored_checksum: None,
+            content_type: None,
+            content_encoding: None,
+        }
+    }
+
+    fn config(role: bool) -> ShipperConfig {
+        let mut raw = ShipSettings {
+            dest_bucket: Some("archive-b".into()),
+            dest_prefix: Some("logs".into()),
+            ..Default::default()
+        };
+        if role {
+            raw.role_arn = Some("arn:aws:iam::222233334444:role/w".into());
+            raw.external_id = Some("ext-1".into());
+        }
+        raw.validate().unwrap()
+    }
+
+    #[test]
+    fn direct_mode_copies_server_side_until_five_gib() {
+        let c = config(false);
+        assert_eq!(
+            plan(&c, source(0), "111122223333", "eu-west-1")
+                .unwrap()
+                .method,
+            Method::Copy
+        );
+        let big = plan(&c, source(6 * 1024 * MIB), "111122223333", "eu-west-1").unwrap();
+        assert_eq!(big.method, Method::MultipartCopy { part_size: 8 * MIB });
+    }
+
+    #[test]
+    fn assume_role_streams_and_goes_multipart_above_one_part() {
+        let c = config(true);
+        assert_eq!(
+            plan(&c, source(8 * MIB), "a", "r").unwrap().method,
+            Method::Put
+        );
+        assert_eq!(
+            plan(&c, source(8 * MIB + 1), "a", "r").unwrap().method,
+            Method::MultipartPut { part_size: 8 * MIB }
+        );
+        // A 1 TiB object cannot use 8 MiB parts (10,000 part limit).
+        let huge = plan(&c, source(1024 * 1024 * MIB), "a", "r").unwrap();
+        assert_eq!(
+            huge.method,
+            Method::MultipartPut {
+                part_size: 105 * MIB
+            }
+        );
+    }
+
+    #[test]
+    fn access_logs_land_under_their_audited_bucket_and_event_day() {
+        let mut late = source(1);
+        late.key =
+            "s3-access/111122223333/eu-west-1/acme-web/2026/11/20/2026-11-20-00-00-00-ABC".into();
+        // Delivered the next day: the partition still says the 20th.
+        let p = plan(&config(false), late, "111122223333", "eu-west-1").unwrap();
+        assert_eq!(
+            p.dest_key.0,
+            "logs/111122223333/eu-west-1/acme-web/2026/11/20/2026-11-20-00-00-00-ABC"
+        );
+        assert_eq!(p.metadata["logferry-source-bucket"], "acme-logs");
+    }
+
+    #[test]
+    fn metadata_names_the_source_in_ascii() {
+        let p = plan(&config(false), source(1), "111122223333", "eu-west-1").unwrap();
+        assert_eq!(
+            p.dest_key.0,
+            "logs/111122223333/eu-west-1/acme-logs/2026/11/21/dir/ä b+c.log"
+        );
+        assert_eq!(p.metadata["logferry-source-key"], "dir/%C3%A4%20b%2Bc.log");
+        assert_eq!(p.metadata["logferry-source-etag"], "abc");
+        assert_eq!(p.metadata["logferry-source-version-id"], "v1");
+        assert!(p.metadata.values().all(|v| v.is_ascii()));
+        assert_eq!(
+            copy_source(&p.source),
+            "acme-logs/dir/%C3%A4%20b%2Bc.log?versionId=v1"
+        );
+        let mut versioned = p.source.clone();
+        versioned.version_id = Some("c818095f-4984_4e6e.8d17/+=".into());
+        assert_eq!(
+            copy_source(&versioned),
+            "acme-logs/dir/%C3%A4%20b%2Bc.log?versionId=c818095f-4984_4e6e.8d17%2F%2B%3D"
+        );
+    }
+}
