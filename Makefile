@@ -40,12 +40,12 @@ lint: ## rustfmt and clippy, warnings are errors
 
 .PHONY: demo
 demo: emulator ## Run the shipper end to end on the local emulator, both auth modes
-	cargo run --quiet -p logferry-tests --bin demo
+	cargo run --quiet -p logferry-tools --bin demo
 
 .PHONY: bench
 bench: emulator ## logferry vs awscli, the usual Python way and the emulator's ceiling; cold start; cost (writes bench/results.json)
 	cargo build --release --quiet -p logferry-cli -p shipper
-	BENCH_BIN_DIR=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release cargo run --release --quiet -p logferry-tests --bin bench
+	BENCH_BIN_DIR=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release cargo run --release --quiet -p logferry-tools --bin bench
 
 .PHONY: package
 package: ## Build the Lambda zips (shipper, compactor; arm64, provided.al2023) with cargo lambda

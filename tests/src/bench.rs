@@ -1,5 +1,5 @@
 //! What `make bench` measures with, apart from the run itself
-//! (`src/bin/bench.rs`): rows in the shape `bench/report.py` reads, the
+//! (`tools/src/bench/`): rows in the shape `bench/report.py` reads, the
 //! peers in `bench/peers.py` run as subprocesses, a credentials file for
 //! them, and the peak RSS of a child process.
 

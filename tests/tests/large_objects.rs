@@ -5,7 +5,7 @@
 //! verified. See README, "Large objects".
 
 use anyhow::Result;
-use logferry::ship::plan::Method;
+use logferry::ship::Method;
 use logferry::{ObjectRef, ShipError};
 use logferry_tests::world::ArchivePolicy;
 use logferry_tests::{Mode, World};

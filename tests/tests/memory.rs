@@ -6,7 +6,7 @@
 
 use anyhow::Result;
 use logferry::compact::Compaction;
-use logferry::ship::plan::Method;
+use logferry::ship::Method;
 use logferry::ObjectRef;
 use logferry_tests::{Mode, World};
 

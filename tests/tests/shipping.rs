@@ -3,7 +3,7 @@
 //! the Lambda handler → archive in B.
 
 use anyhow::Result;
-use logferry::ship::plan::Method;
+use logferry::ship::Method;
 use logferry::ObjectRef;
 use logferry_tests::world::{Route, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
 use logferry_tests::{Mode, World};

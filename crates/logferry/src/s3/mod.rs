@@ -4,7 +4,7 @@
 //! [`crate::ShipError`]s ([`classify`]). Nothing here knows about events,
 //! plans or partitions.
 
-pub mod checksum;
+pub(crate) mod checksum;
 pub(crate) mod classify;
 pub mod clients;
 pub(crate) mod upload;

@@ -5,11 +5,13 @@
 
 pub mod event;
 pub mod messages;
-pub mod plan;
+pub(crate) mod plan;
 pub mod settings;
-pub mod source;
-pub mod verify;
-pub mod write;
+pub(crate) mod source;
+pub(crate) mod verify;
+pub(crate) mod write;
+
+pub use plan::Method;
 
 use std::time::Duration;
 
@@ -22,7 +24,7 @@ use crate::error::{ShipError, Side};
 use crate::s3::classify::Attempt;
 use crate::s3::clients::Clients;
 use crate::ship::event::ObjectRef;
-use crate::ship::plan::{plan, Method, ShipPlan};
+use crate::ship::plan::{plan, ShipPlan};
 use crate::ship::settings::ShipperConfig;
 use crate::ship::verify::verify;
 

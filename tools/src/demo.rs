@@ -94,6 +94,14 @@ async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;
     println!("handler response: {response}");
+    show_archive(&world).await?;
+    compact(&world).await?;
+    println!();
+    Ok(())
+}
+
+/// Each copy in B: its size, its owner (B) and the source its metadata names.
+async fn show_archive(world: &World) -> Result<()> {
     let s3_b = world.admin_b.s3();
     let listed = s3_b
         .list_objects_v2()
@@ -129,8 +137,6 @@ async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
                 .unwrap_or("?"),
         );
     }
-    compact(&world).await?;
-    println!();
     Ok(())
 }
 
