@@ -7,6 +7,7 @@ pub mod access_logs;
 pub mod account;
 pub mod bench;
 pub mod catalog;
+pub mod compaction;
 pub mod deployed;
 pub mod emulator;
 pub mod faults;

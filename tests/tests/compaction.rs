@@ -1,81 +1,30 @@
 //! Compaction on the emulator: a day of shipped logs becomes one gzip
 //! object under the query prefix whose bytes are exactly the sources in key
-//! order, with a manifest; re-runs give the same object; a grown partition
+//! order (each ending its last line), with a manifest; re-runs give the same object; a grown partition
 //! gets a superset that replaces the old one; a corrupted source byte
 //! refuses the whole compaction. The compactor runs as a role of its own in
 //! B under `infra/policies/compactor-permissions.json.tpl`, on IAM strict:
 //! it reads the archive prefix and writes the query prefix, nothing else.
 //! README, "Compaction".
 
-use std::io::Read;
-
 use anyhow::{Context, Result};
-use logferry::compact::{CompactError, Compacted, Compaction};
-use logferry::{Deadline, ObjectRef, ShipError};
+use logferry::compact::{CompactError, Compaction};
+use logferry::{Deadline, ShipError};
+use logferry_tests::compaction::{body, get, gunzip, query_keys, ship, written, KIB, QUERY_PREFIX};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
-use logferry_tests::{ForwardedHttps, Mode, World};
+use logferry_tests::{ForwardedHttps, World};
 use serde_json::{json, Value};
 
-const KIB: usize = 1024;
-const QUERY_PREFIX: &str = logferry::compact::DEFAULT_QUERY_PREFIX;
-
-/// Deterministic bytes: access-log text, or noise that does not compress.
-fn body(seed: usize, size: usize, noise: bool) -> Vec<u8> {
-    if noise {
-        let mut x = (seed as u64)
-            .wrapping_mul(6364136223846793005)
-            .wrapping_add(1442695040888963407);
-        return (0..size)
-            .map(|_| {
-                x = x.wrapping_mul(6364136223846793005).wrapping_add(1);
-                (x >> 56) as u8
-            })
-            .collect();
+/// A source as the output holds it: its bytes, and a line end after a last
+/// line that has none (these sources are plain text, never `.gz`).
+fn with_line_end(bytes: &[u8]) -> Vec<u8> {
+    let mut out = bytes.to_vec();
+    if out.last().is_some_and(|&b| b != b'\n' && b != b'\r') {
+        out.push(b'\n');
     }
-    let line = format!("acme-app [22/Nov/2026:10:00:{:02} +0000] 192.0.2.{} REST.GET.OBJECT photos/{seed}.jpg 200\n", seed % 60, seed % 250);
-    line.bytes().cycle().take(size).collect()
-}
-
-/// Ship `keys` (direct mode); their archive keys.
-async fn ship(world: &World, keys: &[(String, Vec<u8>)]) -> Result<Vec<String>> {
-    let shipper = world.shipper(world.config(Mode::Direct)).await?;
-    let mut archived = Vec::new();
-    for (key, bytes) in keys {
-        world.put_source(key, bytes.clone()).await?;
-        let shipped = shipper
-            .ship_object(&ObjectRef::new(&world.source_bucket, key))
-            .await?;
-        archived.push(shipped.dest_key);
-    }
-    Ok(archived)
-}
-
-fn written(compaction: Compaction) -> Compacted {
-    match compaction {
-        Compaction::Written(compacted) => compacted,
-        Compaction::Unchanged(key) => panic!("nothing was written; {key} was already there"),
-    }
-}
-
-async fn get(world: &World, key: &str) -> Result<Vec<u8>> {
-    Ok(world.archived(key).await?.0)
-}
-
-fn gunzip(bytes: &[u8]) -> Result<Vec<u8>> {
-    let mut out = Vec::new();
-    flate2::read::MultiGzDecoder::new(bytes).read_to_end(&mut out)?;
-    Ok(out)
-}
-
-async fn query_keys(world: &World) -> Result<Vec<String>> {
-    Ok(world
-        .archive_keys()
-        .await?
-        .into_iter()
-        .filter(|k| k.starts_with(QUERY_PREFIX))
-        .collect())
+    out
 }
 
 #[tokio::test]
@@ -110,7 +59,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
         .collect();
     by_key.sort();
     for (_, bytes) in &by_key {
-        expected.extend_from_slice(bytes);
+        expected.extend_from_slice(&with_line_end(bytes));
     }
     let output = get(&world, &first.output_key).await?;
     assert!(
@@ -125,7 +74,7 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
         assert_eq!(entry["key"], key.as_str());
         assert_eq!(entry["offset"], offset);
         assert!(entry["checksum"].as_str().unwrap_or_default().contains(':'));
-        offset += bytes.len() as u64;
+        offset += with_line_end(bytes).len() as u64;
     }
     assert_eq!(first.uncompressed_bytes, offset);
 

@@ -51,6 +51,12 @@ impl Placeholder {
         Placeholder::Hour,
     ];
 
+    /// Every placeholder's name, for messages.
+    fn names() -> String {
+        let names: Vec<_> = Placeholder::ALL.iter().map(|p| p.name()).collect();
+        names.join(", ")
+    }
+
     fn name(self) -> &'static str {
         match self {
             Placeholder::Prefix => "prefix",
@@ -98,9 +104,28 @@ impl std::fmt::Display for DestinationKey {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum LayoutError {
     #[error("key template `{template}` {why}; set LOGFERRY_KEY_TEMPLATE to a layout such as the default `{DEFAULT_TEMPLATE}`")]
-    Template { template: String, why: String },
+    Template { template: String, why: TemplateFlaw },
     #[error("prefix `{0}` is invalid; set it to a path such as `logferry/access-logs`: `/`-separated segments of letters, digits and !_.'()=-, none empty or starting with `.` or `_` (Athena hides those)")]
     Prefix(String),
+}
+
+/// What is wrong with a key template, as the end of a sentence about it.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum TemplateFlaw {
+    #[error("has an unclosed `{{`")]
+    Unclosed,
+    #[error("uses unknown placeholder `{{{0}}}` (known: {known})", known = Placeholder::names())]
+    UnknownPlaceholder(String),
+    #[error("has a `}}` without `{{`")]
+    StrayClose,
+    #[error("must contain `{{key}}`, or distinct objects would overwrite each other")]
+    NoKey,
+    #[error("has an empty, `.` or `..` path segment that could escape the prefix")]
+    EscapesPrefix,
+    #[error("must start with `{{prefix}}/{{account}}/`: the archive lets each source account write only under its own partition")]
+    NotFenced,
+    #[error("has a path segment starting with `_` or `.`, which Athena treats as hidden")]
+    Hidden,
 }
 
 /// A key that cannot be made from this layout; permanent for its log.
@@ -258,25 +283,17 @@ fn visible_to_athena(key: &str) -> Cow<'_, str> {
 }
 
 /// Split a template into literals and known placeholders.
-fn tokenize(template: &str) -> Result<Vec<Part>, String> {
+fn tokenize(template: &str) -> Result<Vec<Part>, TemplateFlaw> {
     let mut parts = Vec::new();
     let mut rest = template;
     while let Some(open) = rest.find('{') {
         if open > 0 {
             parts.push(Part::Literal(rest[..open].to_string()));
         }
-        let close = rest[open..]
-            .find('}')
-            .ok_or_else(|| "has an unclosed `{`".to_string())?
-            + open;
+        let close = rest[open..].find('}').ok_or(TemplateFlaw::Unclosed)? + open;
         let name = &rest[open + 1..close];
-        let known = Placeholder::parse(name).ok_or_else(|| {
-            let names: Vec<_> = Placeholder::ALL.iter().map(|p| p.name()).collect();
-            format!(
-                "uses unknown placeholder `{{{name}}}` (known: {})",
-                names.join(", ")
-            )
-        })?;
+        let known = Placeholder::parse(name)
+            .ok_or_else(|| TemplateFlaw::UnknownPlaceholder(name.to_string()))?;
         parts.push(Part::Placeholder(known));
         rest = &rest[close + 1..];
     }
@@ -287,16 +304,16 @@ fn tokenize(template: &str) -> Result<Vec<Part>, String> {
         .iter()
         .any(|p| matches!(p, Part::Literal(l) if l.contains('}')))
     {
-        return Err("has a `}` without `{`".into());
+        return Err(TemplateFlaw::StrayClose);
     }
     Ok(parts)
 }
 
 /// Refuse layouts that could leave the prefix, overwrite distinct objects,
 /// or hide objects from Athena.
-fn check_shape(parts: &[Part]) -> Result<(), String> {
+fn check_shape(parts: &[Part]) -> Result<(), TemplateFlaw> {
     if !parts.contains(&Part::Placeholder(Placeholder::Key)) {
-        return Err("must contain `{key}`, or distinct objects would overwrite each other".into());
+        return Err(TemplateFlaw::NoKey);
     }
     let shape: String = parts
         .iter()
@@ -309,7 +326,7 @@ fn check_shape(parts: &[Part]) -> Result<(), String> {
         .split('/')
         .any(|s| s.is_empty() || s == "." || s == "..")
     {
-        return Err("has an empty, `.` or `..` path segment that could escape the prefix".into());
+        return Err(TemplateFlaw::EscapesPrefix);
     }
     // The archive's policies fence each source account into
     // `<prefix>/<its account>/`; a layout that puts anything else there
@@ -321,12 +338,10 @@ fn check_shape(parts: &[Part]) -> Result<(), String> {
             if slash == "/" && l.starts_with('/')
     );
     if !fenced {
-        return Err("must start with `{prefix}/{account}/`: the archive lets each source account write only under its own partition".into());
+        return Err(TemplateFlaw::NotFenced);
     }
     if shape.split('/').any(|s| s.starts_with(['_', '.'])) {
-        return Err(
-            "has a path segment starting with `_` or `.`, which Athena treats as hidden".into(),
-        );
+        return Err(TemplateFlaw::Hidden);
     }
     Ok(())
 }

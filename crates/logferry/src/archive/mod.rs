@@ -6,4 +6,4 @@ pub mod key;
 pub mod names;
 pub mod origin;
 
-pub use key::{DestinationKey, KeyError, KeyTemplate, LayoutError};
+pub use key::{DestinationKey, KeyError, KeyTemplate, LayoutError, TemplateFlaw};

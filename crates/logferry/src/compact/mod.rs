@@ -5,7 +5,8 @@
 //! they are.
 //!
 //! partition → sources (listed in key order) → read each, checked against
-//! the full-object checksum S3 stored when logferry shipped it → gzip
+//! the full-object checksum S3 stored when logferry shipped it → its text
+//! as Athena reads it ([`text`]: `.gz` decompressed, a last line ended) → gzip
 //! (fixed header: no name, no time) → multipart upload → manifest → older
 //! outputs of the partition removed, so no line is in two query objects.
 //!
@@ -21,12 +22,14 @@ mod gzip;
 mod io;
 mod report;
 mod settings;
+mod text;
 
 pub use gzip::Stream;
 pub use report::{CompactError, Compacted, Compaction, Partition, Source};
 pub use settings::{CompactConfig, CompactSettings, Schedule};
 
 use gzip::Gzip;
+use text::Text;
 
 use crate::archive::KeyTemplate;
 use crate::deadline::Deadline;
@@ -219,8 +222,10 @@ impl Compactor {
         while let Some((reader, object)) = fetched.next().await {
             let offset = gzip.uncompressed;
             let mut reader = reader?;
+            let mut text = Text::for_key(&object.key);
+            let unreadable = |e: std::io::Error| self.unreadable(&object.key, &e);
             while let Some(chunk) = reader.next_chunk().await? {
-                gzip.write(&chunk);
+                gzip.write(&text.feed(&chunk).map_err(unreadable)?);
                 if let Some(part) = gzip.full_part() {
                     let number = parts.len() as i32 + 1;
                     parts.push(
@@ -231,6 +236,8 @@ impl Compactor {
                 }
             }
             let checksum = reader.verify()?;
+            let (rest, shape) = text.finish().map_err(unreadable)?;
+            gzip.write(&rest);
             sources.push(Source {
                 key: object.key,
                 etag: object.etag,
@@ -238,12 +245,23 @@ impl Compactor {
                 size: object.size,
                 checksum: checksum.to_string(),
                 offset,
+                gunzipped: shape.gunzipped,
+                line_end_added: shape.line_end_added,
             });
         }
         let (last, stream) = gzip.finish();
         let number = parts.len() as i32 + 1;
         parts.push(upload.part(number, last.into(), self.attempt("")).await?);
         Ok((sources, stream, parts))
+    }
+
+    /// A `.gz` source that does not decompress: compacting it would put
+    /// bytes in the output that Athena never reads from the archive.
+    fn unreadable(&self, key: &str, e: &std::io::Error) -> ShipError {
+        ShipError::Invalid(format!(
+            "s3://{}/{key} ends in .gz but does not decompress ({e}); Athena cannot read it either: remove or rename it, then compact again",
+            self.bucket
+        ))
     }
 
     /// The keys of `partition`'s day under `template`, up to `{key}`.

@@ -49,6 +49,12 @@ pub struct Source {
     pub checksum: String,
     /// Where its bytes start in the uncompressed output.
     pub offset: u64,
+    /// Its key ends in `.gz`: the output holds its lines decompressed, as
+    /// Athena reads them from the archive.
+    pub gunzipped: bool,
+    /// Its last line had no line end, and the output adds one after it, so
+    /// that it is not joined onto the next source's first line.
+    pub line_end_added: bool,
 }
 
 /// What a compaction wrote.

@@ -8,6 +8,7 @@ use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 use crate::archive::key::DestinationKey;
 use crate::archive::origin::LogOrigin;
 use crate::error::ShipError;
+use crate::s3::checksum::Checksum;
 use crate::s3::upload::Target;
 use crate::s3::{AuthMode, MAX_SINGLE_COPY, MIB};
 use crate::ship::settings::ShipperConfig;
@@ -43,6 +44,17 @@ pub enum Method {
     MultipartPut { part_size: u64 },
 }
 
+/// What a copy is checked against. A server-side copy is compared with
+/// the full-object checksum S3 stores for the source, or, when it stores
+/// none, a CRC32C of the source read once first; a streamed copy with the
+/// CRC32C computed while its bytes pass through.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Expected {
+    Stored(Checksum),
+    ReadFirst,
+    WhileStreaming,
+}
+
 #[derive(Debug, Clone)]
 pub struct ShipPlan {
     pub source: SourceObject,
@@ -52,6 +64,10 @@ pub struct ShipPlan {
     pub dest_bucket: String,
     pub dest_key: DestinationKey,
     pub method: Method,
+    /// What the copy in B is checked against, decided with the method.
+    pub expected: Expected,
+    /// The `x-amz-copy-source` of server-side copies.
+    pub copy_source: String,
     /// User metadata naming the source (stored as `x-amz-meta-logferry-*`).
     pub metadata: HashMap<String, String>,
 }
@@ -97,12 +113,19 @@ pub fn plan(
         },
         AuthMode::AssumeRole { .. } => Method::Put,
     };
+    let expected = match (method, &source.stored_checksum) {
+        (Method::Put | Method::MultipartPut { .. }, _) => Expected::WhileStreaming,
+        (_, Some(stored)) => Expected::Stored(stored.clone()),
+        (_, None) => Expected::ReadFirst,
+    };
     let metadata = source_metadata(&source, account, region);
     Ok(ShipPlan {
         account: origin.account.to_string(),
         dest_bucket: config.dest_bucket.clone(),
         dest_key,
         method,
+        expected,
+        copy_source: copy_source(&source),
         metadata,
         source,
     })
@@ -141,7 +164,7 @@ fn source_metadata(source: &SourceObject, account: &str, region: &str) -> HashMa
 }
 
 /// The `x-amz-copy-source` value: `bucket/key` URL-encoded, plus the version.
-pub(crate) fn copy_source(source: &SourceObject) -> String {
+fn copy_source(source: &SourceObject) -> String {
     let key = utf8_percent_encode(&source.key, KEY_ENCODE);
     match &source.version_id {
         // Unreserved characters (RFC 3986) stay as they are: a version id

@@ -58,6 +58,8 @@ mod tests {
             dest_bucket: "b".into(),
             dest_key: DestinationKey("p/k".into()),
             method: Method::Put,
+            expected: crate::ship::plan::Expected::WhileStreaming,
+            copy_source: "a/k".into(),
             metadata: Default::default(),
         }
     }

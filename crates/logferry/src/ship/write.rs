@@ -14,7 +14,7 @@ use crate::s3::checksum::{Algorithm, Checksum, ChecksumFields};
 use crate::s3::classify::Attempt;
 use crate::s3::clients::Clients;
 use crate::s3::upload::{completed_part, Upload};
-use crate::ship::plan::{copy_source, Method, ShipPlan};
+use crate::ship::plan::{Expected, Method, ShipPlan};
 use crate::ship::source;
 
 /// What S3 said it stored, and what we know the bytes should be.
@@ -68,16 +68,18 @@ pub(crate) async fn execute(
     }
 }
 
-/// What a server-side copy is checked against: the full-object checksum
-/// S3 stores for the source, or a CRC32C computed by reading it once.
+/// What a server-side copy is checked against, as the plan decided: the
+/// checksum S3 stores for the source, or a CRC32C of one read of it.
 async fn source_checksum(
     source_client: &aws_sdk_s3::Client,
     plan: &ShipPlan,
     read: Attempt<'_>,
 ) -> Result<Checksum, ShipError> {
-    match &plan.source.stored_checksum {
-        Some(stored) => Ok(stored.clone()),
-        None => source::crc32c_of(source_client, &plan.source, read).await,
+    match &plan.expected {
+        Expected::Stored(stored) => Ok(stored.clone()),
+        Expected::ReadFirst | Expected::WhileStreaming => {
+            source::crc32c_of(source_client, &plan.source, read).await
+        }
     }
 }
 
@@ -107,7 +109,7 @@ pub(crate) async fn copy(
         .copy_object()
         .bucket(&plan.dest_bucket)
         .key(&plan.dest_key.0)
-        .copy_source(copy_source(&plan.source))
+        .copy_source(&plan.copy_source)
         .copy_source_if_match(&plan.source.etag)
         .acl(ObjectCannedAcl::BucketOwnerFullControl)
         .metadata_directive(MetadataDirective::Replace)
@@ -211,7 +213,7 @@ async fn copy_parts(
                     .key(&plan.dest_key.0)
                     .upload_id(upload_id)
                     .part_number(number)
-                    .copy_source(copy_source(&plan.source))
+                    .copy_source(&plan.copy_source)
                     .copy_source_if_match(&plan.source.etag)
                     .copy_source_range(format!("bytes={first}-{last}"))
                     .send()
