@@ -184,9 +184,28 @@ pub fn requests(objects: &[LogObject]) -> impl Iterator<Item = &Request> {
     objects.iter().flat_map(|o| o.requests.iter())
 }
 
+/// The saved queries [`check_answers`] checks, by the end of their names.
+pub const CHECKED_QUERIES: [&str; 5] = [
+    "-access-denied",
+    "-deletes",
+    "-errors-by-code",
+    "-top-requesters",
+    "-bytes-by-bucket-and-day",
+];
+
 /// What each saved query must say about the sample logs, computed from the
-/// requests themselves.
+/// requests themselves; every saved query, and no other.
 pub fn check_answers(answers: &Answers, objects: &[LogObject]) -> Result<()> {
+    // Every saved query is checked below; one more would run unchecked.
+    let unchecked: Vec<&String> = answers
+        .keys()
+        .filter(|name| !CHECKED_QUERIES.iter().any(|suffix| name.ends_with(suffix)))
+        .collect();
+    anyhow::ensure!(
+        unchecked.is_empty() && answers.len() == CHECKED_QUERIES.len(),
+        "saved queries {:?}: each of {CHECKED_QUERIES:?} exactly once, and no other ({unchecked:?} has no check here)",
+        answers.keys().collect::<Vec<_>>()
+    );
     let find = |suffix: &str| {
         answers
             .iter()
@@ -318,4 +337,20 @@ pub fn check_answers(answers: &Answers, objects: &[LogObject]) -> Result<()> {
         "bytes_by_bucket_and_day answered {got:?}, the logs have {days:?}"
     );
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_saved_query_without_a_check_is_refused() {
+        let mut answers = Answers::new();
+        for suffix in CHECKED_QUERIES {
+            answers.insert(format!("t{suffix}"), Vec::new());
+        }
+        answers.insert("t-new-query".into(), Vec::new());
+        let err = check_answers(&answers, &[]).unwrap_err().to_string();
+        assert!(err.contains("t-new-query"), "{err}");
+    }
 }

@@ -1,9 +1,15 @@
 //! A counting allocator for the memory test and the benchmark. Each binary
 //! that measures installs it with
 //! `#[global_allocator] static HEAP: logferry_tests::heap::Counting = logferry_tests::heap::Counting;`.
+//!
+//! The counter is one for the whole process, and the test harness runs a
+//! binary's tests in parallel: a test that measures holds [`alone`] for all
+//! it allocates, set-up included, so no other measuring test's bytes land
+//! in its peak.
 
 use std::alloc::{GlobalAlloc, Layout, System};
 use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::{Mutex, MutexGuard, PoisonError};
 
 pub struct Counting;
 
@@ -26,8 +32,20 @@ unsafe impl GlobalAlloc for Counting {
     }
 }
 
+static ALONE: Mutex<()> = Mutex::new(());
+
+/// The right to measure: one holder at a time in the process.
+pub struct Alone(#[allow(dead_code)] MutexGuard<'static, ()>);
+
+/// Wait until no other test measures, and keep the others waiting until
+/// the returned value is dropped. A test that failed while holding it does
+/// not fail the next one.
+pub fn alone() -> Alone {
+    Alone(ALONE.lock().unwrap_or_else(PoisonError::into_inner))
+}
+
 /// Start a measurement: the peak restarts from what is allocated now.
-pub fn start() -> usize {
+pub fn start(_alone: &Alone) -> usize {
     let baseline = CURRENT.load(Ordering::Relaxed);
     PEAK.store(baseline, Ordering::Relaxed);
     baseline

@@ -184,9 +184,16 @@ async fn a_compaction_cut_off_by_its_deadline_leaves_nothing_behind() -> Result<
     // and the first part is on its way.
     let stop_at_third_read = async {
         let part_sent = || proxy.seen().iter().any(|s| s.operation == "UploadPart");
-        while proxy.injected("GetObject", Fault::Stall) == 0 || !part_sent() {
-            tokio::time::sleep(std::time::Duration::from_millis(10)).await;
-        }
+        let stalled_and_sent = async {
+            while proxy.injected("GetObject", Fault::Stall) == 0 || !part_sent() {
+                tokio::time::sleep(std::time::Duration::from_millis(10)).await;
+            }
+        };
+        // Not a measure of speed: a bound so that a stall that never comes
+        // fails the test instead of hanging it.
+        tokio::time::timeout(std::time::Duration::from_secs(120), stalled_and_sent)
+            .await
+            .expect("the third source never stalled, or no part was sent");
         stop.at(tokio::time::Instant::now());
     };
     let (result, ()) = tokio::join!(compactor.compact(&partition), stop_at_third_read);

@@ -281,8 +281,9 @@ async fn answer(
         .filter(|q| q.database == table.database && q.name.starts_with(&format!("{}-", table.name)))
         .cloned()
         .collect();
+    // How many, and which: access_logs::check_answers.
     ensure!(
-        mine.len() >= 5,
+        !mine.is_empty(),
         "{} saved queries for {}.{}",
         mine.len(),
         table.database,

@@ -17,6 +17,7 @@ const MIB: usize = 1024 * 1024;
 
 #[tokio::test]
 async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
+    let alone = logferry_tests::heap::alone();
     let world = World::strict().await?;
     let size = 64 * MIB;
     {
@@ -28,7 +29,7 @@ async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
     raw.part_concurrency = Some(2);
     let shipper = world.shipper(raw).await?;
 
-    let baseline = logferry_tests::heap::start();
+    let baseline = logferry_tests::heap::start(&alone);
     let shipped = shipper
         .ship_object(&ObjectRef::new(&world.source_bucket, "big.log"))
         .await?;
@@ -60,9 +61,12 @@ async fn streamed_copy_memory_does_not_grow_with_the_object() -> Result<()> {
 /// below the partition.
 #[tokio::test]
 async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
+    let alone = logferry_tests::heap::alone();
     let world = World::strict().await?;
     let shipper = world.shipper(world.config(Mode::Direct)).await?;
     let mut archived = Vec::new();
+    // Compaction ends a source's last line when it has no line end.
+    let mut line_ends_added = 0u64;
     for i in 0..16u64 {
         let mut x = i.wrapping_mul(0x9E37_79B9_7F4A_7C15) | 1;
         let body: Vec<u8> = (0..4 * MIB)
@@ -74,6 +78,7 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
             })
             .collect();
         let key = format!("noise/{i:02}.log");
+        line_ends_added += u64::from(!matches!(body.last(), Some(b'\n' | b'\r')));
         world.put_source(&key, body).await?;
         let shipped = shipper
             .ship_object(&ObjectRef::new(&world.source_bucket, &key))
@@ -83,7 +88,7 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
     let partition = world.partition_of(&archived[0])?;
     let compactor = world.compactor(None).await?;
 
-    let baseline = logferry_tests::heap::start();
+    let baseline = logferry_tests::heap::start(&alone);
     let compaction = compactor.compact(&partition).await?;
     let peak = logferry_tests::heap::peak_since(baseline);
 
@@ -91,7 +96,10 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
         panic!("nothing was written: {compaction:?}");
     };
     assert_eq!(written.sources.len(), 16);
-    assert_eq!(written.uncompressed_bytes, 64 * MIB as u64);
+    assert_eq!(
+        written.uncompressed_bytes,
+        64 * MIB as u64 + line_ends_added
+    );
     println!(
         "peak heap while compacting 64 MiB in 5 MiB parts: {:.1} MiB",
         peak as f64 / MIB as f64
@@ -104,4 +112,34 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
         "peak heap {peak} bytes: memory grows with the partition"
     );
     Ok(())
+}
+
+/// Measurements do not overlap: another test's allocation, made while this
+/// one would be measuring, never lands in its peak. (With one shared
+/// counter and no turn-taking, it did.)
+#[test]
+fn a_measurement_never_sees_another_tests_bytes() {
+    const BIG: usize = 32 * MIB;
+    let (started_tx, started) = std::sync::mpsc::channel();
+    let other = std::thread::spawn(move || {
+        let _alone = logferry_tests::heap::alone();
+        started_tx.send(()).expect("the measuring side waits");
+        std::thread::sleep(std::time::Duration::from_millis(100));
+        let bytes = vec![1u8; BIG];
+        std::hint::black_box(&bytes);
+    });
+    started.recv().expect("the other side started");
+    let alone = logferry_tests::heap::alone();
+    let baseline = logferry_tests::heap::start(&alone);
+    let small = vec![2u8; MIB];
+    std::hint::black_box(&small);
+    // Measure long enough that an overlapping allocation would land here.
+    std::thread::sleep(std::time::Duration::from_millis(300));
+    let peak = logferry_tests::heap::peak_since(baseline);
+    drop(alone);
+    other.join().expect("the other side finished");
+    assert!(
+        peak < BIG,
+        "a peak of {peak} bytes includes another test's {BIG}"
+    );
 }
