@@ -26,10 +26,35 @@ pub struct Table {
     pub name: String,
     pub location: String,
     pub parameters: BTreeMap<String, String>,
+    /// The SerDe's library, the input format and the output format.
+    pub formats: [String; 3],
     pub json: Value,
 }
 
+/// What Athena needs to read log lines with a regex. The library is Athena's
+/// Regex SerDe ("The serialization library name for the Regex SerDe is
+/// org.apache.hadoop.hive.serde2.RegexSerDe", Athena's "Regex SerDe" page),
+/// over Hive's text file formats (`STORED AS TEXTFILE`).
+pub const REGEX_TEXT_FORMATS: [&str; 3] = [
+    "org.apache.hadoop.hive.serde2.RegexSerDe",
+    "org.apache.hadoop.mapred.TextInputFormat",
+    "org.apache.hadoop.hive.ql.io.HiveIgnoreKeyTextOutputFormat",
+];
+
 impl Table {
+    /// The table reads text lines through the Regex SerDe, which is all the
+    /// local engine emulates (it reads only `input.regex`).
+    pub fn check_formats(&self) -> Result<()> {
+        anyhow::ensure!(
+            self.formats == REGEX_TEXT_FORMATS,
+            "table {}.{} has SerDe / input / output {:?}, expected {REGEX_TEXT_FORMATS:?}",
+            self.database,
+            self.name,
+            self.formats
+        );
+        Ok(())
+    }
+
     pub fn projection(&self) -> Result<Projection> {
         Projection::from_parameters(&self.parameters)
             .with_context(|| format!("table {}.{}", self.database, self.name))
@@ -89,7 +114,14 @@ pub async fn tables(admin: &Account) -> Result<Vec<Table>> {
                 .and_then(|p| p.get("input.regex"))
                 .cloned()
                 .unwrap_or_default();
+            let formats = [
+                sd.serde_info().and_then(|s| s.serialization_library()),
+                sd.input_format(),
+                sd.output_format(),
+            ]
+            .map(|f| f.unwrap_or_default().to_string());
             out.push(Table {
+                formats,
                 database: db.name().to_string(),
                 name: table.name().to_string(),
                 location: sd.location().unwrap_or_default().to_string(),
@@ -231,4 +263,30 @@ pub async fn answer(
 /// The python of the embedded query engine's venv (`tests/athena/setup.sh`).
 pub async fn athena_python() -> Result<PathBuf> {
     tokio::task::spawn_blocking(|| crate::script_output("tests/athena/setup.sh")).await?
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn table(formats: [&str; 3]) -> Table {
+        Table {
+            database: "d".into(),
+            name: "t".into(),
+            location: "s3://b/p/".into(),
+            parameters: BTreeMap::new(),
+            formats: formats.map(String::from),
+            json: Value::Null,
+        }
+    }
+
+    #[test]
+    fn only_the_regex_serde_over_text_is_accepted() {
+        assert!(table(REGEX_TEXT_FORMATS).check_formats().is_ok());
+        let mut wrong = REGEX_TEXT_FORMATS;
+        wrong[0] = "org.apache.hadoop.hive.serde2.lazy.LazySimpleSerDe";
+        let err = table(wrong).check_formats().unwrap_err().to_string();
+        assert!(err.contains("LazySimpleSerDe"), "{err}");
+        assert!(table(["", "", ""]).check_formats().is_err());
+    }
 }

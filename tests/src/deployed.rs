@@ -84,14 +84,18 @@ impl DeployedFunction {
             environment: config.environment,
             queue_url,
             queue_arn: queue_arn.to_string(),
-            batch_size: mapping.batch_size().unwrap_or(10),
+            // What Terraform set, read back; never a default standing in
+            // for a value the emulator did not return.
+            batch_size: mapping
+                .batch_size()
+                .context("the event source mapping returned no batch size")?,
             visibility_timeout_seconds: attribute(QueueAttributeName::VisibilityTimeout)
                 .parse()
-                .unwrap_or(30),
+                .context("the queue returned no visibility timeout")?,
             max_receive_count: redrive["maxReceiveCount"]
                 .as_i64()
                 .or_else(|| redrive["maxReceiveCount"].as_str()?.parse().ok())
-                .unwrap_or_default(),
+                .context("the redrive policy has no maxReceiveCount")?,
             reports_batch_item_failures: mapping
                 .function_response_types()
                 .iter()
@@ -287,7 +291,9 @@ impl LambdaConfig {
             arn: arn.to_string(),
             region: arn.split(':').nth(3).unwrap_or_default().to_string(),
             role_arn: config.role().context("function has no role")?.to_string(),
-            timeout_seconds: config.timeout().unwrap_or(3),
+            timeout_seconds: config
+                .timeout()
+                .context("the function returned no timeout")?,
             environment: config
                 .environment()
                 .and_then(|e| e.variables())

@@ -258,13 +258,15 @@ async fn plan_is_clean(root: &Root) -> Result<()> {
     Ok(())
 }
 
-/// The one Glue table whose location is under `location`.
+/// The one Glue table whose location is under `location`, reading text
+/// lines with the Regex SerDe.
 fn table_at<'a>(tables: &'a [Table], location: &str) -> Result<&'a Table> {
     let mut found = tables.iter().filter(|t| t.location.starts_with(location));
     let table = found
         .next()
         .with_context(|| format!("no Glue table reads {location}"))?;
     ensure!(found.next().is_none(), "two Glue tables read {location}");
+    table.check_formats()?;
     Ok(table)
 }
 
