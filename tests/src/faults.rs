@@ -51,7 +51,11 @@ struct Rule {
 #[derive(Debug, Clone)]
 pub struct Seen {
     pub operation: String,
+    /// The fault a rule picked for this request.
     pub fault: Option<Fault>,
+    /// Whether that fault was applied: an answer with no body to corrupt,
+    /// or an upstream that closed first, leaves a picked fault unapplied.
+    pub applied: bool,
     pub at: Instant,
 }
 
@@ -114,11 +118,12 @@ impl FaultProxy {
         self.state.lock().unwrap().passed_while_held.clone()
     }
 
-    /// How many requests of `operation` got `fault`.
+    /// How many requests of `operation` got `fault`, counted once it was
+    /// applied, not when it was picked.
     pub fn injected(&self, operation: &str, fault: Fault) -> usize {
         self.seen()
             .iter()
-            .filter(|s| s.operation == operation && s.fault == Some(fault))
+            .filter(|s| s.operation == operation && s.fault == Some(fault) && s.applied)
             .count()
     }
 }
@@ -139,7 +144,8 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
             return Ok(());
         };
         let operation = operation(&request);
-        let fault = pick(&state, &operation, &request.target());
+        let (fault, index) = pick(&state, &operation, &request.target());
+        let applied = || state.lock().unwrap().seen[index].applied = true;
         match fault {
             Some(Fault::Status(status, code)) => {
                 let body = format!(
@@ -152,11 +158,21 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
                 };
                 let answer = format!("HTTP/1.1 {status} Injected\r\nContent-Type: application/xml\r\nContent-Length: {}\r\n\r\n{body}", body.len());
                 write.write_all(answer.as_bytes()).await?;
+                applied();
                 continue;
             }
-            Some(Fault::Reset) => return Ok(()),
-            Some(Fault::Delay(wait)) => tokio::time::sleep(wait).await,
-            Some(Fault::HoldUntil(later, at_most)) => hold(&state, later, at_most).await,
+            Some(Fault::Reset) => {
+                applied();
+                return Ok(());
+            }
+            Some(Fault::Delay(wait)) => {
+                tokio::time::sleep(wait).await;
+                applied();
+            }
+            Some(Fault::HoldUntil(later, at_most)) => {
+                hold(&state, later, at_most).await;
+                applied();
+            }
             _ => {}
         }
         if server.is_none() {
@@ -168,13 +184,17 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
             return Ok(());
         };
         match fault {
-            Some(Fault::LoseAnswer) => return Ok(()),
+            Some(Fault::LoseAnswer) => {
+                applied();
+                return Ok(());
+            }
             Some(Fault::Truncate) | Some(Fault::Stall) => {
                 write.write_all(&answer.head).await?;
                 write
                     .write_all(&answer.body[..answer.body.len() / 2])
                     .await?;
                 write.flush().await?;
+                applied();
                 if fault == Some(Fault::Stall) {
                     // Keep the connection open and silent until the client gives up.
                     let mut rest = [0u8; 1];
@@ -186,18 +206,19 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
                 let mut answer = answer;
                 let middle = answer.body.len() / 2;
                 answer.body[middle] ^= 0x20;
-                write.write_all(&answer.bytes()).await?
+                write.write_all(&answer.bytes()).await?;
+                applied();
             }
             _ => write.write_all(&answer.bytes()).await?,
         }
     }
 }
 
-/// Record the request and find the fault its rule gives it, if any.
-/// Record the request and find the fault its rule gives it, if any. A rule
+/// Record the request and find the fault its rule gives it, if any, with
+/// the index of its record (to mark the fault applied). A rule
 /// faults a given request target (object, part) once at most, so a fault is
 /// transient: the retry of the same request is not picked by the same rule.
-fn pick(state: &Mutex<State>, operation: &str, target: &str) -> Option<Fault> {
+fn pick(state: &Mutex<State>, operation: &str, target: &str) -> (Option<Fault>, usize) {
     let mut state = state.lock().unwrap();
     let count = state
         .seen
@@ -217,9 +238,10 @@ fn pick(state: &Mutex<State>, operation: &str, target: &str) -> Option<Fault> {
     state.seen.push(Seen {
         operation: operation.to_string(),
         fault,
+        applied: false,
         at: Instant::now(),
     });
-    fault
+    (fault, state.seen.len() - 1)
 }
 
 async fn hold(state: &Mutex<State>, later: usize, at_most: Duration) {
@@ -375,4 +397,63 @@ fn operation(request: &Message) -> String {
         _ => "Other",
     };
     name.to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// An upstream that answers every request with `200` and an empty body.
+    async fn empty_upstream() -> Result<String> {
+        let listener = TcpListener::bind("127.0.0.1:0").await?;
+        let url = format!("http://{}", listener.local_addr()?);
+        tokio::spawn(async move {
+            while let Ok((conn, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    let (read, mut write) = conn.into_split();
+                    let mut read = BufReader::new(read);
+                    while let Ok(Some(_)) = read_message(&mut read, None).await {
+                        let answer = "HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n";
+                        if write.write_all(answer.as_bytes()).await.is_err() {
+                            return;
+                        }
+                    }
+                });
+            }
+        });
+        Ok(url)
+    }
+
+    /// A picked fault that could not be applied (nothing to corrupt) is
+    /// not counted as injected; one that was, is.
+    #[tokio::test]
+    async fn a_fault_counts_once_applied_not_when_picked() -> Result<()> {
+        let proxy = FaultProxy::start(&empty_upstream().await?).await?;
+        proxy.inject("GetObject", Which::Nth(vec![1]), Fault::Corrupt);
+        proxy.inject(
+            "PutObject",
+            Which::Nth(vec![1]),
+            Fault::Status(503, "SlowDown"),
+        );
+        let address = proxy.url.trim_start_matches("http://").to_string();
+        let mut conn = TcpStream::connect(&address).await?;
+        for request in [
+            "GET /b/k HTTP/1.1\r\nHost: x\r\n\r\n",
+            "PUT /b/k HTTP/1.1\r\nHost: x\r\nContent-Length: 0\r\n\r\n",
+        ] {
+            conn.write_all(request.as_bytes()).await?;
+            let mut reader = BufReader::new(&mut conn);
+            read_message(&mut reader, Some("GET"))
+                .await?
+                .context("an answer")?;
+        }
+        let seen = proxy.seen();
+        assert_eq!(seen[0].fault, Some(Fault::Corrupt), "{seen:?}");
+        assert_eq!(proxy.injected("GetObject", Fault::Corrupt), 0);
+        assert_eq!(
+            proxy.injected("PutObject", Fault::Status(503, "SlowDown")),
+            1
+        );
+        Ok(())
+    }
 }

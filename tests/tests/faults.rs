@@ -77,6 +77,15 @@ async fn assert_landed_whole(
         "uploads left: {left:?}; only lost CreateMultipartUpload answers may leave one"
     );
     assert!(left.iter().all(|k| shipped.contains(k)), "{left:?}");
+    // Shipped more than once, still one copy: the archive holds these keys
+    // and no others.
+    let mut archived = world.archive_keys().await?;
+    archived.sort();
+    shipped.sort();
+    assert_eq!(
+        archived, shipped,
+        "the archive holds other keys than one copy per source"
+    );
     Ok(())
 }
 
@@ -373,6 +382,14 @@ async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
     );
     assert!(proxy.injected("ReceiveMessage", Fault::Status(500, "InternalError")) > 0);
     assert!(proxy.injected("DeleteMessage", Fault::LoseAnswer) > 0);
+    assert!(
+        proxy.injected("GetObject", Fault::Truncate) > 0,
+        "no GetObject was truncated"
+    );
+    assert!(
+        proxy.injected("UploadPart", Fault::Reset) > 0,
+        "no UploadPart was reset"
+    );
     Ok(())
 }
 
