@@ -9,7 +9,7 @@ use anyhow::{bail, ensure, Context, Result};
 use aws_config::SdkConfig;
 use aws_sdk_sqs::types::QueueAttributeName;
 use lambda_runtime::{Context as LambdaContext, LambdaEvent};
-use logferry::{ShipSettings, Shipper, ShipperConfig};
+use logferry::{Shipper, ShipperConfig};
 use serde_json::{json, Value};
 
 use crate::account::Account;
@@ -153,23 +153,13 @@ impl DeployedFunction {
         let sdk = self.role_session(admin_a, endpoint).await?;
         // As strict as the function's own start: a variable the shipper
         // does not know is refused too.
-        let unknown =
-            logferry::settings::unknown::<ShipSettings>(self.environment.keys().cloned(), &[]);
-        let config = ShipperConfig::from_lookup(|name| self.environment.get(name).cloned())
-            .and_then(|config| {
-                if unknown.is_empty() {
-                    Ok(config)
-                } else {
-                    Err(unknown)
-                }
-            })
-            .map_err(|errors| {
-                anyhow::anyhow!(
-                    "the environment Terraform gave {} is rejected by the shipper:\n{}",
-                    self.name,
-                    logferry::settings::join(&errors)
-                )
-            })?;
+        let config = ShipperConfig::from_environment(&self.environment).map_err(|errors| {
+            anyhow::anyhow!(
+                "the environment Terraform gave {} is rejected by the shipper:\n{}",
+                self.name,
+                logferry::settings::join(&errors)
+            )
+        })?;
         Ok(Shipper::connect(config, &sdk, std::convert::identity).await?)
     }
 

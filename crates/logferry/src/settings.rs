@@ -171,31 +171,44 @@ pub fn read<S: Args + FromArgMatches>(
     }
 }
 
-/// Family `S` from the process environment, strictly: a `LOGFERRY_*`
-/// variable that `S` (or `others`, variables the same process reads
-/// elsewhere) does not know is an error, so a misspelt one is not ignored.
-pub fn from_env<S: Args + FromArgMatches>(others: &[&str]) -> Result<S, Vec<SettingError>> {
-    let unknown = unknown::<S>(std::env::vars().map(|(name, _)| name), others);
-    let read = from_lookup::<S>(|name| std::env::var(name).ok());
-    match (read, unknown) {
-        (Ok(settings), unknown) if unknown.is_empty() => Ok(settings),
-        (Ok(_), unknown) => Err(unknown),
-        (Err(errors), unknown) => Err(errors.into_iter().chain(unknown).collect()),
+/// A whole environment: the process's, or the one a deployed function was given.
+pub type Environment = std::collections::BTreeMap<String, String>;
+
+/// The process's environment.
+pub fn process_environment() -> Environment {
+    std::env::vars().collect()
+}
+
+/// Family `S` from a whole environment, strictly: a `LOGFERRY_*` variable
+/// that `S` does not know is an error too, so a misspelt one is not
+/// ignored. Like [`read`], the values that parse and a line for each problem.
+pub fn read_environment<S: Args + FromArgMatches>(
+    environment: &Environment,
+) -> (Option<S>, Vec<SettingError>) {
+    let (settings, mut errors) = read::<S>(|name| environment.get(name).cloned());
+    errors.extend(unknown::<S>(environment.keys()));
+    (settings, errors)
+}
+
+/// [`read_environment`], as one result.
+pub fn from_environment<S: Args + FromArgMatches>(
+    environment: &Environment,
+) -> Result<S, Vec<SettingError>> {
+    match read_environment(environment) {
+        (Some(settings), errors) if errors.is_empty() => Ok(settings),
+        (_, errors) => Err(errors),
     }
 }
 
-/// The `LOGFERRY_*` names among `present` that are not variables of `S` or `others`.
-pub fn unknown<S: Args>(
-    present: impl Iterator<Item = String>,
-    others: &[&str],
-) -> Vec<SettingError> {
+/// The `LOGFERRY_*` names among `present` that are not variables of `S`.
+pub fn unknown<'a, S: Args>(present: impl Iterator<Item = &'a String>) -> Vec<SettingError> {
     let known = variables::<S>();
     present
         .filter(|name| name.starts_with("LOGFERRY_"))
-        .filter(|name| !known.iter().any(|(var, _)| var == name) && !others.contains(&name.as_str()))
+        .filter(|name| !known.iter().any(|(var, _)| var == *name))
         .map(|name| {
             SettingError::new(
-                &name,
+                name,
                 format!("{name} is not a setting here; remove it or correct its name (README, \"Configuration\")"),
             )
         })
@@ -289,11 +302,10 @@ mod tests {
         let present = [
             "LOGFERRY_READ_TIMEOUT_SECONDS",
             "LOGFERRY_CONECT_TIMEOUT",
-            "LOGFERRY_OTHER",
             "PATH",
         ]
         .map(String::from);
-        let errors = unknown::<ClientSettings>(present.into_iter(), &["LOGFERRY_OTHER"]);
+        let errors = unknown::<ClientSettings>(present.iter());
         assert_eq!(errors.len(), 1);
         assert_eq!(errors[0].setting, "LOGFERRY_CONECT_TIMEOUT");
     }

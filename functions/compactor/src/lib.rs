@@ -16,7 +16,10 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use lambda_runtime::Error;
-use logferry::compact::{CompactError, CompactSettings, Compaction, Compactor, Schedule};
+use logferry::compact::{
+    CompactConfig, CompactError, CompactSettings, Compaction, Compactor, Schedule,
+};
+use logferry::settings::{self, SettingError};
 use logferry::{Deadline, ShipError};
 use serde_json::{json, Value};
 
@@ -33,6 +36,18 @@ pub struct Environment {
     pub compact: CompactSettings,
     #[command(flatten)]
     pub schedule: Schedule,
+}
+
+impl Environment {
+    /// What the function runs with, read from `environment` as strictly as
+    /// its start does (an unknown `LOGFERRY_*` variable is an error) and
+    /// checked: the compaction's settings and its schedule.
+    pub fn read(
+        environment: &settings::Environment,
+    ) -> Result<(CompactConfig, Schedule), Vec<SettingError>> {
+        let read = settings::from_environment::<Environment>(environment)?;
+        Ok((read.compact.validate()?, read.schedule))
+    }
 }
 
 /// `compactor`, stopping [`ANSWER_MARGIN`] before the invocation's deadline

@@ -12,14 +12,12 @@ use std::time::SystemTime;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let environment = settings::from_env::<Environment>(&[])
-        .and_then(|env| Ok((env.compact.validate()?, env.schedule)))
-        .map_err(|errors| {
+    let (config, schedule) =
+        Environment::read(&settings::process_environment()).map_err(|errors| {
             let lines = settings::join(&errors);
             tracing::error!("{lines}");
             lines
         })?;
-    let (config, schedule) = environment;
     let sdk = load_sdk_config(config.timeouts).await;
     let s3 = aws_sdk_s3::Client::from_conf(logferry::s3::clients::s3_config(&sdk).build());
     let compactor = Compactor::new(s3, &config);

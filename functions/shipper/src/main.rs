@@ -9,11 +9,12 @@ use serde_json::Value;
 #[tokio::main]
 async fn main() -> Result<(), Error> {
     lambda_runtime::tracing::init_default_subscriber();
-    let config = ShipperConfig::from_env().map_err(|errors| {
-        let lines = settings::join(&errors);
-        tracing::error!("{lines}");
-        lines
-    })?;
+    let config =
+        ShipperConfig::from_environment(&settings::process_environment()).map_err(|errors| {
+            let lines = settings::join(&errors);
+            tracing::error!("{lines}");
+            lines
+        })?;
     let sdk_config = load_sdk_config(config.timeouts).await;
     let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
     let shipper = &shipper;

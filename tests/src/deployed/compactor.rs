@@ -84,27 +84,13 @@ impl DeployedCompactor {
     /// The compaction settings and schedule this function's environment
     /// gives, read as strictly as the function's own start does.
     pub fn settings(&self) -> Result<(CompactConfig, Schedule)> {
-        let lookup = |name: &str| self.environment.get(name).cloned();
-        let unknown = logferry::settings::unknown::<compactor::Environment>(
-            self.environment.keys().cloned(),
-            &[],
-        );
-        logferry::settings::from_lookup::<compactor::Environment>(lookup)
-            .and_then(|env| Ok((env.compact.validate()?, env.schedule)))
-            .and_then(|read| {
-                if unknown.is_empty() {
-                    Ok(read)
-                } else {
-                    Err(unknown)
-                }
-            })
-            .map_err(|errors| {
-                anyhow::anyhow!(
-                    "the environment Terraform gave {} is rejected:\n{}",
-                    self.name,
-                    logferry::settings::join(&errors)
-                )
-            })
+        compactor::Environment::read(&self.environment).map_err(|errors| {
+            anyhow::anyhow!(
+                "the environment Terraform gave {} is rejected:\n{}",
+                self.name,
+                logferry::settings::join(&errors)
+            )
+        })
     }
 
     /// Where the compacted copies go, as the function reads it.

@@ -6,6 +6,7 @@
 //! (`\n`, `\r\n`, `\r`: Hive's line reader takes all three). An empty
 //! source adds nothing.
 
+use std::borrow::Cow;
 use std::io::Write;
 
 use flate2::write::MultiGzDecoder;
@@ -33,14 +34,15 @@ impl Text {
         }
     }
 
-    /// The bytes of `chunk` as Athena reads them.
-    pub(crate) fn feed(&mut self, chunk: &[u8]) -> std::io::Result<Vec<u8>> {
+    /// The bytes of `chunk` as Athena reads them: the chunk itself unless
+    /// it is decompressed (no copy on the common path).
+    pub(crate) fn feed<'a>(&mut self, chunk: &'a [u8]) -> std::io::Result<Cow<'a, [u8]>> {
         let out = match &mut self.gunzip {
             Some(decoder) => {
                 decoder.write_all(chunk)?;
-                std::mem::take(decoder.get_mut())
+                Cow::Owned(std::mem::take(decoder.get_mut()))
             }
-            None => chunk.to_vec(),
+            None => Cow::Borrowed(chunk),
         };
         self.note(&out);
         Ok(out)
@@ -82,7 +84,7 @@ mod tests {
         let mut text = Text::for_key(key);
         let mut out = Vec::new();
         for chunk in chunks {
-            out.extend(text.feed(chunk).unwrap());
+            out.extend_from_slice(&text.feed(chunk).unwrap());
         }
         let (rest, shape) = text.finish().unwrap();
         out.extend(rest);

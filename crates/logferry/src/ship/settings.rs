@@ -184,27 +184,32 @@ impl ShipperConfig {
     /// The settings read through `lookup` and checked together: every
     /// problem, bad values and settings that do not fit together, one line each.
     pub fn from_lookup(lookup: impl Fn(&str) -> Option<String>) -> Result<Self, Vec<SettingError>> {
-        let (settings, mut errors) = crate::settings::read::<ShipSettings>(lookup);
-        match settings.map(ShipSettings::validate) {
-            Some(Ok(config)) if errors.is_empty() => Ok(config),
-            Some(Err(more)) => {
-                errors.extend(more);
-                Err(errors)
-            }
-            _ => Err(errors),
-        }
+        checked(crate::settings::read::<ShipSettings>(lookup))
     }
 
-    /// The Lambda's way in: the process environment, strictly (an unknown
-    /// `LOGFERRY_*` variable is an error), every problem on its own line.
-    pub fn from_env() -> Result<Self, Vec<SettingError>> {
-        let unknown =
-            crate::settings::unknown::<ShipSettings>(std::env::vars().map(|(k, _)| k), &[]);
-        match ShipperConfig::from_lookup(|name| std::env::var(name).ok()) {
-            Ok(config) if unknown.is_empty() => Ok(config),
-            Ok(_) => Err(unknown),
-            Err(errors) => Err(errors.into_iter().chain(unknown).collect()),
+    /// [`ShipperConfig::from_lookup`] over a whole environment, strictly:
+    /// an unknown `LOGFERRY_*` variable is an error too. The Lambda reads
+    /// its process's this way; the tests, a deployed function's.
+    pub fn from_environment(
+        environment: &crate::settings::Environment,
+    ) -> Result<Self, Vec<SettingError>> {
+        checked(crate::settings::read_environment::<ShipSettings>(
+            environment,
+        ))
+    }
+}
+
+/// Settings that parsed, checked together; every problem kept.
+fn checked(
+    (settings, mut errors): (Option<ShipSettings>, Vec<SettingError>),
+) -> Result<ShipperConfig, Vec<SettingError>> {
+    match settings.map(ShipSettings::validate) {
+        Some(Ok(config)) if errors.is_empty() => Ok(config),
+        Some(Err(more)) => {
+            errors.extend(more);
+            Err(errors)
         }
+        _ => Err(errors),
     }
 }
 
