@@ -10,22 +10,14 @@
 use anyhow::{Context, Result};
 use logferry::compact::{CompactError, Compaction};
 use logferry::{Deadline, ShipError};
-use logferry_tests::compaction::{body, get, gunzip, query_keys, ship, written, KIB, QUERY_PREFIX};
+use logferry_tests::compaction::{
+    body, check_output, get, query_keys, ship, with_line_end, written, KIB, QUERY_PREFIX,
+};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
 use logferry_tests::{ForwardedHttps, World};
-use serde_json::{json, Value};
-
-/// A source as the output holds it: its bytes, and a line end after a last
-/// line that has none (these sources are plain text, never `.gz`).
-fn with_line_end(bytes: &[u8]) -> Vec<u8> {
-    let mut out = bytes.to_vec();
-    if out.last().is_some_and(|&b| b != b'\n' && b != b'\r') {
-        out.push(b'\n');
-    }
-    out
-}
+use serde_json::json;
 
 #[tokio::test]
 async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<()> {
@@ -52,31 +44,16 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
         .output_key
         .starts_with(&format!("{QUERY_PREFIX}/{ACCOUNT_A}/{REGION}/")));
     assert!(first.output_key.ends_with(".gz"), "{}", first.output_key);
-    let mut expected = Vec::new();
-    let mut by_key: Vec<(&String, &Vec<u8>)> = archived
+    // Every source's ETag, size, checksum and offset, and the output's
+    // bytes, size and CRC32C, as the archive holds them.
+    let shipped: Vec<(String, Vec<u8>)> = archived
         .iter()
-        .zip(sources.iter().map(|(_, b)| b))
+        .cloned()
+        .zip(sources.iter().map(|(_, b)| b.clone()))
         .collect();
-    by_key.sort();
-    for (_, bytes) in &by_key {
-        expected.extend_from_slice(&with_line_end(bytes));
-    }
-    let output = get(&world, &first.output_key).await?;
-    assert!(
-        gunzip(&output)? == expected,
-        "the output is not the sources in key order"
-    );
-    let manifest: Value = serde_json::from_slice(&get(&world, &first.manifest_key).await?)?;
-    let listed = manifest["sources"].as_array().context("a source list")?;
-    assert_eq!(listed.len(), sources.len());
-    let mut offset = 0;
-    for (entry, (key, bytes)) in listed.iter().zip(&by_key) {
-        assert_eq!(entry["key"], key.as_str());
-        assert_eq!(entry["offset"], offset);
-        assert!(entry["checksum"].as_str().unwrap_or_default().contains(':'));
-        offset += with_line_end(bytes).len() as u64;
-    }
-    assert_eq!(first.uncompressed_bytes, offset);
+    let output = check_output(&world, &first, &shipped).await?;
+    let plain: usize = shipped.iter().map(|(_, b)| with_line_end(b).len()).sum();
+    assert_eq!(first.uncompressed_bytes, plain as u64);
 
     // The same sources: nothing to do.
     match compactor.compact(&partition).await? {
@@ -110,8 +87,18 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
     let late: Vec<(String, Vec<u8>)> = (0..3)
         .map(|i| (format!("app/late-{i}.log"), body(50 + i, 2 * KIB, false)))
         .collect();
-    ship(&world, &late).await?;
+    let late_archived = ship(&world, &late).await?;
     let grown = written(compactor.compact(&partition).await?);
+    let all: Vec<(String, Vec<u8>)> = shipped
+        .iter()
+        .cloned()
+        .chain(
+            late_archived
+                .into_iter()
+                .zip(late.iter().map(|(_, b)| b.clone())),
+        )
+        .collect();
+    check_output(&world, &grown, &all).await?;
     assert_ne!(grown.output_key, first.output_key);
     assert_eq!(grown.sources.len(), sources.len() + late.len());
     assert!(
@@ -126,6 +113,61 @@ async fn a_day_becomes_one_verified_gzip_and_reruns_change_nothing() -> Result<(
         outputs,
         vec![grown.output_key.clone()],
         "a line would be in two query objects"
+    );
+    world.assert_no_uploads_left().await
+}
+
+/// Two compactors on one partition at once (an overlapping schedule tick, a
+/// manual run beside the scheduled one) both succeed and leave one output
+/// and one manifest, with the bytes one run alone writes.
+#[tokio::test]
+async fn two_runs_at_once_leave_the_output_one_run_alone_writes() -> Result<()> {
+    let world = World::strict().await?;
+    let sources: Vec<(String, Vec<u8>)> = (0..16)
+        .map(|i| (format!("app/{i:02}.log"), body(i, 8 * KIB + i * 131, false)))
+        .collect();
+    let archived = ship(&world, &sources).await?;
+    let partition = world.partition_of(&archived[0])?;
+    let (one, other) = (world.compactor(None).await?, world.compactor(None).await?);
+    let (a, b) = tokio::join!(one.compact(&partition), other.compact(&partition));
+    let key = |c: Compaction| match c {
+        Compaction::Written(c) => c.output_key,
+        Compaction::Unchanged(key) => key,
+    };
+    let (a, b) = (a?, b?);
+    let compacted = match (&a, &b) {
+        (Compaction::Written(c), _) | (_, Compaction::Written(c)) => c.clone(),
+        _ => panic!("neither run wrote an output"),
+    };
+    assert_eq!(key(a), key(b));
+    let mut left = query_keys(&world).await?;
+    left.sort();
+    assert_eq!(
+        left,
+        vec![compacted.manifest_key.clone(), compacted.output_key.clone()]
+    );
+    let shipped: Vec<(String, Vec<u8>)> = archived
+        .into_iter()
+        .zip(sources.into_iter().map(|(_, b)| b))
+        .collect();
+    let together = check_output(&world, &compacted, &shipped).await?;
+
+    // One run alone, from nothing, writes the same bytes.
+    for key in &left {
+        world
+            .admin_b
+            .s3()
+            .delete_object()
+            .bucket(&world.archive_bucket)
+            .key(key)
+            .send()
+            .await?;
+    }
+    let alone = written(one.compact(&partition).await?);
+    assert_eq!(alone.output_key, compacted.output_key);
+    assert!(
+        get(&world, &alone.output_key).await? == together,
+        "two runs at once wrote other bytes than one alone"
     );
     world.assert_no_uploads_left().await
 }

@@ -24,6 +24,9 @@ mod report;
 mod settings;
 mod text;
 
+#[cfg(test)]
+mod tests;
+
 pub use gzip::Stream;
 pub use report::{CompactError, Compacted, Compaction, Partition, Source};
 pub use settings::{CompactConfig, CompactSettings, Schedule};
