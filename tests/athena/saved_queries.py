@@ -9,6 +9,19 @@ objects in an embedded engine, so tests can assert their answers.
 This is DuckDB behind sqlglot, NOT Athena. What it does faithfully:
   * parses each query as Trino SQL and resolves every column against the Glue
     table's declared columns + partition keys (unknown column = failure);
+  * type-checks each query before running it (trino_types.py; types by
+    sqlglot from the Glue column types) and refuses what Trino refuses but
+    DuckDB runs: comparison (=, <>, <, >, <=, >=, IN, BETWEEN, CASE x WHEN) or
+    coalesce across types (integer with varchar, ...); || or LIKE on a
+    non-varchar, arithmetic on a varchar; a non-boolean in count_if, WHERE,
+    HAVING, AND, OR, NOT, CASE WHEN; a select alias named in WHERE, GROUP BY
+    or HAVING (a name that is also a column is read as the column); an
+    unquoted reserved word as a name; date() or CAST(.. AS date) of a non-ISO
+    literal or of a date-projected partition key whose format is not
+    yyyy-MM-dd. Division by a decimal literal, or of operands of unknown
+    type, is refused as not emulated;
+  * divides integer by integer as Trino does: an integer, truncated toward
+    zero, and "Division by zero" fails the query;
   * turns log lines into rows with the same Java code that checks the regex
     (AthenaRegexTest.java --rows: Java regex, DOTALL, whole-line match, group N
     -> column N, non-matching line -> all-NULL row, bad number -> NULL);
@@ -41,6 +54,8 @@ import sqlglot
 from sqlglot import exp
 from sqlglot.errors import ErrorLevel
 from sqlglot.optimizer.qualify import qualify
+
+import trino_types
 
 GLUE_TO_DUCKDB = {"string": "VARCHAR", "int": "INTEGER", "bigint": "BIGINT"}
 
@@ -119,8 +134,14 @@ SHIM = {
 SAME = {exp.Count, exp.Sum, exp.Min, exp.Max, exp.Coalesce}
 
 
-def to_duckdb(tree, now):
+def to_duckdb(tree, now, integer_divisions=()):
     def rewrite(node):
+        # Trino: integer / integer is an integer, truncated toward zero, and
+        # fails on a zero divisor. DuckDB's // on integers does exactly that
+        # (checked: -7 // 2 = -3; 7 // 0 fails "Division by zero" with
+        # error_on_division_by_zero, set in main); its / gives a double.
+        if isinstance(node, exp.Div) and node.meta.get(trino_types.ID) in integer_divisions:
+            return exp.IntDiv(this=node.this, expression=node.expression)
         # sqlglot models AND/OR/LIKE/= as Func too; only calls are checked here.
         if isinstance(node, exp.Func) and not isinstance(node, exp.Binary):
             if type(node) not in SHIM and type(node) not in SAME:
@@ -131,7 +152,17 @@ def to_duckdb(tree, now):
                 return SHIM[type(node)](node)
         return node
 
-    tree = tree.copy().transform(rewrite)
+    # Bottom up, so a call inside a rewritten node (count_if(date_format(..) = ..),
+    # a division of count_if) is itself checked and rewritten.
+    tree = tree.copy()
+    for node in reversed(list(tree.dfs())):
+        new = rewrite(node)
+        if new is node:
+            continue
+        if node is tree:
+            tree = new
+        else:
+            node.replace(new)
     return break_ties(tree).sql(dialect="duckdb")
 
 
@@ -277,6 +308,7 @@ def main():
     con = duckdb.connect(":memory:")
     con.execute("SET TimeZone = 'UTC'")  # Athena's session zone
     con.execute("SET default_null_order = 'nulls_last'")  # Trino: NULLS LAST for ASC and DESC
+    con.execute("SET error_on_division_by_zero = true")  # Trino fails the query: "Division by zero"
     rows_loaded, skipped = load(con, table, objects, args.regex_java, today)
 
     results, failures = {}, []
@@ -288,13 +320,18 @@ def main():
             failures.append(f"{name}: does not parse as Trino SQL: {str(e).splitlines()[0]}")
             continue
         try:
-            qualify(tree.copy(), schema=schema, db=q.get("database"), dialect="trino",
-                    validate_qualify_columns=True, identify=False)
+            qualified = qualify(trino_types.stamp(tree).copy(), schema=schema, db=q.get("database"),
+                                dialect="trino", validate_qualify_columns=True, identify=False)
         except Exception as e:  # OptimizeError and friends
             failures.append(f"{name}: does not resolve against {table['database']}.{table['name']}: {str(e).splitlines()[0]}")
             continue
         try:
-            sql = to_duckdb(tree, now)
+            integer_divisions = trino_types.check(tree, qualified, schema, table.get("parameters", {}))
+        except trino_types.Refused as e:
+            failures.append(f"{name}: {e}")
+            continue
+        try:
+            sql = to_duckdb(tree, now, integer_divisions)
             # An unqualified table name resolves in the named query's database, as in Athena.
             con.execute("SET schema = ?", [q.get("database") or table["database"]])
             cur = con.execute(sql)

@@ -153,13 +153,69 @@ bad = [{"name": "bad-column", "database": "logferry_archive",
        {"name": "bad-function", "database": "logferry_archive",
         "query": "SELECT format_datetime(from_unixtime(0), 'yyyy') FROM s3_access_logs"},
        {"name": "unqualified-ok", "database": "logferry_archive", "query": "SELECT count(*) AS n FROM s3_access_logs"}]
-code, out, err = run(bad)
+
+# Queries Athena (Trino) refuses that DuckDB runs (issue 20): each ran without
+# error here before trino_types.py; each must now fail, on one stderr line
+# naming the query and the rule.
+refused = {
+    "equals-text": ("SELECT count(*) AS n FROM s3_access_logs WHERE http_status = '403'",
+                    "http_status = '403' compares integer with varchar"),
+    "in-text": ("SELECT count(*) AS n FROM s3_access_logs WHERE http_status IN ('403', '404')",
+                "write http_status IN (403, 404)"),
+    "between-text": ("SELECT count(*) AS n FROM s3_access_logs WHERE http_status BETWEEN '400' AND '499'",
+                     "compares integer with varchar"),
+    "coalesce-text": ("SELECT coalesce(bytes_sent, '0') AS b FROM s3_access_logs", "mixes bigint with varchar"),
+    "concat-integer": ("SELECT 'status ' || http_status AS s FROM s3_access_logs", "|| joins varchar"),
+    "count-if-integer": ("SELECT count_if(http_status) AS n FROM s3_access_logs", "count_if needs a boolean"),
+    "where-integer": ("SELECT count(*) AS n FROM s3_access_logs WHERE http_status", "WHERE needs a boolean"),
+    "having-alias": ("SELECT requester, count(*) AS n FROM s3_access_logs GROUP BY requester HAVING n > 1",
+                     "resolves HAVING against the table's columns"),
+    "group-by-alias": ("SELECT http_status / 100 AS class, count(*) AS n FROM s3_access_logs GROUP BY class",
+                       "resolves GROUP BY against the table's columns"),
+    "where-alias": ("SELECT http_status AS status FROM s3_access_logs WHERE status = 403",
+                    "resolves WHERE against the table's columns"),
+    # A column named like a select alias is the column in Trino (here: not grouped); DuckDB took the alias.
+    "having-shadowed-column": ("SELECT sum(bytes_sent) AS bytes_sent FROM s3_access_logs GROUP BY requester "
+                               "HAVING bytes_sent > 0", "must appear in the GROUP BY"),
+    "reserved-alias": ("SELECT requester AS current_user FROM s3_access_logs", "current_user is a reserved word"),
+    "date-partition": ("SELECT date(dt) AS day FROM s3_access_logs", "formatted yyyy/MM/dd"),
+    "date-literal": ("SELECT count(*) AS n FROM s3_access_logs WHERE date(parse_datetime(request_datetime, "
+                     "'dd/MMM/yyyy:HH:mm:ss Z')) >= date('2026/12/02')", "'2026/12/02' is not an ISO date"),
+    "decimal-division": ("SELECT sum(bytes_sent) / 1024.0 AS kib FROM s3_access_logs", "decimal division"),
+    "division-by-zero": ("SELECT count(*) / 0 AS n FROM s3_access_logs", "Division by zero"),
+    # A call inside a rewritten one (count_if) used to escape the emulated-function check.
+    "nested-function": ("SELECT count_if(length(requester) > 3) AS n FROM s3_access_logs", "is not emulated"),
+}
+
+# What Trino accepts still runs: the same intents written Trino's way, and
+# integer division truncating toward zero (Trino's, not DuckDB's / or a floor).
+# bytes_sent over the visible objects: 1243 yesterday + 1355 today + 999999 ten days ago.
+accepted = [{"name": "trino-ok", "database": "logferry_archive", "query":
+             'SELECT requester AS "current_user", count(*) AS n, count_if(http_status = 403) AS denied '
+             "FROM s3_access_logs WHERE http_status IN (403, 404) AND dt >= '2024/01/01' "
+             "AND date(parse_datetime(request_datetime, 'dd/MMM/yyyy:HH:mm:ss Z')) >= date('2024-01-01') "
+             "GROUP BY requester HAVING count(*) > 1"},
+            {"name": "division", "database": "logferry_archive", "query":
+             "SELECT sum(bytes_sent) / 1024 AS kib, (0 - sum(bytes_sent)) / 1024 AS neg_kib, count(*) / 5 AS fifths, "
+             "-count(*) / 5 AS neg_fifths, sum(bytes_sent) / 1024e0 AS kib_double FROM s3_access_logs"}]
+# One engine run for all of them (each run starts Java and DuckDB).
+code, out, err = run(bad + [{"name": n, "database": "logferry_archive", "query": q} for n, (q, _) in refused.items()]
+                     + accepted)
 lines = err.splitlines()
-check(code == 1 and len(lines) == 3, f"bad queries: exit 1, 3 stderr lines (got {code}, {lines})")
+check(code == 1 and len(lines) == 3 + len(refused), f"bad queries: exit 1, {3 + len(refused)} stderr lines "
+      f"(got {code}, {lines})")
 check(any(l.startswith("FAIL: bad-column:") and "no_such_column" in l for l in lines), f"unknown column fails: {lines}")
 check(any(l.startswith("FAIL: bad-syntax:") for l in lines), f"syntax error fails: {lines}")
 check(any(l.startswith("FAIL: bad-function:") for l in lines), f"unemulated function fails: {lines}")
 check(out and out["queries"].get("unqualified-ok", {}).get("rows") == [[12]], f"unqualified table resolves: {out}")
+for name, (query, why) in refused.items():
+    mine = [l for l in lines if l.startswith(f"FAIL: {name}:")]
+    check(len(mine) == 1 and why in mine[0] and not (out and name in out["queries"]),
+          f"{name} refused ({why!r}): {query} -> {mine or (out or {}).get('queries', {}).get(name)}")
+ok = (out or {}).get("queries", {})
+check(not any(l.startswith(f"FAIL: {q['name']}:") for q in accepted for l in lines), f"Trino-valid queries run: {lines}")
+check(ok.get("trino-ok") == {"columns": ["current_user", "n", "denied"], "rows": [[BOB, 2, 2]]}, f"trino-ok {ok.get('trino-ok')}")
+check(ok.get("division", {}).get("rows") == [[979, -979, 2, -2, 1002597 / 1024]], f"integer division {ok.get('division')}")
 
 for f in failures:
     print("  failed:", f)
