@@ -188,6 +188,7 @@ impl DeployedFunction {
         let mut seen = 0;
         let mut responses = Vec::new();
         let mut other_bodies = Vec::new();
+        let mut shipped_reported = 0;
         let deadline = Instant::now() + Duration::from_secs(60);
         while seen < expected {
             ensure!(
@@ -224,10 +225,27 @@ impl DeployedFunction {
                     })
                 })
                 .collect();
-            let event = LambdaEvent::new(json!({ "Records": records }), LambdaContext::default());
-            let response = shipper::handle(event, shipper)
+            // The context Lambda gives the deployed function: its name.
+            let mut context = LambdaContext::default();
+            context.env_config = std::sync::Arc::new(lambda_runtime::Config {
+                function_name: self.name.clone(),
+                ..Default::default()
+            });
+            let event = LambdaEvent::new(json!({ "Records": records }), context);
+            let emitter = logferry::metrics::Emitter::memory();
+            let response = shipper::handle(event, shipper, &emitter)
                 .await
                 .map_err(|e| anyhow::anyhow!("the handler failed the batch: {e}"))?;
+            // One EMF document, under the function's name: what the
+            // Terraform alarms and dashboard select by.
+            for d in emitter.documents() {
+                logferry::metrics::check(&d).map_err(|e| anyhow::anyhow!("not EMF ({e}): {d}"))?;
+                ensure!(
+                    d["Service"] == self.name.as_str(),
+                    "EMF for another service: {d}"
+                );
+                shipped_reported += d["ObjectsShipped"].as_u64().unwrap_or(0);
+            }
             let failed: Vec<&str> = response["batchItemFailures"]
                 .as_array()
                 .into_iter()
@@ -254,6 +272,10 @@ impl DeployedFunction {
             }
             responses.push(response);
         }
+        ensure!(
+            shipped_reported == expected as u64,
+            "the handler's metrics say {shipped_reported} objects shipped, {expected} were"
+        );
         Ok(responses)
     }
 }

@@ -230,17 +230,34 @@ impl World {
         raw: logferry::ShipSettings,
         payload: Value,
     ) -> Result<Vec<String>> {
+        Ok(self.invoke_reported(raw, payload).await?.0)
+    }
+
+    /// [`World::invoke_with`], and the EMF documents the invocation was
+    /// reported in, each checked against the EMF specification.
+    pub async fn invoke_reported(
+        &self,
+        raw: logferry::ShipSettings,
+        payload: Value,
+    ) -> Result<(Vec<String>, Vec<Value>)> {
         let shipper = self.shipper(raw).await?;
-        let response = shipper::handle(LambdaEvent::new(payload, Context::default()), &shipper)
+        let emitter = logferry::metrics::Emitter::memory();
+        let event = LambdaEvent::new(payload, Context::default());
+        let response = shipper::handle(event, &shipper, &emitter)
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;
+        let documents = emitter.documents();
+        for d in &documents {
+            logferry::metrics::check(d).map_err(|e| anyhow::anyhow!("not EMF ({e}): {d}"))?;
+        }
         let Some(failures) = response["batchItemFailures"].as_array() else {
             bail!("the handler did not answer an SqsBatchResponse: {response}");
         };
-        Ok(failures
+        let failed = failures
             .iter()
             .map(|f| f["itemIdentifier"].as_str().unwrap_or_default().to_string())
-            .collect())
+            .collect();
+        Ok((failed, documents))
     }
 
     /// The archive key the default template gives `key`: partitioned by the

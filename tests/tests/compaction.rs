@@ -368,12 +368,14 @@ async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
     let schedule = logferry::compact::Schedule {
         compact_settle_hours: 6,
         compact_lookback_days: 2,
+        compact_concurrency: 2,
     };
     let at = |day: chrono::NaiveDate, hour| day.and_hms_opt(hour, 0, 0).expect("a time").and_utc();
     let run = |now| {
         let compactor = &compactor;
         async move {
-            ::compactor::handle(now, compactor, schedule)
+            let emitter = logferry::metrics::Emitter::memory();
+            ::compactor::handle(now, compactor, schedule, &emitter, "c")
                 .await
                 .map_err(|e| anyhow::anyhow!("{e}"))
         }
@@ -381,12 +383,23 @@ async fn the_scheduled_lambda_compacts_each_settled_day_once() -> Result<()> {
     let next_day = partition.day.succ_opt().context("a next day")?;
     // Too little time left in the invocation: the partition waits.
     let out_of_time = compactor.until(Deadline::at(tokio::time::Instant::now()));
+    let emitter = logferry::metrics::Emitter::memory();
     assert_eq!(
-        ::compactor::handle(at(next_day, 7), &out_of_time, schedule)
+        ::compactor::handle(at(next_day, 7), &out_of_time, schedule, &emitter, "c")
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?,
         json!({"written": 0, "unchanged": 0, "deferred": 1}),
         "a partition was started with no time left"
+    );
+    let emf = emitter.documents();
+    logferry::metrics::check(&emf[0]).map_err(anyhow::Error::msg)?;
+    assert_eq!(
+        (
+            emf.len(),
+            &emf[0]["PartitionsDeferred"],
+            &emf[0]["PartitionsWritten"]
+        ),
+        (1, &json!(1), &json!(0))
     );
     assert!(query_keys(&world).await?.is_empty());
     assert_eq!(

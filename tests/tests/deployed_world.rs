@@ -324,9 +324,22 @@ async fn compact(
     let (compactor, settings) = deployed.start(admin_b, url).await?;
     let tomorrow = chrono::Utc::now().date_naive() + chrono::Duration::days(1);
     let noon = tomorrow.and_hms_opt(12, 0, 0).context("noon")?.and_utc();
-    let ran = ::compactor::handle(noon, &compactor, settings)
+    let emitter = logferry::metrics::Emitter::memory();
+    let ran = ::compactor::handle(noon, &compactor, settings, &emitter, &deployed.name)
         .await
         .map_err(|e| anyhow::anyhow!("the deployed compactor failed: {e}"))?;
+    let emf = emitter.documents();
+    ensure!(
+        emf.len() == 1 && logferry::metrics::check(&emf[0]).is_ok(),
+        "the compactor's run is one EMF document: {emf:?}"
+    );
+    ensure!(
+        emf[0]["Service"] == deployed.name.as_str()
+            && emf[0]["PartitionsWritten"] == partitions
+            && emf[0]["CompactedObjects"] == partitions,
+        "the compactor reported {}, having written {partitions} partitions of one object each",
+        emf[0]
+    );
     ensure!(
         ran == serde_json::json!({"written": partitions, "unchanged": 0, "deferred": 0}),
         "the compactor did {ran}, expected one output per account and day"

@@ -327,11 +327,13 @@ async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
     let args = logferry_cli::worker::WorkerArgs {
         queue_url: world.queue_url.clone(),
         visibility_timeout: 3,
+        metrics_service: "logferry-worker".into(),
     };
     let dlq = world.dlq_url.clone().expect("built with a DLQ");
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let emitter = logferry::metrics::Emitter::memory();
     let ((), drained) = tokio::join!(
-        logferry_cli::worker::run(&args, &shipper, &sqs_through, stop),
+        logferry_cli::worker::run(&args, &shipper, &sqs_through, stop, &emitter),
         async {
             let drained =
                 logferry_tests::eventually("the queue is empty and the DLQ has 2", || async {
@@ -417,10 +419,12 @@ async fn the_worker_loses_nothing_across_an_emulator_restart() -> Result<()> {
     let args = logferry_cli::worker::WorkerArgs {
         queue_url: world.queue_url.clone(),
         visibility_timeout: 5,
+        metrics_service: "logferry-worker".into(),
     };
     let (stop_tx, stop) = tokio::sync::watch::channel(false);
+    let emitter = logferry::metrics::Emitter::memory();
     let ((), outcome) = tokio::join!(
-        logferry_cli::worker::run(&args, &shipper, &sqs, stop),
+        logferry_cli::worker::run(&args, &shipper, &sqs, stop, &emitter),
         async {
             let restarted = async {
                 logferry_tests::eventually("some objects are in B", || async {

@@ -33,10 +33,12 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
     let args = worker::WorkerArgs {
         queue_url: world.queue_url.clone(),
         visibility_timeout: 4,
+        metrics_service: "logferry-worker".into(),
     };
     let sqs = world.shipper.sqs();
     let (stop_tx, stop) = watch::channel(false);
-    let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop), async {
+    let emitter = logferry::metrics::Emitter::memory();
+    let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop, &emitter), async {
         let shipped = eventually(
             "both objects are in B and their messages deleted",
             || async {
@@ -59,6 +61,36 @@ async fn worker_deletes_only_verified_messages_and_stops_cleanly() -> Result<()>
     }
     assert_eq!(bodies, vec!["{not an event".to_string()]);
     assert_eq!(world.archive_keys().await?.len(), 2);
+
+    // Each received batch was reported as EMF under the worker's service:
+    // two objects shipped, their bytes, one lag each, nothing failed.
+    let emf = emitter.documents();
+    assert!(!emf.is_empty());
+    let sum = |name: &str| {
+        emf.iter()
+            .map(|d| d[name].as_u64().unwrap_or(0))
+            .sum::<u64>()
+    };
+    for d in &emf {
+        logferry::metrics::check(d).map_err(anyhow::Error::msg)?;
+        assert_eq!(
+            (&d["Service"], &d["AuthMode"]),
+            (&json!("logferry-worker"), &json!("assume-role"))
+        );
+    }
+    assert_eq!(sum("ObjectsShipped"), 2);
+    assert_eq!(
+        sum("BytesShipped"),
+        (b"alpha\n".len() + b"beta\n".len()) as u64
+    );
+    assert_eq!(
+        sum("ObjectsFailedRetryable") + sum("ObjectsFailedPermanent"),
+        0
+    );
+    let lags = emf
+        .iter()
+        .flat_map(|d| d["LagSeconds"].as_array().cloned().unwrap_or_default());
+    assert_eq!(lags.count(), 2);
     Ok(())
 }
 
@@ -83,10 +115,12 @@ async fn the_worker_ships_at_most_concurrency_objects_at_once() -> Result<()> {
     let args = worker::WorkerArgs {
         queue_url: world.queue_url.clone(),
         visibility_timeout: 30,
+        metrics_service: "logferry-worker".into(),
     };
     let sqs = world.shipper.sqs();
     let (stop_tx, stop) = watch::channel(false);
-    let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop), async {
+    let emitter = logferry::metrics::Emitter::memory();
+    let ((), shipped) = tokio::join!(worker::run(&args, &shipper, &sqs, stop, &emitter), async {
         let shipped = eventually("all eight objects are in B", || async {
             Ok(world.archive_keys().await?.len() == keys.len())
         })
@@ -120,6 +154,7 @@ async fn a_worker_on_a_queue_that_does_not_exist_fails_at_start() -> Result<()> 
     let args = worker::WorkerArgs {
         queue_url: format!("{}/111111111111/no-such-queue", world.endpoint),
         visibility_timeout: 30,
+        metrics_service: "logferry-worker".into(),
     };
     let err = worker::check(&args, &world.shipper.sqs())
         .await
@@ -229,6 +264,19 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
     );
     assert_eq!(seen.lock().unwrap().len(), 4);
     assert_eq!(world.archive_keys().await?.len(), 3);
+    // What `--emf` prints: the missing named object counted as failed.
+    let emf = summary
+        .metrics
+        .documents("logferry-ship", "direct", chrono::Utc::now());
+    logferry::metrics::check(&emf[0]).map_err(anyhow::Error::msg)?;
+    assert_eq!(
+        (
+            &emf[0]["ObjectsShipped"],
+            &emf[0]["ObjectsFailedPermanent"],
+            &emf[0]["ObjectsSkipped"]
+        ),
+        (&json!(3), &json!(1), &json!(0))
+    );
 
     // A bad URI is one clear error, not a panic.
     let bad = ["bucket/key".to_string()];

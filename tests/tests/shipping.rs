@@ -195,11 +195,21 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
     Ok(())
 }
 
+/// Also: the invocation is reported as one EMF document, each object in
+/// its class, with the lag from each log's own time (a delivery-time
+/// access-log key gives its own, two hours back).
 async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
     let world = World::strict().await?;
+    let started = chrono::Utc::now();
+    let delivered = started - chrono::Duration::hours(2);
+    let access_log = format!(
+        "s3-access/{ACCOUNT_A}/{REGION}/acme-web/{}-ABCDEF",
+        delivered.format("%Y/%m/%d/%Y-%m-%d-%H-%M-%S")
+    );
     world.put_source("ok-1.log", b"one".to_vec()).await?;
     world.put_source("ok-2.log", b"two".to_vec()).await?;
-    let mut event = world.receive_sqs_event(2).await?;
+    world.put_source(&access_log, b"three".to_vec()).await?;
+    let mut event = world.receive_sqs_event(3).await?;
     // A bucket the shipper has no right to read, and a body that is no event.
     let denied = json!({"Records": [{"eventSource": "aws:s3", "awsRegion": REGION, "eventTime": "2026-11-21T00:00:00Z",
         "eventName": "ObjectCreated:Put", "s3": {"bucket": {"name": world.archive_bucket}, "object": {"key": "secret.log", "size": 1}}}]});
@@ -213,10 +223,50 @@ async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
         record["body"] = json!(body);
         records.push(record);
     }
-    let mut failures = world.invoke(mode, event).await?;
+    let (mut failures, emf) = world.invoke_reported(world.config(mode), event).await?;
+    let took = (chrono::Utc::now() - started).num_seconds() as u64 + 1;
     failures.sort();
     assert_eq!(failures, vec!["denied-message", "garbage-message"]);
-    assert_eq!(world.archive_keys().await?.len(), 2);
+    assert_eq!(world.archive_keys().await?.len(), 3);
+
+    assert_eq!(emf.len(), 1, "{emf:?}");
+    let d = &emf[0];
+    let counts: Vec<u64> = [
+        "ObjectsShipped",
+        "ObjectsSkipped",
+        "ObjectsAccessDenied",
+        "ObjectsFailedRetryable",
+        "ObjectsFailedPermanent",
+        "BytesShipped",
+    ]
+    .iter()
+    .map(|name| d[*name].as_u64().unwrap_or(u64::MAX))
+    .collect();
+    assert_eq!(counts, vec![3, 0, 1, 0, 0, 11], "{d}");
+    let mut lags: Vec<u64> = d["LagSeconds"]
+        .as_array()
+        .expect("lags")
+        .iter()
+        .filter_map(|v| v.as_u64())
+        .collect();
+    lags.sort_unstable();
+    assert_eq!(lags.len(), 3, "{d}");
+    assert!(
+        lags[..2].iter().all(|&l| l <= took),
+        "{lags:?}, the run took {took} s"
+    );
+    assert!(
+        (7200..=7200 + took).contains(&lags[2]),
+        "{lags:?}: the key's time was two hours back"
+    );
+    assert_eq!(
+        d["AuthMode"],
+        if mode == Mode::Direct {
+            "direct"
+        } else {
+            "assume-role"
+        }
+    );
     Ok(())
 }
 

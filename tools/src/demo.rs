@@ -90,6 +90,8 @@ async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
     let response = shipper::handle(
         LambdaEvent::new(event, lambda_runtime::Context::default()),
         &shipper,
+        // As Lambda does: the invocation's metrics, one EMF line on stdout.
+        &logferry::metrics::Emitter::stdout(),
     )
     .await
     .map_err(|e| anyhow::anyhow!("{e}"))?;

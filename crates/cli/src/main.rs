@@ -94,7 +94,15 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
             let sqs = aws_sdk_sqs::Client::new(&sdk_config);
             worker::check(&job.args, &sqs).await?;
-            worker::run(&job.args, &shipper, &sqs, worker::stop_on_signals()).await;
+            let emitter = logferry::metrics::Emitter::stdout();
+            worker::run(
+                &job.args,
+                &shipper,
+                &sqs,
+                worker::stop_on_signals(),
+                &emitter,
+            )
+            .await;
             Ok(std::process::ExitCode::SUCCESS)
         }
     }

@@ -8,6 +8,7 @@ use std::time::Duration;
 use anyhow::{bail, Result};
 use clap::Args;
 use futures::StreamExt;
+use logferry::metrics::{Emitter, ShipMetrics};
 use logferry::{Deadline, ObjectRef, ShipError, Shipper};
 use serde::Serialize;
 use tokio::time::Instant;
@@ -20,6 +21,9 @@ pub struct ShipArgs {
     /// Print a JSON summary on stdout instead of one line per object.
     #[arg(long)]
     json: bool,
+    /// Also print the run's metrics on stdout, as CloudWatch EMF lines (service `logferry-ship`).
+    #[arg(long)]
+    emf: bool,
 }
 
 /// What a `ship` run did, as `--json` prints it.
@@ -32,6 +36,9 @@ pub struct Summary {
     /// A SIGTERM (or Ctrl-C) stopped the run: what was not started, or was
     /// cut short and aborted, is in `failed` as retryable.
     pub interrupted: bool,
+    /// Every object's fate, counted for `--emf`.
+    #[serde(skip)]
+    pub metrics: ShipMetrics,
 }
 
 /// After a stop signal, in-flight objects get this long to finish before
@@ -153,9 +160,15 @@ fn not_listed(uri: &str) -> Failure {
 impl Summary {
     fn add(&mut self, name: &str, named: bool, result: Result<logferry::Shipped, ShipError>) {
         let source = name.to_string();
+        // What the caller named must exist: a failure, not a skip.
+        let missing = matches!(&result, Err(e) if e.is_skip() && named);
+        match missing {
+            true => self.metrics.permanent += 1,
+            false => self.metrics.record(&result),
+        }
         match result {
             Ok(shipped) => self.shipped.push(shipped),
-            Err(e) if e.is_skip() && named => self.failed.push(Failure {
+            Err(_) if missing => self.failed.push(Failure {
                 error: format!("{name} does not exist (or its bucket does not); check the URI"),
                 source,
                 retryable: false,
@@ -215,6 +228,14 @@ pub async fn run(
                 ""
             }
         );
+    }
+    if args.emf {
+        let auth = shipper.config().auth.name();
+        Emitter::stdout().emit(summary.metrics.documents(
+            "logferry-ship",
+            auth,
+            chrono::Utc::now(),
+        ));
     }
     Ok(if summary.failed.is_empty() {
         std::process::ExitCode::SUCCESS

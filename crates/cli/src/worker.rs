@@ -2,13 +2,15 @@
 //! all its objects are verified in B (or skipped); failed messages are left
 //! for redelivery and, after the queue's maxReceiveCount, its DLQ. While a
 //! message is being shipped its visibility timeout is extended, and SIGTERM
-//! stops receiving, lets in-flight work finish, and exits 0.
+//! stops receiving, lets in-flight work finish, and exits 0. Each received
+//! batch is reported as one EMF document (`logferry::metrics`).
 
 use std::time::Duration;
 
 use aws_sdk_sqs::types::Message;
 use clap::Args;
 use logferry::error::one_line;
+use logferry::metrics::{Emitter, ShipMetrics};
 use logferry::{ship_messages, Shipper};
 use tokio::sync::watch;
 use tracing::Instrument;
@@ -21,6 +23,13 @@ pub struct WorkerArgs {
     /// Seconds a received message stays invisible, 0-43200 (SQS's range); extended while it is being shipped.
     #[arg(long, env = "LOGFERRY_VISIBILITY_TIMEOUT", default_value_t = 120, value_parser = visibility_timeout)]
     pub visibility_timeout: i32,
+    /// The `Service` dimension of the worker's metrics: one EMF document on stdout per received batch.
+    #[arg(
+        long,
+        env = "LOGFERRY_METRICS_SERVICE",
+        default_value = "logferry-worker"
+    )]
+    pub metrics_service: String,
 }
 
 /// Stop on SIGTERM (what ECS sends) or Ctrl-C.
@@ -71,6 +80,7 @@ pub async fn run(
     shipper: &Shipper,
     sqs: &aws_sdk_sqs::Client,
     mut stop: watch::Receiver<bool>,
+    emitter: &Emitter,
 ) {
     let mut backoff = Duration::from_secs(1);
     while !*stop.borrow() {
@@ -96,7 +106,7 @@ pub async fn run(
         };
         if !messages.is_empty() {
             // In-flight work always finishes: the stop signal is only checked between batches.
-            ship_batch(args, shipper, sqs, messages).await;
+            ship_batch(args, shipper, sqs, messages, emitter).await;
         }
     }
 }
@@ -108,6 +118,7 @@ async fn ship_batch(
     shipper: &Shipper,
     sqs: &aws_sdk_sqs::Client,
     messages: Vec<Message>,
+    emitter: &Emitter,
 ) {
     let receipts: Vec<String> = messages
         .iter()
@@ -131,9 +142,12 @@ async fn ship_batch(
             body: m.body().unwrap_or_default().to_string(),
         })
         .collect();
-    let reports = ship_messages(shipper, &batch)
+    let mut metrics = ShipMetrics::default();
+    let reports = ship_messages(shipper, &batch, &mut metrics)
         .instrument(tracing::info_span!("batch", messages = batch.len()))
         .await;
+    let auth = shipper.config().auth.name();
+    emitter.emit(metrics.documents(&args.metrics_service, auth, chrono::Utc::now()));
     heartbeats.iter().for_each(|h| h.abort());
     for (report, receipt) in reports.iter().zip(&receipts) {
         if !report.done() {

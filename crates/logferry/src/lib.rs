@@ -23,6 +23,7 @@ pub mod archive;
 pub mod compact;
 pub mod deadline;
 pub mod error;
+pub mod metrics;
 pub mod s3;
 pub mod settings;
 pub mod ship;

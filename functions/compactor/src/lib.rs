@@ -15,10 +15,12 @@ use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
 use clap::Args;
+use futures::StreamExt;
 use lambda_runtime::Error;
 use logferry::compact::{
     CompactConfig, CompactError, CompactSettings, Compaction, Compactor, Schedule,
 };
+use logferry::metrics::{CompactMetrics, Emitter};
 use logferry::settings::{self, SettingError};
 use logferry::{Deadline, ShipError};
 use serde_json::{json, Value};
@@ -59,45 +61,71 @@ pub fn for_invocation(compactor: &Compactor, deadline_ms: u64, now: SystemTime) 
     }
 }
 
-/// Compact every partition of each settled day; fails (so the schedule's
-/// retries and alarms see it) when any partition failed or was cut off by
-/// the deadline. A failed partition loses nothing: its sources stay, and the
-/// next run tries again. Partitions not started for lack of time are
-/// `deferred` to the next run.
+/// Compact every partition of each settled day, `compact_concurrency` at
+/// once; fails (so the schedule's retries and alarms see it) when any
+/// partition failed or was cut off by the deadline. A failed partition
+/// loses nothing: its sources stay, and the next run tries again.
+/// Partitions not started for lack of time are `deferred` to the next run.
+/// The run is reported to `emitter` as one EMF document under `service`,
+/// whatever its end.
 pub async fn handle(
     now: DateTime<Utc>,
     compactor: &Compactor,
     schedule: Schedule,
+    emitter: &Emitter,
+    service: &str,
 ) -> Result<Value, Error> {
-    let (mut written, mut unchanged, mut deferred, mut failed) = (0, 0, 0, Vec::new());
-    for partition in compactor.partitions(&schedule.days(now)).await? {
-        let day = partition.day;
-        if compactor.deadline().within(START_MARGIN) {
-            deferred += 1;
-            continue;
-        }
-        match compactor.compact(&partition).await {
-            Ok(Compaction::Written(c)) => {
-                tracing::info!(output = %c.output_key, sources = c.sources.len(), replaced = c.removed.len(), "compacted");
-                written += 1;
+    let mut metrics = CompactMetrics::default();
+    let answer = compact_days(now, compactor, schedule, &mut metrics).await;
+    emitter.emit(vec![metrics.document(service, Utc::now())]);
+    answer
+}
+
+async fn compact_days(
+    now: DateTime<Utc>,
+    compactor: &Compactor,
+    schedule: Schedule,
+    metrics: &mut CompactMetrics,
+) -> Result<Value, Error> {
+    let partitions = compactor.partitions(&schedule.days(now)).await?;
+    let width = usize::try_from(schedule.compact_concurrency).unwrap_or(1);
+    let mut runs = futures::stream::iter(partitions)
+        .map(|partition| async move {
+            if compactor.deadline().within(START_MARGIN) {
+                return (partition, None);
             }
-            Ok(Compaction::Unchanged(_)) => unchanged += 1,
-            Err(CompactError::Transfer(e @ ShipError::Deadline { .. })) => {
+            let result = compactor.compact(&partition).await;
+            (partition, Some(result))
+        })
+        .buffer_unordered(width);
+    let mut failed = Vec::new();
+    while let Some((partition, result)) = runs.next().await {
+        let day = partition.day;
+        match result {
+            None => metrics.deferred += 1,
+            Some(Ok(Compaction::Written(c))) => {
+                tracing::info!(output = %c.output_key, sources = c.sources.len(), replaced = c.removed.len(), "compacted");
+                metrics.written += 1;
+                metrics.objects += c.sources.len() as u64;
+                metrics.bytes += c.compressed_bytes;
+            }
+            Some(Ok(Compaction::Unchanged(_))) => metrics.unchanged += 1,
+            Some(Err(CompactError::Transfer(e @ ShipError::Deadline { .. }))) => {
                 tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition cut off by the invocation's deadline; compact it with `logferry compact --day {day}`, which has no time limit, or raise the function's timeout");
                 failed.push(format!(
                     "{} {day}: cut off by the deadline",
                     partition.bucket
                 ));
             }
-            Err(e) => {
+            Some(Err(e)) => {
                 tracing::error!(error = %e, day = %day, bucket = %partition.bucket, "partition not compacted; it is tried again on the next run");
                 failed.push(format!("{} {day}: {e}", partition.bucket));
             }
         }
     }
-    if deferred > 0 {
+    if metrics.deferred > 0 {
         tracing::warn!(
-            deferred,
+            deferred = metrics.deferred,
             "partitions left for the next run: too little time left in this one"
         );
     }
@@ -109,7 +137,9 @@ pub async fn handle(
         )
         .into());
     }
-    Ok(json!({"written": written, "unchanged": unchanged, "deferred": deferred}))
+    Ok(
+        json!({"written": metrics.written, "unchanged": metrics.unchanged, "deferred": metrics.deferred}),
+    )
 }
 
 #[cfg(test)]
@@ -130,7 +160,8 @@ mod tests {
             logferry::settings::from_lookup::<Schedule>(env(&[])).unwrap(),
             Schedule {
                 compact_settle_hours: 6,
-                compact_lookback_days: 3
+                compact_lookback_days: 3,
+                compact_concurrency: 4,
             }
         );
         let err = logferry::settings::from_lookup::<Schedule>(env(&[(

@@ -21,11 +21,12 @@ async fn main() -> Result<(), Error> {
     let sdk = load_sdk_config(config.timeouts).await;
     let s3 = aws_sdk_s3::Client::from_conf(logferry::s3::clients::s3_config(&sdk).build());
     let compactor = Compactor::new(s3, &config);
-    let compactor = &compactor;
+    let (compactor, emitter) = (&compactor, &logferry::metrics::Emitter::stdout());
     run(service_fn(move |event: LambdaEvent<Value>| async move {
         let deadline_ms = event.context.deadline;
+        let service = event.context.env_config.function_name.clone();
         let compactor = compactor::for_invocation(compactor, deadline_ms, SystemTime::now());
-        compactor::handle(chrono::Utc::now(), &compactor, schedule).await
+        compactor::handle(chrono::Utc::now(), &compactor, schedule, emitter, &service).await
     }))
     .await
 }

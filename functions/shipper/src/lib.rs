@@ -7,9 +7,13 @@
 //!   failed ones come back until the queue's redrive policy moves them to the DLQ.
 //! - A direct S3 or EventBridge invocation fails as a whole if any object
 //!   failed, so Lambda's own retries and on-failure destination take over.
+//!
+//! Either way, one EMF document (more when over 100 objects landed) reports
+//! the invocation: objects by fate, bytes and lag (`logferry::metrics`).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Error, LambdaEvent};
+use logferry::metrics::{Emitter, ShipMetrics};
 use logferry::ship::messages::{log_gone, log_skips};
 use logferry::{parse_event, ship_messages, Deadline, Message, Outcome, Shipper, Tally};
 use serde_json::Value;
@@ -22,7 +26,29 @@ const ANSWER_MARGIN: Duration = Duration::from_secs(3);
 /// The Lambda entry point: dispatch on the envelope. Work stops
 /// [`ANSWER_MARGIN`] before the invocation's deadline, so unfinished objects
 /// are reported failed (and come back) rather than cut off by a timeout.
-pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Value, Error> {
+/// Handle one invocation, and report it to `emitter`, whatever its end,
+/// under the function's name.
+pub async fn handle(
+    event: LambdaEvent<Value>,
+    shipper: &Shipper,
+    emitter: &Emitter,
+) -> Result<Value, Error> {
+    let service = match event.context.env_config.function_name.as_str() {
+        "" => "logferry-shipper".to_string(),
+        name => name.to_string(),
+    };
+    let mut metrics = ShipMetrics::default();
+    let answer = ship_event(event, shipper, &mut metrics).await;
+    let auth = shipper.config().auth.name();
+    emitter.emit(metrics.documents(&service, auth, chrono::Utc::now()));
+    answer
+}
+
+async fn ship_event(
+    event: LambdaEvent<Value>,
+    shipper: &Shipper,
+    metrics: &mut ShipMetrics,
+) -> Result<Value, Error> {
     let stopping;
     let shipper = match stop_at(event.context.deadline, SystemTime::now()) {
         Some(deadline) => {
@@ -35,10 +61,13 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
     if is_sqs(&payload) {
         let sqs: SqsEvent =
             serde_json::from_value(payload).map_err(|e| format!("malformed SQS event: {e}"))?;
-        return Ok(serde_json::to_value(handle_sqs(sqs, shipper).await)?);
+        return Ok(serde_json::to_value(
+            handle_sqs(sqs, shipper, metrics).await,
+        )?);
     }
     let parsed = parse_event(&payload)?;
     log_skips(&parsed.skipped);
+    metrics.skip(parsed.skipped.len());
     let mut tally = Tally {
         skipped: parsed.skipped.len(),
         ..Tally::default()
@@ -46,6 +75,7 @@ pub async fn handle(event: LambdaEvent<Value>, shipper: &Shipper) -> Result<Valu
     let mut failures = Vec::new();
     let mut gone = Vec::new();
     for (object, result) in shipper.ship_many(parsed.objects).await {
+        metrics.record(&result);
         let outcome = Outcome::of(&result);
         tally.add(outcome);
         match (outcome, &result) {
@@ -83,7 +113,11 @@ fn is_sqs(payload: &Value) -> bool {
 
 /// Ship every object of every message, at most `concurrency` objects at once,
 /// and report the messages that must come back.
-pub async fn handle_sqs(event: SqsEvent, shipper: &Shipper) -> SqsBatchResponse {
+pub async fn handle_sqs(
+    event: SqsEvent,
+    shipper: &Shipper,
+    metrics: &mut ShipMetrics,
+) -> SqsBatchResponse {
     let messages: Vec<Message> = event
         .records
         .into_iter()
@@ -93,7 +127,7 @@ pub async fn handle_sqs(event: SqsEvent, shipper: &Shipper) -> SqsBatchResponse 
         })
         .collect();
     let mut response = SqsBatchResponse::default();
-    response.batch_item_failures = ship_messages(shipper, &messages)
+    response.batch_item_failures = ship_messages(shipper, &messages, metrics)
         .await
         .into_iter()
         .filter(|report| !report.done() && !report.id.is_empty())
@@ -154,25 +188,45 @@ mod tests {
     }
 
     async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Error> {
-        handle(LambdaEvent::new(payload, Context::default()), shipper).await
+        invoke_reported(shipper, payload).await.0
+    }
+
+    /// The answer, and the one EMF document the invocation was reported in.
+    async fn invoke_reported(shipper: &Shipper, payload: Value) -> (Result<Value, Error>, Value) {
+        let emitter = Emitter::memory();
+        let out = handle(
+            LambdaEvent::new(payload, Context::default()),
+            shipper,
+            &emitter,
+        )
+        .await;
+        let documents = emitter.documents();
+        assert_eq!(documents.len(), 1, "{documents:?}");
+        logferry::metrics::check(&documents[0]).unwrap();
+        (out, documents[0].clone())
     }
 
     #[tokio::test]
     async fn a_direct_invocation_skips_a_deleted_source() {
         let shipper = shipper_with_head_status(404, "");
-        let out = invoke(&shipper, s3_event("gone.log")).await.unwrap();
-        assert_eq!(out, json!({"shipped": 0, "skipped": 1}));
+        let (out, emf) = invoke_reported(&shipper, s3_event("gone.log")).await;
+        assert_eq!(out.unwrap(), json!({"shipped": 0, "skipped": 1}));
+        assert_eq!(emf["ObjectsSkipped"], 1);
+        assert_eq!(emf["ObjectsShipped"], 0);
+        assert_eq!(emf["Service"], "logferry-shipper");
+        assert_eq!(emf["AuthMode"], "direct");
     }
 
     #[tokio::test]
     async fn a_direct_invocation_fails_when_an_object_fails() {
         let denied = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
         let shipper = shipper_with_head_status(403, denied);
-        let err = invoke(&shipper, s3_event("secret.log"))
-            .await
-            .unwrap_err()
-            .to_string();
+        let (out, emf) = invoke_reported(&shipper, s3_event("secret.log")).await;
+        let err = out.unwrap_err().to_string();
         assert!(err.contains("1 object(s) failed"), "{err}");
+        // A failed invocation is reported too, in its class.
+        assert_eq!(emf["ObjectsAccessDenied"], 1);
+        assert_eq!(emf["ObjectsFailedPermanent"], 0);
         assert!(err.contains("shipper-source-read.json.tpl"), "{err}");
     }
 
@@ -218,9 +272,11 @@ mod tests {
         let now = SystemTime::now().duration_since(UNIX_EPOCH).unwrap();
         context.deadline = (now + Duration::from_secs(4)).as_millis() as u64;
         let payload = json!({"Records": [sqs_record("late", s3_event("late.log").to_string())]});
-        let out = handle(LambdaEvent::new(payload, context), &shipper)
+        let emitter = Emitter::memory();
+        let out = handle(LambdaEvent::new(payload, context), &shipper, &emitter)
             .await
             .unwrap();
+        assert_eq!(emitter.documents()[0]["ObjectsFailedRetryable"], 1);
         assert_eq!(
             out,
             json!({"batchItemFailures": [{"itemIdentifier": "late"}]})

@@ -17,9 +17,9 @@ async fn main() -> Result<(), Error> {
         })?;
     let sdk_config = load_sdk_config(config.timeouts).await;
     let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
-    let shipper = &shipper;
+    let (shipper, emitter) = (&shipper, &logferry::metrics::Emitter::stdout());
     run(service_fn(move |event: LambdaEvent<Value>| async move {
-        shipper::handle(event, shipper).await
+        shipper::handle(event, shipper, emitter).await
     }))
     .await
 }

@@ -160,6 +160,7 @@ impl Bench<'_> {
             let response = shipper::handle(
                 LambdaEvent::new(sqs_event(batch), Context::default()),
                 &shipper,
+                &logferry::metrics::Emitter::memory(),
             )
             .await
             .map_err(|e| anyhow::anyhow!("{e}"))?;

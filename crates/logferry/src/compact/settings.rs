@@ -109,6 +109,9 @@ pub struct Schedule {
     /// Settled days compacted on each run, 1-31 (default 3).
     #[arg(long, env = "LOGFERRY_COMPACT_LOOKBACK_DAYS", value_parser = whole(1, 31), default_value_t = 3)]
     pub compact_lookback_days: u64,
+    /// Partitions compacted at once, 1-16 (default 4).
+    #[arg(long, env = "LOGFERRY_COMPACT_CONCURRENCY", value_parser = whole(1, 16), default_value_t = 4)]
+    pub compact_concurrency: u64,
 }
 
 impl Schedule {
@@ -136,6 +139,7 @@ mod tests {
         let schedule = Schedule {
             compact_settle_hours: 6,
             compact_lookback_days: 2,
+            compact_concurrency: 1,
         };
         let day = |d| NaiveDate::from_ymd_opt(2026, 11, d).unwrap();
         // 05:00 on the 23rd: the 22nd ended 5 hours ago, not yet settled.

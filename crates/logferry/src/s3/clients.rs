@@ -27,6 +27,16 @@ pub enum AuthMode {
     },
 }
 
+impl AuthMode {
+    /// `direct` or `assume-role`, as the README and Terraform's `mode` say.
+    pub fn name(&self) -> &'static str {
+        match self {
+            AuthMode::Direct => "direct",
+            AuthMode::AssumeRole { .. } => "assume-role",
+        }
+    }
+}
+
 /// Client timeouts; see [`load_sdk_config`].
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct Timeouts {

@@ -7,6 +7,7 @@
 use tracing::Instrument;
 
 use crate::error::ShipError;
+use crate::metrics::ShipMetrics;
 use crate::ship::event::{parse_text, ObjectRef, Skip};
 use crate::ship::{Shipped, Shipper};
 
@@ -71,8 +72,12 @@ impl MessageReport {
 }
 
 /// Ship every object of every message, at most `concurrency` at once, and
-/// report per message.
-pub async fn ship_messages(shipper: &Shipper, messages: &[Message]) -> Vec<MessageReport> {
+/// report per message; every object's fate is counted into `metrics`.
+pub async fn ship_messages(
+    shipper: &Shipper,
+    messages: &[Message],
+    metrics: &mut ShipMetrics,
+) -> Vec<MessageReport> {
     let mut reports: Vec<MessageReport> = messages
         .iter()
         .map(|m| MessageReport {
@@ -89,6 +94,7 @@ pub async fn ship_messages(shipper: &Shipper, messages: &[Message]) -> Vec<Messa
         match parse_text(&message.body) {
             Ok(parsed) => {
                 log_skips(&parsed.skipped);
+                metrics.skip(parsed.skipped.len());
                 owners.extend(std::iter::repeat_n(index, parsed.objects.len()));
                 objects.extend(parsed.objects);
             }
@@ -104,6 +110,7 @@ pub async fn ship_messages(shipper: &Shipper, messages: &[Message]) -> Vec<Messa
         .await;
     let mut gone: Vec<Vec<ObjectRef>> = vec![Vec::new(); messages.len()];
     for (index, (object, result)) in owners.into_iter().zip(results) {
+        metrics.record(&result);
         let outcome = Outcome::of(&result);
         reports[index].objects.add(outcome);
         if outcome == Outcome::Skipped {
@@ -203,7 +210,7 @@ mod tests {
             .with_max_level(tracing::Level::INFO)
             .finish();
         let _guard = tracing::subscriber::set_default(subscriber);
-        let reports = ship_messages(&shipper, &[message]).await;
+        let reports = ship_messages(&shipper, &[message], &mut ShipMetrics::default()).await;
         assert!(reports[0].done(), "{reports:?}");
         assert_eq!(reports[0].objects.skipped, 50);
         let logs = String::from_utf8(captured.0.lock().unwrap().clone()).unwrap();

@@ -22,6 +22,8 @@ use tracing::Instrument;
 use crate::deadline::Deadline;
 use crate::error::{ShipError, Side};
 use crate::s3::classify::Attempt;
+use chrono::{DateTime, Utc};
+
 use crate::s3::clients::Clients;
 use crate::ship::event::ObjectRef;
 use crate::ship::plan::{plan, ShipPlan};
@@ -40,6 +42,11 @@ pub struct Shipped {
     /// `ALGORITHM:base64`, e.g. `CRC32C:yZRlqg==`.
     pub checksum: String,
     pub method: Method,
+    /// The log's own time: see [`plan::ShipPlan::logged_at`], else the
+    /// event's time, else the source's Last-Modified.
+    pub logged_at: DateTime<Utc>,
+    /// When the copy in B was verified.
+    pub landed_at: DateTime<Utc>,
 }
 
 /// The writer: configuration, clients and account A's identity, made once and shared.
@@ -174,6 +181,11 @@ impl Shipper {
             size: plan.source.size,
             checksum: written.expected.to_string(),
             method: plan.method,
+            logged_at: plan
+                .logged_at
+                .or(object.event_time)
+                .unwrap_or(plan.source.last_modified),
+            landed_at: Utc::now(),
         })
     }
 

@@ -3,6 +3,7 @@
 
 use std::collections::HashMap;
 
+use chrono::{DateTime, NaiveTime, Utc};
 use percent_encoding::{utf8_percent_encode, AsciiSet, NON_ALPHANUMERIC};
 
 use crate::archive::key::DestinationKey;
@@ -70,6 +71,11 @@ pub struct ShipPlan {
     pub copy_source: String,
     /// User metadata naming the source (stored as `x-amz-meta-logferry-*`).
     pub metadata: HashMap<String, String>,
+    /// The time an access log's key gives, when it has a time of day: keys
+    /// partitioned by delivery time carry the delivery's second, while keys
+    /// partitioned by event time carry only the day (`00-00-00`), which is
+    /// not the log's time and is not used.
+    pub logged_at: Option<DateTime<Utc>>,
 }
 
 impl ShipPlan {
@@ -119,7 +125,10 @@ pub fn plan(
         (_, None) => Expected::ReadFirst,
     };
     let metadata = source_metadata(&source, account, region);
+    let keyed = origin.name != source.key && origin.time.time() != NaiveTime::MIN;
+    let logged_at = keyed.then_some(origin.time);
     Ok(ShipPlan {
+        logged_at,
         account: origin.account.to_string(),
         dest_bucket: config.dest_bucket.clone(),
         dest_key,
@@ -258,6 +267,22 @@ mod tests {
             "logs/111122223333/eu-west-1/acme-web/2026/11/20/2026-11-20-00-00-00-ABC"
         );
         assert_eq!(p.metadata["logferry-source-bucket"], "acme-logs");
+        // An event-time key names the day only: not the log's own time.
+        assert_eq!(p.logged_at, None);
+    }
+
+    #[test]
+    fn a_delivery_time_key_gives_the_logs_time_and_other_keys_give_none() {
+        let mut delivered = source(1);
+        delivered.key =
+            "s3-access/111122223333/eu-west-1/acme-web/2026/11/20/2026-11-20-14-05-09-ABC".into();
+        let p = plan(&config(false), delivered, "111122223333", "eu-west-1").unwrap();
+        let at = chrono::Utc
+            .with_ymd_and_hms(2026, 11, 20, 14, 5, 9)
+            .unwrap();
+        assert_eq!(p.logged_at, Some(at));
+        let p = plan(&config(false), source(1), "111122223333", "eu-west-1").unwrap();
+        assert_eq!(p.logged_at, None);
     }
 
     #[test]

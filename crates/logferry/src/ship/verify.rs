@@ -61,6 +61,7 @@ mod tests {
             expected: crate::ship::plan::Expected::WhileStreaming,
             copy_source: "a/k".into(),
             metadata: Default::default(),
+            logged_at: None,
         }
     }
 
