@@ -97,3 +97,12 @@ pub const PLAN_DRIFT: &[(&str, &str, &str)] = &[
 /// admins do not (every call is then denied). The restart test in
 /// `faults.rs` runs on a soft instance of its own.
 pub const PERSISTENT_STRICT_ADMIN: &str = "persistent-strict-admin";
+
+/// A message move task (`StartMessageMoveTask`) moves only the messages in
+/// the emulator's pending list. A message that was received and whose
+/// visibility timeout then expired (as `redrive --dry-run` leaves its
+/// sample, received with a visibility timeout of 0) stays in its in-flight
+/// list until another receive returns it, and the task skips it; on AWS it
+/// is simply visible, and moved. Workaround: `tests/redrive.rs` redrives
+/// before it dry-runs, never after.
+pub const MOVE_TASK_SKIPS_RECEIVED: &str = "move-task-skips-received";

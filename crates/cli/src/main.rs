@@ -4,13 +4,14 @@
 //! - `logferry ship s3://bucket/key ...` copies given objects or whole
 //!   prefixes (Glue, Batch, one-off backfills).
 //! - `logferry compact --day ...` compacts one partition's day (account B).
+//! - `logferry redrive --dlq URL` moves the shipper's DLQ back to its queue.
 //!
 //! Each reads the same `LOGFERRY_*` settings as its Lambda; flags override them.
 
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use logferry::compact::CompactSettings;
 use logferry::{load_sdk_config, settings, ShipSettings, Shipper};
-use logferry_cli::{compact, ship, worker};
+use logferry_cli::{compact, redrive, ship, worker};
 
 #[derive(Parser)]
 #[command(
@@ -34,6 +35,8 @@ enum Command {
     Worker(WithSettings<worker::WorkerArgs, ShipSettings>),
     /// In account B: one partition's day of archived logs into one verified gzip object for queries.
     Compact(WithSettings<compact::CompactArgs, CompactSettings>),
+    /// Move the shipper's dead-letter queue back to its queue once the cause is fixed (SQS StartMessageMoveTask).
+    Redrive(redrive::RedriveArgs),
 }
 
 /// A job's own arguments and the settings family it runs with.
@@ -76,6 +79,10 @@ async fn main() -> std::process::ExitCode {
 async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
     let lines = |errors: Vec<logferry::SettingError>| anyhow::anyhow!(settings::join(&errors));
     match cli.command {
+        Command::Redrive(args) => {
+            let sdk_config = load_sdk_config(logferry::s3::Timeouts::default()).await;
+            redrive::run(args, &aws_sdk_sqs::Client::new(&sdk_config)).await
+        }
         Command::Compact(job) => {
             let config = job.settings.validate().map_err(lines)?;
             let sdk_config = load_sdk_config(config.timeouts).await;
