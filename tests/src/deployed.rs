@@ -18,6 +18,7 @@ use crate::gaps;
 pub mod compactor;
 pub mod existing;
 pub mod local;
+pub mod operations;
 
 /// What Terraform configured for the shipper, read from the emulator.
 #[derive(Debug, Clone)]

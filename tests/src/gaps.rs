@@ -106,3 +106,15 @@ pub const PERSISTENT_STRICT_ADMIN: &str = "persistent-strict-admin";
 /// is simply visible, and moved. Workaround: `tests/redrive.rs` redrives
 /// before it dry-runs, never after.
 pub const MOVE_TASK_SKIPS_RECEIVED: &str = "move-task-skips-received";
+
+/// A `GetObject` of an SSE-KMS object takes the S3 state's read lock again
+/// while holding it (`decrypt_object_body` → `bucket_region`); a write that
+/// asks for the lock in between (`CreateMultipartUpload`, `PutObject`)
+/// waits for the first read, the second read waits behind the write, and
+/// the emulator stops answering altogether. Compacting several partitions
+/// of a KMS-encrypted archive at once does exactly that. Workaround: the
+/// deployed world applies the archive root with `compactor_concurrency = 1`
+/// (the function's `LOGFERRY_COMPACT_CONCURRENCY`); partitions at once are
+/// tested and measured on an archive without a key (`compaction.rs`,
+/// `make bench`).
+pub const KMS_READ_LOCK: &str = "kms-read-lock";

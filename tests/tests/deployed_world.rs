@@ -21,6 +21,7 @@ use logferry_tests::catalog::{self, LocalObject, Table};
 use logferry_tests::deployed::compactor::{download, DeployedCompactor};
 use logferry_tests::deployed::existing::{unchanged_but_asked, ExistingBuckets, LOG_PREFIX};
 use logferry_tests::deployed::local::{compacted_partitions, partitions};
+use logferry_tests::deployed::operations::Operations;
 use logferry_tests::deployed::{edit_trust, DeployedFunction};
 use logferry_tests::terraform::{Profile, Root};
 use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B};
@@ -86,6 +87,30 @@ fn source_accounts(mode: &str, tenants: &[Tenant]) -> String {
     format!("source_accounts = {{\n{}}}\n", entries.concat())
 }
 
+/// The alarms and dashboard a root's outputs name for the function
+/// `service`, read back and checked (`deployed::operations`).
+async fn operations(
+    admin: &Account,
+    outputs: &BTreeMap<String, Value>,
+    alarms: &str,
+    dashboard: &str,
+    topic: &str,
+    service: &str,
+) -> Result<Operations> {
+    let names: BTreeMap<String, String> =
+        serde_json::from_value(outputs.get(alarms).cloned().unwrap_or_default())
+            .with_context(|| format!("output {alarms}"))?;
+    let names: Vec<String> = names.into_values().collect();
+    ensure!(names.len() >= 3, "output {alarms}: {names:?}");
+    let dashboard = outputs[dashboard]
+        .as_str()
+        .with_context(|| format!("output {dashboard}"))?;
+    let topic = outputs[topic]
+        .as_str()
+        .with_context(|| format!("output {topic}"))?;
+    logferry_tests::deployed::operations::read(admin, &names, dashboard, service, topic).await
+}
+
 async fn journey(mode: &str) -> Result<()> {
     logferry_tests::init_tracing();
     let clock = Instant::now();
@@ -132,7 +157,8 @@ async fn journey(mode: &str) -> Result<()> {
         url,
         &profiles,
         &format!(
-            "compactor_zip_path = {zip:?}\n{}",
+            // Gap kms-read-lock: one partition at a time on this emulator.
+            "compactor_zip_path = {zip:?}\ncompactor_concurrency = 1\n{}",
             source_accounts(mode, &tenants)
         ),
     )?;
@@ -179,6 +205,25 @@ async fn journey(mode: &str) -> Result<()> {
             .context("output shipper_function_name")?;
         let function = DeployedFunction::read(&t.admin, name).await?;
         function.check_settings()?;
+        // Its alarms and dashboard, on its own metrics, notifying its topic.
+        let ops = operations(
+            &t.admin,
+            &outputs,
+            "alarm_names",
+            "dashboard_name",
+            "alarm_topic_arn",
+            name,
+        )
+        .await?;
+        let silent = ops.alarms.iter().find(|a| {
+            a.alarm_name()
+                .is_some_and(|n| n.ends_with("-shipper-silent"))
+        });
+        ensure!(
+            silent.and_then(|a| a.treat_missing_data()) == Some("breaching"),
+            "{}: no alarm fires when logs stop (a silence alarm treating missing data as breaching)",
+            t.account
+        );
         function.take_over_the_mapping(&t.admin).await?;
         if mode == "assume-role" {
             allow_role_session_in_writer_trust(&admin_b, &function).await?;
@@ -309,6 +354,16 @@ async fn compact(
         .and_then(Value::as_str)
         .context("output compactor_function_name")?;
     let deployed = DeployedCompactor::read(admin_b, name).await?;
+    let topic = "compactor_alarm_topic_arn";
+    operations(
+        admin_b,
+        &outputs,
+        "compactor_alarm_names",
+        "compactor_dashboard_name",
+        topic,
+        name,
+    )
+    .await?;
     ensure!(
         deployed.reserved_concurrency == Some(1),
         "{name} may run {:?} at once; one run at a time is what Terraform sets",

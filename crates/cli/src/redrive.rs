@@ -18,7 +18,7 @@ use logferry::error::one_line;
 
 #[derive(Args)]
 pub struct RedriveArgs {
-    /// The dead-letter queue's URL (the source account's `shipper_dlq_url` output).
+    /// The dead-letter queue's URL (the source account's `dlq_url` output).
     #[arg(long)]
     pub dlq: String,
     /// Move the messages to this queue instead of back to the queue each came from.
@@ -67,7 +67,7 @@ pub async fn redrive(
         .map_err(|e| anyhow::anyhow!("listing the queues that use {} as their DLQ failed ({}); allow sqs:ListDeadLetterSourceQueues on it (infra/policies/redrive.json.tpl)", args.dlq, one_line(&e)))?;
     if sources.queue_urls().is_empty() {
         bail!(
-            "{} is not a dead-letter queue: no queue's redrive policy names it, and SQS moves messages only out of one; give --dlq the shipper's DLQ (the `shipper_dlq_url` output)",
+            "{} is not a dead-letter queue: no queue's redrive policy names it, and SQS moves messages only out of one; give --dlq the shipper's DLQ (the `dlq_url` output)",
             args.dlq
         );
     }

@@ -77,7 +77,20 @@ module "log_compactor" {
   query_prefix        = var.query_prefix
   archive_kms_key_arn = module.log_archive.kms_key_arn
   lambda_zip_path     = local.compactor_zip_path
-  tags                = var.tags
+  concurrency         = var.compactor_concurrency
+
+  alarm_sns_topic_arns = var.alarm_sns_topic_arns
+  tags                 = var.tags
+}
+
+# Email subscriptions to the alarm topic log_compactor creates. Each address
+# gets a confirmation mail from SNS and receives nothing until it confirms.
+resource "aws_sns_topic_subscription" "compactor_alarm_email" {
+  for_each = var.compaction_enabled ? toset(var.alarm_email_addresses) : toset([])
+
+  topic_arn = module.log_compactor[0].alarm_topic_arn
+  protocol  = "email"
+  endpoint  = each.key
 }
 
 # account, region and source_bucket are enum projections: their values are

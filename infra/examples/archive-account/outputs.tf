@@ -86,6 +86,21 @@ output "compactor_function_name" {
   value       = var.compaction_enabled ? module.log_compactor[0].function_name : null
 }
 
+output "compactor_alarm_topic_arn" {
+  description = "The SNS topic the compactor's alarms notify, created by log_compactor (null with alarm_sns_topic_arns or compaction_enabled = false): subscribe to it (alarm_email_addresses, or aws sns subscribe)."
+  value       = var.compaction_enabled ? module.log_compactor[0].alarm_topic_arn : null
+}
+
+output "compactor_alarm_names" {
+  description = "The compactor's alarms, by what they watch (empty with compaction_enabled = false)."
+  value       = var.compaction_enabled ? module.log_compactor[0].alarm_names : {}
+}
+
+output "compactor_dashboard_name" {
+  description = "The compactor's CloudWatch dashboard, or null with compaction_enabled = false."
+  value       = var.compaction_enabled ? module.log_compactor[0].dashboard_name : null
+}
+
 output "athena_direct_workgroup_name" {
   description = "Workgroup over the source account's log bucket in place, or null with athena_direct_enabled = false."
   value       = var.athena_direct_enabled ? module.athena_direct[0].workgroup_name : null

@@ -150,6 +150,33 @@ variable "compactor_zip_path" {
   default     = null
 }
 
+variable "alarm_sns_topic_arns" {
+  type        = list(string)
+  description = "SNS topics in account B and region notified by the compactor's alarms (failed run, falling behind, not running). Empty (default): log_compactor creates an encrypted topic <name_prefix>-compactor-alarms (output compactor_alarm_topic_arn) and the alarms notify it."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex(local.names.sns_topic_arn.regex, arn))])
+    error_message = "alarm_sns_topic_arns entries must each be ${local.names.sns_topic_arn.rule}."
+  }
+}
+
+variable "alarm_email_addresses" {
+  type        = list(string)
+  description = "Email addresses subscribed to the alarm topic log_compactor creates (only with compaction_enabled and without alarm_sns_topic_arns). SNS sends each a confirmation mail; a subscription delivers nothing until its link is followed, and a destroy of one still pending only drops it from Terraform's state (\"Terraform cannot delete / unsubscribe the subscription\", AWS provider docs). Default: none."
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "alarm_email_addresses entries must each be an email address."
+  }
+
+  validation {
+    condition     = length(var.alarm_email_addresses) == 0 || length(var.alarm_sns_topic_arns) == 0
+    error_message = "alarm_email_addresses subscribes to the topic log_compactor creates, which it does not with alarm_sns_topic_arns: subscribe the addresses to those topics instead."
+  }
+}
+
 variable "query_prefix" {
   type        = string
   description = "Prefix of the compacted copies in the archive bucket, without leading or trailing slash. null: infra/layout/query-prefix.txt (logferry-query)."
@@ -222,4 +249,10 @@ variable "tags" {
   type        = map(string)
   description = "Default tags for every resource."
   default     = { Project = "logferry" }
+}
+
+variable "compactor_concurrency" {
+  type        = number
+  description = "Partitions the compactor works on at once (log_compactor's concurrency, LOGFERRY_COMPACT_CONCURRENCY)."
+  default     = 4
 }

@@ -93,8 +93,20 @@ module "log_source" {
   writer_role_arn     = var.writer_role_arn
   external_id         = var.external_id
 
-  alarm_sns_topic_arns = var.alarm_sns_topic_arns
-  tags                 = var.tags
+  alarm_sns_topic_arns   = var.alarm_sns_topic_arns
+  silence_alarm_hours    = var.silence_alarm_hours
+  redrive_principal_arns = var.redrive_principal_arns
+  tags                   = var.tags
+}
+
+# Email subscriptions to the alarm topic log_source creates. Each address
+# gets a confirmation mail from SNS and receives nothing until it confirms.
+resource "aws_sns_topic_subscription" "alarm_email" {
+  for_each = toset(var.alarm_email_addresses)
+
+  topic_arn = module.log_source.alarm_topic_arn
+  protocol  = "email"
+  endpoint  = each.key
 }
 
 check "shipper_role_arn_is_what_the_archive_expects" {

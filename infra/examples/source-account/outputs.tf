@@ -52,3 +52,23 @@ output "created_audited_bucket_names" {
   description = "The audited buckets created with new_log_bucket (empty when none)."
   value       = local.create_log_bucket ? module.new_log_bucket[0].audited_bucket_names : []
 }
+
+output "alarm_topic_arn" {
+  description = "The SNS topic the shipper's alarms notify, created by log_source (null with alarm_sns_topic_arns): subscribe to it (alarm_email_addresses, or aws sns subscribe)."
+  value       = module.log_source.alarm_topic_arn
+}
+
+output "alarm_names" {
+  description = "The shipper's alarms, by what they watch."
+  value       = module.log_source.alarm_names
+}
+
+output "dashboard_name" {
+  description = "The shipper's CloudWatch dashboard."
+  value       = module.log_source.dashboard_name
+}
+
+output "redrive_role_arn" {
+  description = "The role logferry redrive assumes to move the DLQ back, or null without redrive_principal_arns."
+  value       = module.log_source.redrive_role_arn
+}

@@ -190,12 +190,45 @@ variable "lambda_zip_path" {
 
 variable "alarm_sns_topic_arns" {
   type        = list(string)
-  description = "SNS topics in this account notified by the shipper's alarms (DLQ not empty, errors, queue stalled). Empty: alarms notify nobody."
+  description = "SNS topics in this account and region notified by the shipper's alarms (DLQ not empty, errors, queue stalled, lag, failure rate, silence). Empty (default): log_source creates an encrypted topic <name_prefix>-shipper-alarms (output alarm_topic_arn) and the alarms notify it."
   default     = []
 
   validation {
     condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex(local.names.sns_topic_arn.regex, arn))])
     error_message = "alarm_sns_topic_arns entries must each be ${local.names.sns_topic_arn.rule}; not: ${join(", ", [for arn in var.alarm_sns_topic_arns : arn if !can(regex(local.names.sns_topic_arn.regex, arn))])}."
+  }
+}
+
+variable "alarm_email_addresses" {
+  type        = list(string)
+  description = "Email addresses subscribed to the alarm topic log_source creates (only without alarm_sns_topic_arns). SNS sends each a confirmation mail; a subscription delivers nothing until its link is followed, and a destroy of one still pending only drops it from Terraform's state (\"Terraform cannot delete / unsubscribe the subscription\", AWS provider docs). Default: none; subscribe later with aws sns subscribe --topic-arn <alarm_topic_arn> --protocol email --notification-endpoint <address>."
+  default     = []
+
+  validation {
+    condition     = alltrue([for address in var.alarm_email_addresses : can(regex("^[^@\\s]+@[^@\\s]+\\.[^@\\s]+$", address))])
+    error_message = "alarm_email_addresses entries must each be an email address."
+  }
+
+  validation {
+    condition     = length(var.alarm_email_addresses) == 0 || length(var.alarm_sns_topic_arns) == 0
+    error_message = "alarm_email_addresses subscribes to the topic log_source creates, which it does not with alarm_sns_topic_arns: subscribe the addresses to those topics instead."
+  }
+}
+
+variable "silence_alarm_hours" {
+  type        = number
+  description = "Hours without a single shipped object before the shipper's silence alarm fires (log_source silence_alarm_hours; default 24). null: no silence alarm, for an account whose log buckets are idle by nature."
+  default     = 24
+}
+
+variable "redrive_principal_arns" {
+  type        = list(string)
+  description = "Role ARNs (e.g. your operators' SSO roles) allowed to assume <name_prefix>-redrive, the role logferry redrive uses to move the DLQ back (output redrive_role_arn). Default: none, no role."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.redrive_principal_arns : can(regex(local.names.role_arn.regex, arn))])
+    error_message = "redrive_principal_arns entries must each be ${local.names.role_arn.rule}."
   }
 }
 

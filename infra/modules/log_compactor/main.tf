@@ -34,6 +34,7 @@ locals {
       LOGFERRY_QUERY_PREFIX          = local.query_prefix
       LOGFERRY_COMPACT_SETTLE_HOURS  = tostring(var.settle_hours)
       LOGFERRY_COMPACT_LOOKBACK_DAYS = tostring(var.lookback_days)
+      LOGFERRY_COMPACT_CONCURRENCY   = tostring(var.concurrency)
     },
     # Omitted rather than empty: unset means the writer's default layout
     # (infra/layout/archive-key-template.txt), the only one the scheduled

@@ -37,3 +37,27 @@ output "policy_json" {
   description = "The compactor role's rendered policy, for review."
   value       = data.aws_iam_policy_document.compactor.json
 }
+
+output "alarm_topic_arn" {
+  description = "The SNS topic this module created for its alarms (encrypted with its own key; subscribe to it), or null when alarm_sns_topic_arns was given."
+  value       = one(aws_sns_topic.alarms[*].arn)
+}
+
+output "alarm_sns_topic_arns" {
+  description = "The topics every compactor alarm notifies on ALARM and on OK: alarm_sns_topic_arns, or [alarm_topic_arn]."
+  value       = local.alarm_actions
+}
+
+output "alarm_names" {
+  description = "Name of each alarm, by what it watches: errors and, unless their window is null, falling_behind and not_running."
+  value = merge(
+    { errors = aws_cloudwatch_metric_alarm.compactor_errors.alarm_name },
+    { for alarm in aws_cloudwatch_metric_alarm.falling_behind : "falling_behind" => alarm.alarm_name },
+    { for alarm in aws_cloudwatch_metric_alarm.not_running : "not_running" => alarm.alarm_name },
+  )
+}
+
+output "dashboard_name" {
+  description = "The compactor's CloudWatch dashboard (<name_prefix>-compactor-<region>)."
+  value       = aws_cloudwatch_dashboard.compactor.dashboard_name
+}

@@ -1,6 +1,6 @@
 # What starts the compactor: an EventBridge Scheduler schedule with a role
-# that may invoke this one function and nothing else, and, when someone is
-# listening, an alarm on failed runs.
+# that may invoke this one function and nothing else. Its alarms are in
+# alarms.tf.
 
 data "aws_caller_identity" "current" {}
 data "aws_region" "current" {}
@@ -90,26 +90,4 @@ resource "aws_scheduler_schedule" "compactor" {
 
   # The role must be able to invoke before the first tick.
   depends_on = [aws_iam_role_policy.scheduler]
-}
-
-# A run fails when any partition failed or was cut off by the timeout. One
-# datapoint per hour covers one run at the default rate(1 hour), so the
-# alarm stays in ALARM until a run succeeds or an hour passes without one.
-resource "aws_cloudwatch_metric_alarm" "compactor_errors" {
-  count = length(var.alarm_sns_topic_arns) == 0 ? 0 : 1
-
-  alarm_name          = "${local.function_name}-errors"
-  alarm_description   = "The compactor ${aws_lambda_function.compactor.function_name} failed a run: a partition was not compacted or was cut off by the timeout. Nothing is lost; the next run retries. See its log group ${aws_cloudwatch_log_group.compactor.name}."
-  namespace           = "AWS/Lambda"
-  metric_name         = "Errors"
-  dimensions          = { FunctionName = aws_lambda_function.compactor.function_name }
-  statistic           = "Sum"
-  period              = 3600
-  evaluation_periods  = 1
-  threshold           = 0
-  comparison_operator = "GreaterThanThreshold"
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = var.alarm_sns_topic_arns
-  ok_actions          = var.alarm_sns_topic_arns
-  tags                = var.tags
 }

@@ -2,6 +2,10 @@ locals {
   # The naming rules (regex + rule text) of every kind of value validated
   # below: infra/layout/names.json is the one place they are written.
   names = jsondecode(file("${path.module}/../../layout/names.json"))
+
+  # The metrics the compactor emits (namespace, dimension, names): written
+  # once in infra/layout/metrics.json, read here as names.json is above.
+  metrics = jsondecode(file("${path.module}/../../layout/metrics.json"))
 }
 
 # ---------------------------------------------------------------------------
@@ -131,6 +135,17 @@ variable "lookback_days" {
   }
 }
 
+variable "concurrency" {
+  type        = number
+  description = "LOGFERRY_COMPACT_CONCURRENCY: partitions compacted at once. Each holds about one 8 MiB part and 8 MiB of read-ahead, so 4 fit the default memory_size with room to spare; see the README's sizing for when to raise it."
+  default     = 4
+
+  validation {
+    condition     = var.concurrency >= 1 && var.concurrency <= 16 && floor(var.concurrency) == var.concurrency
+    error_message = "concurrency must be a whole number from 1 to 16 (the compactor refuses anything else at start)."
+  }
+}
+
 variable "log_retention_days" {
   type        = number
   description = "Retention of the compactor's CloudWatch log group."
@@ -170,11 +185,33 @@ variable "schedule_expression" {
 
 variable "alarm_sns_topic_arns" {
   type        = list(string)
-  description = "SNS topic ARNs notified when a compactor run fails and when it recovers. Empty: no alarm is created."
+  description = "SNS topic ARNs of this account and region notified when a compactor alarm fires and when it recovers (a topic encrypted with a customer managed key must let cloudwatch.amazonaws.com use it). Empty (default): this module creates the topic <name_prefix>-compactor-alarms, encrypted with a key of its own, and notifies it (output alarm_topic_arn); subscribe to it."
   default     = []
 
   validation {
     condition     = alltrue([for arn in var.alarm_sns_topic_arns : can(regex(local.names.sns_topic_arn.regex, arn))])
     error_message = "alarm_sns_topic_arns entries must each be ${local.names.sns_topic_arn.rule}; not: ${join(", ", [for arn in var.alarm_sns_topic_arns : arn if !can(regex(local.names.sns_topic_arn.regex, arn))])}."
+  }
+}
+
+variable "deferred_alarm_hours" {
+  type        = number
+  description = "Alarm when every compactor run of the last this many hours left partitions for the next run (PartitionsDeferred > 0 in each): the compactor is not keeping up. Default 3, i.e. three runs at the default rate(1 hour); keep it at two or more schedule intervals. null: no such alarm. 1 to 24."
+  default     = 3
+
+  validation {
+    condition     = var.deferred_alarm_hours == null || try(var.deferred_alarm_hours >= 1 && var.deferred_alarm_hours <= 24 && floor(var.deferred_alarm_hours) == var.deferred_alarm_hours, false)
+    error_message = "deferred_alarm_hours must be null or a whole number of hours from 1 to 24."
+  }
+}
+
+variable "not_running_alarm_hours" {
+  type        = number
+  description = "Silence is an alarm: alarm when the compactor was not invoked at all for this many hours (the schedule, its role or the function is broken). Default 3, three missed runs at the default rate(1 hour); set it above the interval of a slower schedule_expression. null: no such alarm. 1 to 168 (CloudWatch evaluates at most 7 days of hourly periods)."
+  default     = 3
+
+  validation {
+    condition     = var.not_running_alarm_hours == null || try(var.not_running_alarm_hours >= 1 && var.not_running_alarm_hours <= 168 && floor(var.not_running_alarm_hours) == var.not_running_alarm_hours, false)
+    error_message = "not_running_alarm_hours must be null or a whole number of hours from 1 to 168 (CloudWatch's 7-day limit on period x evaluation periods)."
   }
 }

@@ -13,6 +13,8 @@ data "aws_partition" "current" {}
 
 data "aws_caller_identity" "current" {}
 
+data "aws_region" "current" {}
+
 locals {
   partition  = data.aws_partition.current.partition
   policy_dir = "${path.module}/../../policies"

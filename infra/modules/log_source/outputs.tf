@@ -62,3 +62,42 @@ output "shipper_policy_json" {
   description = "The shipper role's rendered policy, for review."
   value       = data.aws_iam_policy_document.shipper.json
 }
+
+output "alarm_topic_arn" {
+  description = "The SNS topic this module created for its alarms (encrypted with its own key; subscribe to it), or null when alarm_sns_topic_arns was given."
+  value       = one(aws_sns_topic.alarms[*].arn)
+}
+
+output "alarm_sns_topic_arns" {
+  description = "The topics every alarm notifies on ALARM and on OK: alarm_sns_topic_arns, or [alarm_topic_arn]."
+  value       = local.alarm_actions
+}
+
+output "alarm_names" {
+  description = "Name of each alarm, by what it watches: dlq_not_empty, errors, queue_stalled, lag, failure_rate and, unless silence_alarm_hours is null, silence."
+  value = merge(
+    {
+      dlq_not_empty = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+      errors        = aws_cloudwatch_metric_alarm.shipper_errors.alarm_name
+      queue_stalled = aws_cloudwatch_metric_alarm.queue_stalled.alarm_name
+      lag           = aws_cloudwatch_metric_alarm.lag.alarm_name
+      failure_rate  = aws_cloudwatch_metric_alarm.failure_rate.alarm_name
+    },
+    { for alarm in aws_cloudwatch_metric_alarm.silence : "silence" => alarm.alarm_name },
+  )
+}
+
+output "dashboard_name" {
+  description = "The CloudWatch dashboard of this shipper (<name_prefix>-shipper-<region>)."
+  value       = aws_cloudwatch_dashboard.shipper.dashboard_name
+}
+
+output "redrive_role_arn" {
+  description = "The role logferry redrive assumes (<name_prefix>-redrive), or null when redrive_principal_arns is empty."
+  value       = one(aws_iam_role.redrive[*].arn)
+}
+
+output "redrive_policy_json" {
+  description = "The redrive role's policy (infra/policies/redrive.json.tpl rendered for this DLQ and queue), for review; rendered even when no role is created."
+  value       = local.redrive_policy
+}

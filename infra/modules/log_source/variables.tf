@@ -2,6 +2,11 @@ locals {
   # The naming rules (regex + rule text) of every kind of value validated
   # below: infra/layout/names.json is the one place they are written.
   names = jsondecode(file("${path.module}/../../layout/names.json"))
+
+  # The metrics the shipper emits (namespace, dimension, names): written once
+  # in infra/layout/metrics.json, read here as names.json is above. The
+  # alarms and the dashboard name each metric through local.metric below.
+  metrics = jsondecode(file("${path.module}/../../layout/metrics.json"))
 }
 
 # ---------------------------------------------------------------------------
@@ -338,7 +343,7 @@ variable "tracing_mode" {
 
 variable "alarm_sns_topic_arns" {
   type        = list(string)
-  description = "SNS topic ARNs notified when an alarm fires or recovers. Empty: alarms exist but notify nobody."
+  description = "SNS topic ARNs of this account and region notified when an alarm fires or recovers (a topic encrypted with a customer managed key must let cloudwatch.amazonaws.com use it). Empty (default): this module creates the topic <name_prefix>-shipper-alarms, encrypted with a key of its own, and notifies it (output alarm_topic_arn); subscribe to it."
   default     = []
 
   validation {
@@ -355,5 +360,53 @@ variable "oldest_message_alarm_seconds" {
   validation {
     condition     = var.oldest_message_alarm_seconds >= 60
     error_message = "oldest_message_alarm_seconds must be at least 60."
+  }
+}
+
+variable "lag_alarm_seconds" {
+  type        = number
+  description = "Alarm when the p90 of LagSeconds stays above this for two hours in a row. LagSeconds starts at the log's own time as the shipper reads it (an access log's delivery stamp in its key, else the S3 event's time), so S3's own best-effort delivery delay comes before it; what it measures is logferry's path (EventBridge, the queue, the copy), normally seconds to minutes. Default 3600 (1 h): even an object retried max_receive_count (5) times at the queue's visibility timeout (6 x 120 s + 5 s) lands about an hour late at most before it is dead-lettered, so a p90 above an hour means most logs, not a few retried ones, are late."
+  default     = 3600
+
+  validation {
+    condition     = var.lag_alarm_seconds >= 300 && var.lag_alarm_seconds <= 604800 && floor(var.lag_alarm_seconds) == var.lag_alarm_seconds
+    error_message = "lag_alarm_seconds must be a whole number of seconds from 300 to 604800 (7 days)."
+  }
+}
+
+variable "failure_rate_alarm_percent" {
+  type        = number
+  description = "Alarm when the objects that failed (ObjectsFailedRetryable + ObjectsFailedPermanent + ObjectsAccessDenied) exceed this percentage of the objects attempted (failed + ObjectsShipped) in two 15-minute periods in a row. Default 10: occasional throttling retried successfully stays below it; a refused key, bucket policy or role, or a broken object type does not."
+  default     = 10
+
+  validation {
+    condition     = var.failure_rate_alarm_percent >= 0 && var.failure_rate_alarm_percent < 100
+    error_message = "failure_rate_alarm_percent must be at least 0 and below 100."
+  }
+}
+
+variable "silence_alarm_hours" {
+  type        = number
+  description = "Silence is an alarm: alarm when the shipper ships no object at all for this many hours (no invocation counts as nothing shipped). Default 24: an audited bucket in use produces access logs every day. null: no silence alarm, for accounts whose log buckets are idle by nature. 1 to 168 (CloudWatch evaluates at most 7 days of hourly periods)."
+  default     = 24
+
+  validation {
+    condition     = var.silence_alarm_hours == null || try(var.silence_alarm_hours >= 1 && var.silence_alarm_hours <= 168 && floor(var.silence_alarm_hours) == var.silence_alarm_hours, false)
+    error_message = "silence_alarm_hours must be null or a whole number of hours from 1 to 168 (CloudWatch's 7-day limit on period x evaluation periods)."
+  }
+}
+
+# ---------------------------------------------------------------------------
+# Redrive
+# ---------------------------------------------------------------------------
+
+variable "redrive_principal_arns" {
+  type        = list(string)
+  description = "IAM role ARNs (people's SSO roles, a CI role) allowed to assume the role <name_prefix>-redrive, which may move the DLQ's messages back to the queue (logferry redrive; infra/policies/redrive.json.tpl) and nothing else. Empty (default): no redrive role."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.redrive_principal_arns : can(regex(local.names.role_arn.regex, arn))])
+    error_message = "redrive_principal_arns entries must each be ${local.names.role_arn.rule}; not: ${join(", ", [for arn in var.redrive_principal_arns : arn if !can(regex(local.names.role_arn.regex, arn))])}."
   }
 }

@@ -109,7 +109,12 @@ impl Bench<'_> {
 
     /// `count` access logs of `day`, put under `prefix` as the shipper
     /// stores them; their total size.
-    async fn archive_day(&self, day: chrono::NaiveDate, count: usize, prefix: &str) -> Result<u64> {
+    pub(super) async fn archive_day(
+        &self,
+        day: chrono::NaiveDate,
+        count: usize,
+        prefix: &str,
+    ) -> Result<u64> {
         let world = self.world;
         let s3 = world.admin_b.s3();
         let objects = access_logs::busy_day(day, count);

@@ -104,6 +104,12 @@ async fn main() -> Result<()> {
     bench
         .compaction(setting("BENCH_COMPACT_OBJECTS", 5000), &work)
         .await?;
+    bench
+        .compactor_sizing(
+            setting("BENCH_SIZING_PARTITIONS", 8),
+            setting("BENCH_SIZING_OBJECTS", 500),
+        )
+        .await?;
     let report = bench.report(&work)?;
     std::fs::remove_dir_all(&work)?;
     println!("{report}");
@@ -328,6 +334,7 @@ fn sqs_event(objects: &[logferry::ObjectRef]) -> Value {
 
 mod compaction;
 mod large;
+mod sizing;
 
 /// Where `make bench` put the release binaries (`logferry`, the Lambda's `shipper`).
 fn release_binary(name: &str) -> Result<PathBuf> {

@@ -110,11 +110,14 @@ pub struct Schedule {
     #[arg(long, env = "LOGFERRY_COMPACT_LOOKBACK_DAYS", value_parser = whole(1, 31), default_value_t = 3)]
     pub compact_lookback_days: u64,
     /// Partitions compacted at once, 1-16 (default 4).
-    #[arg(long, env = "LOGFERRY_COMPACT_CONCURRENCY", value_parser = whole(1, 16), default_value_t = 4)]
+    #[arg(long, env = "LOGFERRY_COMPACT_CONCURRENCY", value_parser = whole(1, 16), default_value_t = Schedule::DEFAULT_CONCURRENCY)]
     pub compact_concurrency: u64,
 }
 
 impl Schedule {
+    /// Partitions compacted at once unless told otherwise.
+    pub const DEFAULT_CONCURRENCY: u64 = 4;
+
     /// The most recent `compact_lookback_days` days that ended at least
     /// `compact_settle_hours` before `now`, oldest first.
     pub fn days(&self, now: DateTime<Utc>) -> Vec<NaiveDate> {

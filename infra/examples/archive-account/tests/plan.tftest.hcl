@@ -246,3 +246,59 @@ run "assume_role_needs_a_role_arn" {
 
   expect_failures = [var.assume_role]
 }
+
+# --- Compactor alarms ------------------------------------------------------------------
+
+run "compactor_alarms_notify_a_topic_created_here_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.compactor_alarm_topic_arn == "arn:aws:sns:eu-west-1:222222222222:logferry-compactor-alarms" && length(aws_sns_topic_subscription.compactor_alarm_email) == 0
+    error_message = "By default the compactor's alarms notify the topic log_compactor creates; nobody is subscribed unless asked."
+  }
+
+  assert {
+    condition     = keys(output.compactor_alarm_names) == tolist(["errors", "falling_behind", "not_running"]) && output.compactor_dashboard_name == "logferry-compactor-eu-west-1"
+    error_message = "The compactor has its three alarms and its dashboard."
+  }
+}
+
+run "compactor_alarms_notify_given_topics" {
+  command = plan
+
+  variables {
+    alarm_sns_topic_arns = ["arn:aws:sns:eu-west-1:222222222222:ops-alerts"]
+  }
+
+  assert {
+    condition     = output.compactor_alarm_topic_arn == null && module.log_compactor[0].alarm_sns_topic_arns == tolist(["arn:aws:sns:eu-west-1:222222222222:ops-alerts"])
+    error_message = "alarm_sns_topic_arns must reach log_compactor, which then creates no topic."
+  }
+}
+
+run "alarm_emails_subscribe_to_the_compactor_topic" {
+  command = plan
+
+  variables {
+    alarm_email_addresses = ["ops@example.com"]
+  }
+
+  assert {
+    condition = (
+      aws_sns_topic_subscription.compactor_alarm_email["ops@example.com"].protocol == "email"
+      && aws_sns_topic_subscription.compactor_alarm_email["ops@example.com"].topic_arn == "arn:aws:sns:eu-west-1:222222222222:logferry-compactor-alarms"
+    )
+    error_message = "Each address gets an email subscription to the compactor's topic."
+  }
+}
+
+run "alarm_emails_need_the_created_topic" {
+  command = plan
+
+  variables {
+    alarm_email_addresses = ["ops@example.com"]
+    alarm_sns_topic_arns  = ["arn:aws:sns:eu-west-1:222222222222:ops-alerts"]
+  }
+
+  expect_failures = [var.alarm_email_addresses]
+}

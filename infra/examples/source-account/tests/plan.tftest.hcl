@@ -222,3 +222,91 @@ run "nothing_to_ship_is_rejected" {
 
   expect_failures = [var.log_buckets]
 }
+
+# --- Operations: alarms, dashboard, redrive ---------------------------------------------
+
+run "alarms_notify_a_topic_created_here_by_default" {
+  command = plan
+
+  assert {
+    condition     = output.alarm_topic_arn == "arn:aws:sns:eu-west-1:111111111111:logferry-shipper-alarms" && length(aws_sns_topic_subscription.alarm_email) == 0
+    error_message = "By default the shipper's alarms notify the topic log_source creates; nobody is subscribed unless asked."
+  }
+
+  assert {
+    condition     = length(output.alarm_names) == 6 && output.dashboard_name == "logferry-shipper-eu-west-1" && output.redrive_role_arn == null
+    error_message = "Six alarms (silence included), one dashboard, no redrive role unless asked."
+  }
+}
+
+run "alarm_emails_subscribe_to_the_created_topic" {
+  command = plan
+
+  variables {
+    alarm_email_addresses = ["ops@example.com", "oncall@example.com"]
+  }
+
+  assert {
+    condition = toset(keys(aws_sns_topic_subscription.alarm_email)) == toset(["ops@example.com", "oncall@example.com"]) && alltrue([
+      for s in aws_sns_topic_subscription.alarm_email : s.protocol == "email" && s.topic_arn == "arn:aws:sns:eu-west-1:111111111111:logferry-shipper-alarms"
+    ])
+    error_message = "Each address gets an email subscription to the shipper's topic."
+  }
+}
+
+run "alarm_emails_need_the_created_topic" {
+  command = plan
+
+  variables {
+    alarm_email_addresses = ["ops@example.com"]
+    alarm_sns_topic_arns  = ["arn:aws:sns:eu-west-1:111111111111:ops-alerts"]
+  }
+
+  expect_failures = [var.alarm_email_addresses]
+}
+
+run "alarm_email_addresses_must_be_addresses" {
+  command = plan
+
+  variables {
+    alarm_email_addresses = ["ops at example.com"]
+  }
+
+  expect_failures = [var.alarm_email_addresses]
+}
+
+run "idle_accounts_switch_the_silence_alarm_off" {
+  command = plan
+
+  variables {
+    silence_alarm_hours = null
+  }
+
+  assert {
+    condition     = !contains(keys(output.alarm_names), "silence") && length(output.alarm_names) == 5
+    error_message = "silence_alarm_hours = null must reach log_source and drop the silence alarm."
+  }
+}
+
+run "redrive_role_for_named_operator_roles" {
+  command = plan
+
+  variables {
+    redrive_principal_arns = ["arn:aws:iam::111111111111:role/ops-ci"]
+  }
+
+  assert {
+    condition     = output.redrive_role_arn != null && length(module.log_source.redrive_policy_json) > 0
+    error_message = "redrive_principal_arns must reach log_source and create the redrive role."
+  }
+}
+
+run "redrive_principal_arns_must_be_role_arns" {
+  command = plan
+
+  variables {
+    redrive_principal_arns = ["arn:aws:iam::111111111111:root"]
+  }
+
+  expect_failures = [var.redrive_principal_arns]
+}

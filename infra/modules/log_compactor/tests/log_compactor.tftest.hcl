@@ -45,6 +45,7 @@ run "defaults_compact_into_the_layout_query_prefix" {
       LOGFERRY_QUERY_PREFIX          = "logferry-query"
       LOGFERRY_COMPACT_SETTLE_HOURS  = "6"
       LOGFERRY_COMPACT_LOOKBACK_DAYS = "3"
+      LOGFERRY_COMPACT_CONCURRENCY   = "4"
     })
     error_message = "The compactor must get bucket, archive prefix, the layout file's query prefix and the default schedule settings, and no key template."
   }
@@ -76,8 +77,8 @@ run "defaults_compact_into_the_layout_query_prefix" {
   }
 
   assert {
-    condition     = length(aws_cloudwatch_metric_alarm.compactor_errors) == 0 && length(output.compactor_principal_arns) == 0
-    error_message = "No SNS topic, no alarm; no archive key, no key policy principal."
+    condition     = length(output.compactor_principal_arns) == 0
+    error_message = "No archive key, no key policy principal."
   }
 }
 
@@ -198,8 +199,8 @@ run "key_template_kms_and_alarm_when_asked" {
   }
 
   assert {
-    condition     = aws_cloudwatch_metric_alarm.compactor_errors[0].alarm_actions == toset(["arn:aws:sns:eu-west-1:222222222222:ops-alerts"]) && aws_cloudwatch_metric_alarm.compactor_errors[0].metric_name == "Errors"
-    error_message = "alarm_sns_topic_arns must create an Errors alarm notifying them."
+    condition     = aws_cloudwatch_metric_alarm.compactor_errors.alarm_actions == toset(["arn:aws:sns:eu-west-1:222222222222:ops-alerts"]) && aws_cloudwatch_metric_alarm.compactor_errors.metric_name == "Errors"
+    error_message = "The Errors alarm must notify alarm_sns_topic_arns."
   }
 }
 
@@ -223,6 +224,16 @@ run "settle_hours_of_169_is_rejected" {
   }
 
   expect_failures = [var.settle_hours]
+}
+
+run "concurrency_outside_1_to_16_is_rejected" {
+  command = plan
+
+  variables {
+    concurrency = 17
+  }
+
+  expect_failures = [var.concurrency]
 }
 
 run "lookback_days_of_0_is_rejected" {

@@ -36,3 +36,8 @@ mock_resource "aws_kms_key" {
     key_id = "6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f"
   }
 }
+
+# log_compactor's alarm topic: alarm_actions must be ARNs even in a plan.
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:eu-west-1:222222222222:logferry-compactor-alarms" }
+}

@@ -20,6 +20,10 @@ mock_data "aws_partition" {
   defaults = { partition = "aws", dns_suffix = "amazonaws.com" }
 }
 
+mock_data "aws_region" {
+  defaults = { name = "eu-west-1" }
+}
+
 # The provider validates policies as JSON even when mocked, and computes the
 # merged JSON, which the mock cannot: tests assert on the inputs (the rendered
 # templates in source_policy_documents) instead.
@@ -44,4 +48,9 @@ mock_resource "aws_cloudwatch_log_group" {
 
 mock_resource "aws_kms_key" {
   defaults = { arn = "arn:aws:kms:eu-west-1:111111111111:key/0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b" }
+}
+
+# log_source's alarm topic: alarm_actions must be ARNs even in a plan.
+mock_resource "aws_sns_topic" {
+  defaults = { arn = "arn:aws:sns:eu-west-1:111111111111:logferry-shipper-alarms" }
 }
