@@ -39,9 +39,16 @@ pub fn merge(documents: &[Value]) -> Value {
 
 /// The archive bucket's policy as `infra/modules/log_archive` builds it:
 /// the TLS-only document, then the grants of the direct-mode source
-/// accounts, each fenced into its own partition. `writers` are the
-/// principals allowed to write; their accounts are the ARNs' account ids.
-pub fn archive_bucket_policy(archive_arn: &str, prefix: &str, writers: &[&str]) -> Result<Value> {
+/// accounts, each fenced into its own partition, then the write guard (no
+/// SSE-C, no encryption but `sse_algorithm`, no storage class but
+/// STANDARD). `writers` are the principals allowed to write; their
+/// accounts are the ARNs' account ids.
+pub fn archive_bucket_policy(
+    archive_arn: &str,
+    prefix: &str,
+    writers: &[&str],
+    sse_algorithm: &str,
+) -> Result<Value> {
     Ok(merge(&[
         render(
             "tls-only.json.tpl",
@@ -54,6 +61,14 @@ pub fn archive_bucket_policy(archive_arn: &str, prefix: &str, writers: &[&str]) 
                 "archive_prefix": prefix,
                 "writer_account_arns": account_roots(writers),
                 "writer_principal_arns": writers,
+            }),
+        )?,
+        render(
+            "archive-bucket-write-guard.json.tpl",
+            &json!({
+                "archive_bucket_arn": archive_arn,
+                "archive_sse_algorithm": sse_algorithm,
+                "archive_storage_class": "STANDARD",
             }),
         )?,
     ]))
@@ -275,7 +290,7 @@ mod tests {
             "arn:aws:iam::444444444444:user/t",
             "arn:aws:iam::111111111111:user/u",
         ];
-        let policy = archive_bucket_policy("arn:aws:s3:::b", "p", &writers).unwrap();
+        let policy = archive_bucket_policy("arn:aws:s3:::b", "p", &writers, "AES256").unwrap();
         assert_eq!(policy["Statement"][0]["Sid"], "DenyInsecureTransport");
         let put = &policy["Statement"][1];
         // `$${aws:PrincipalAccount}` renders as the IAM policy variable.

@@ -4,8 +4,11 @@
 //! probes run on the soft instance; see `logferry_tests::gaps`.
 
 use anyhow::{Context, Result};
+use aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder;
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{CompletedMultipartUpload, CompletedPart, ObjectCannedAcl};
+use aws_sdk_s3::types::{
+    CompletedMultipartUpload, CompletedPart, ObjectCannedAcl, ServerSideEncryption, StorageClass,
+};
 use logferry_tests::account::session_credentials;
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{sdk_config, Account, ACCOUNT_A, ACCOUNT_B, EXTERNAL_ID, PREFIX};
@@ -59,6 +62,26 @@ async fn put(
             .send()
             .await,
     )
+}
+
+/// A 256-bit SSE-C key and its MD5, both base64.
+const SSE_C_KEY: &str = "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=";
+const SSE_C_KEY_MD5: &str = "Xsqb0+sHwAbNQ65I395/0w==";
+
+/// A PutObject of `key` with the ACL, shaped further by `with`.
+async fn put_with(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: String,
+    with: impl FnOnce(PutObjectFluentBuilder) -> PutObjectFluentBuilder,
+) -> Outcome {
+    let put = s3
+        .put_object()
+        .bucket(bucket)
+        .key(key)
+        .acl(ObjectCannedAcl::BucketOwnerFullControl)
+        .body(ByteStream::from_static(b"x"));
+    outcome(with(put).send().await)
 }
 
 async fn multipart(s3: aws_sdk_s3::Client, bucket: String, key: String) -> Outcome {
@@ -151,6 +174,38 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
                 "elsewhere/c".into(),
                 bfc(),
             )),
+        ),
+        // The write guard (archive-bucket-write-guard.json.tpl): nobody
+        // chooses their own encryption or storage class in B.
+        (
+            "shipper: PutObject with ACL but SSE-C",
+            Denied,
+            Box::pin(put_with(&shipper, &arc, under("ssec"), |p| {
+                p.sse_customer_algorithm("AES256")
+                    .sse_customer_key(SSE_C_KEY)
+                    .sse_customer_key_md5(SSE_C_KEY_MD5)
+            })),
+        ),
+        (
+            "shipper: PutObject with ACL but another encryption (aws:kms)",
+            Denied,
+            Box::pin(put_with(&shipper, &arc, under("kms"), |p| {
+                p.server_side_encryption(ServerSideEncryption::AwsKms)
+            })),
+        ),
+        (
+            "shipper: PutObject with ACL but storage class DEEP_ARCHIVE",
+            Denied,
+            Box::pin(put_with(&shipper, &arc, under("deep"), |p| {
+                p.storage_class(StorageClass::DeepArchive)
+            })),
+        ),
+        (
+            "shipper: PutObject with ACL and the archive's storage class",
+            Allowed,
+            Box::pin(put_with(&shipper, &arc, under("std"), |p| {
+                p.storage_class(StorageClass::Standard)
+            })),
         ),
         (
             "shipper: PutObject over plain HTTP",

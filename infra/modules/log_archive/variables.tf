@@ -174,7 +174,7 @@ variable "analyst_principal_arns" {
 }
 
 variable "compactor_principal_arns" {
-  description = "ARNs of roles in account B (log_compactor's role, its output compactor_principal_arns) allowed, through S3 only, to decrypt the archive prefix and to encrypt and decrypt under query_prefix. Only used with kms_enabled. The roles must exist before this module is applied."
+  description = "ARNs of roles in account B (log_compactor's role, its output compactor_principal_arns) allowed, through S3 only, to decrypt and encrypt with this bucket's encryption context (their S3 permissions keep them to reading the archive prefix and writing query_prefix). Only used with kms_enabled. The roles must exist before this module is applied."
   type        = list(string)
   default     = []
 

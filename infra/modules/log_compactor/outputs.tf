@@ -24,8 +24,13 @@ output "compactor_principal_arns" {
 }
 
 output "schedule_name" {
-  description = "Name of the EventBridge Scheduler schedule (default group) that starts the compactor."
+  description = "Name of the EventBridge Scheduler schedule (in schedule_group_name) that starts the compactor."
   value       = aws_scheduler_schedule.compactor.name
+}
+
+output "schedule_group_name" {
+  description = "EventBridge Scheduler schedule group of the compactor's schedule: the group whose schedules may assume the scheduler role."
+  value       = aws_scheduler_schedule.compactor.group_name
 }
 
 output "query_prefix" {

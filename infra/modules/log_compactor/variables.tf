@@ -172,6 +172,17 @@ variable "permissions_boundary_arn" {
 # Schedule and alarm
 # ---------------------------------------------------------------------------
 
+variable "schedule_group_name" {
+  type        = string
+  description = "EventBridge Scheduler schedule group of the compactor's schedule; the scheduler role's trust requires this group's ARN as aws:SourceArn. \"default\" (the account's default group, which always exists): any schedule there that is given the role may use it. Another name, such as logferry-compactor: the module creates that group, and only its schedules may use the role. Changing it replaces the schedule."
+  default     = "default"
+
+  validation {
+    condition     = can(regex("^[0-9A-Za-z._-]{1,64}$", var.schedule_group_name))
+    error_message = "schedule_group_name must be 1-64 characters of A-Z a-z 0-9 . _ - (an EventBridge Scheduler schedule group name)."
+  }
+}
+
 variable "schedule_expression" {
   type        = string
   description = "EventBridge Scheduler expression, rate(...) or cron(...), evaluated in UTC. Each run does all lookback_days settled days, so hourly is plenty; one that finds nothing new costs a few listings."

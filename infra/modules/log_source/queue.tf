@@ -66,3 +66,24 @@ resource "aws_sqs_queue_policy" "shipper" {
   queue_url = aws_sqs_queue.shipper.id
   policy    = data.aws_iam_policy_document.queue.json
 }
+
+# The DLQ holds the same messages, so it gets the same TLS-only document (the
+# SQS Developer Guide's security best practices: enforce encryption of data in
+# transit with an aws:SecureTransport condition in the queue policy), and
+# nothing else. SQS moves messages into it on the queue's redrive policy, and
+# a redrive (StartMessageMoveTask) runs as its caller under that caller's
+# identity policy (redrive.json.tpl): neither needs a grant here. The test is
+# Bool, not BoolIfExists, so a request without the key is not denied.
+data "aws_iam_policy_document" "dlq" {
+  source_policy_documents = [
+    templatefile("${local.policy_dir}/tls-only.json.tpl", {
+      tls_only_service_prefix = "sqs"
+      tls_only_resource_arns  = [aws_sqs_queue.shipper_dlq.arn]
+    }),
+  ]
+}
+
+resource "aws_sqs_queue_policy" "shipper_dlq" {
+  queue_url = aws_sqs_queue.shipper_dlq.id
+  policy    = data.aws_iam_policy_document.dlq.json
+}

@@ -24,6 +24,16 @@ locals {
   policy_dir         = "${path.module}/../../policies"
   archive_bucket_arn = "arn:${data.aws_partition.current.partition}:s3:::${var.archive_bucket_name}"
 
+  # The role's trust (data.aws_iam_policy_document.trust): the services that
+  # say which account a workload belongs to, and the others.
+  source_account_services = ["ecs-tasks.amazonaws.com"]
+  trusted_for_this_account = sort(distinct([
+    for p in var.service_principals : p if contains(local.source_account_services, p)
+  ]))
+  trusted_unconditioned = sort(distinct([
+    for p in var.service_principals : p if !contains(local.source_account_services, p)
+  ]))
+
   policy_documents = concat(
     [
       templatefile("${local.policy_dir}/shipper-source-read.json.tpl", {
@@ -57,16 +67,69 @@ data "aws_iam_policy_document" "writer" {
   }
 }
 
+# Who may assume the role: only the workload services service_principals
+# names (its validation allows ecs-tasks, lambda and glue), and, where the
+# service says which account the workload belongs to, only workloads of this
+# account (aws:SourceAccount; a role can be passed only within its own
+# account, iam:PassRole, so this is the second fence, against a service acting
+# for another account):
+#   - ecs-tasks.amazonaws.com (ECS task roles, and AWS Batch job roles, which
+#     are ECS task roles): "It is recommended that you use the
+#     aws:SourceAccount or aws:SourceArn condition keys to scope the
+#     permissions further to prevent the confused deputy security issue.
+#     These condition keys can be specified in the trust relationship" (ECS
+#     Developer Guide, task IAM role);
+#   - lambda.amazonaws.com and glue.amazonaws.com: neither documents a
+#     confused-deputy key for the role a function or a job runs as (Lambda's
+#     guide names only the source function ARN it injects into the
+#     function's own calls), and a condition the service does not send would
+#     refuse every invocation or job run; they get a statement of their own
+#     without one.
+# Same-account service trust for this module only, so an
+# aws_iam_policy_document (as log_compactor's scheduler trust) rather than a
+# shared template.
+data "aws_iam_policy_document" "trust" {
+  dynamic "statement" {
+    for_each = length(local.trusted_for_this_account) == 0 ? [] : [local.trusted_for_this_account]
+    content {
+      sid     = "AssumeFromWorkloadServicesOfThisAccount"
+      actions = ["sts:AssumeRole"]
+
+      principals {
+        type        = "Service"
+        identifiers = statement.value
+      }
+
+      condition {
+        test     = "StringEquals"
+        variable = "aws:SourceAccount"
+        values   = [var.source_account_id]
+      }
+    }
+  }
+
+  dynamic "statement" {
+    for_each = length(local.trusted_unconditioned) == 0 ? [] : [local.trusted_unconditioned]
+    content {
+      sid     = "AssumeFromPassedRoleServices"
+      actions = ["sts:AssumeRole"]
+
+      principals {
+        type        = "Service"
+        identifiers = statement.value
+      }
+    }
+  }
+}
+
 resource "aws_iam_role" "writer" {
   count = var.create_role ? 1 : 0
 
   name                 = var.role_name
   max_session_duration = var.max_session_duration_seconds
   permissions_boundary = var.permissions_boundary_arn
-  assume_role_policy = templatefile("${local.policy_dir}/service-trust.json.tpl", {
-    service_principals = var.service_principals
-  })
-  tags = var.tags
+  assume_role_policy   = data.aws_iam_policy_document.trust.json
+  tags                 = var.tags
 
   lifecycle {
     precondition {

@@ -32,12 +32,12 @@ variable "create_role" {
 
 variable "service_principals" {
   type        = list(string)
-  description = "AWS service principals allowed to assume the role, e.g. ecs-tasks.amazonaws.com, lambda.amazonaws.com, glue.amazonaws.com, batch.amazonaws.com."
+  description = "AWS services whose workloads may assume the role: any of ecs-tasks.amazonaws.com (ECS tasks, and AWS Batch jobs, whose job role is an ECS task role), lambda.amazonaws.com and glue.amazonaws.com. ECS and Lambda may assume it only for workloads of source_account_id (aws:SourceAccount)."
   default     = ["ecs-tasks.amazonaws.com"]
 
   validation {
-    condition     = length(var.service_principals) > 0 && alltrue([for p in var.service_principals : can(regex("^[a-z0-9.-]+\\.amazonaws\\.com(\\.cn)?$", p))])
-    error_message = "service_principals must be a non-empty list of service principals ending in .amazonaws.com."
+    condition     = length(var.service_principals) > 0 && alltrue([for p in var.service_principals : contains(["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "glue.amazonaws.com"], p)])
+    error_message = "service_principals must be a non-empty list of ecs-tasks.amazonaws.com, lambda.amazonaws.com and glue.amazonaws.com (Batch jobs use ecs-tasks); not: ${join(", ", [for p in var.service_principals : p if !contains(["ecs-tasks.amazonaws.com", "lambda.amazonaws.com", "glue.amazonaws.com"], p)])}."
   }
 }
 

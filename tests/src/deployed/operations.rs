@@ -13,6 +13,9 @@ use crate::account::Account;
 
 const METRICS: &str = include_str!("../../../infra/layout/metrics.json");
 
+/// A metric an alarm watches: namespace, name, dimensions (name, value).
+type Watched = (String, String, Vec<(String, String)>);
+
 /// The alarms and dashboard of one function, as deployed.
 #[derive(Debug)]
 pub struct Operations {
@@ -63,7 +66,7 @@ pub async fn read(
             alarm.alarm_actions()
         );
         // A single metric, or each metric of a metric-math alarm.
-        let mut watched: Vec<(String, String, Vec<(String, String)>)> = Vec::new();
+        let mut watched: Vec<Watched> = Vec::new();
         if let Some(metric) = alarm.metric_name() {
             let dims = alarm
                 .dimensions()

@@ -125,7 +125,8 @@ impl<'a> Builder<'a> {
         let (queue_url, queue_arn) = source(&admin_a, &source_bucket, &tag).await?;
         let archive_bucket = format!("archive-{tag}");
         let writers = [shipper.arn.as_str(), shipper_a2.arn.as_str()];
-        archive(&admin_b, &archive_bucket, &writers, self.policy).await?;
+        let sse = if self.kms { "aws:kms" } else { "AES256" };
+        archive(&admin_b, &archive_bucket, &writers, self.policy, sse).await?;
         let writer_role_arn =
             writer_role(&admin_b, endpoint.mode, &archive_bucket, &shipper, &tag).await?;
         let neighbour = Neighbour {
@@ -237,6 +238,7 @@ async fn archive(
     bucket: &str,
     writers: &[&str],
     policy: ArchivePolicy,
+    sse_algorithm: &str,
 ) -> Result<()> {
     let s3 = admin_b.s3();
     s3.create_bucket()
@@ -264,7 +266,7 @@ async fn archive(
         .send()
         .await?;
     let archive_arn = format!("arn:aws:s3:::{bucket}");
-    let mut document = archive_bucket_policy(&archive_arn, PREFIX, writers)?;
+    let mut document = archive_bucket_policy(&archive_arn, PREFIX, writers, sse_algorithm)?;
     if policy == ArchivePolicy::AllowsPartCopies {
         let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": writers[0]}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
         statements(&mut document).push(relaxed);

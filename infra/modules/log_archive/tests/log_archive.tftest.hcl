@@ -240,8 +240,158 @@ run "no_bucket_policy_grant_without_direct_accounts" {
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 2 && !strcontains(data.aws_iam_policy_document.archive_bucket.source_policy_documents[0], "SourceAccountsWriteOwnPartition")
-    error_message = "Without a direct account the bucket policy is TLS and key enforcement only."
+    condition     = length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 3 && !strcontains(join("\n", slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2)), "SourceAccountsWriteOwnPartition") && strcontains(data.aws_iam_policy_document.archive_bucket.source_policy_documents[1], "DenySseCWrites")
+    error_message = "Without a direct account the bucket policy is TLS, the write guard and key enforcement only."
+  }
+}
+
+# --- What a write may ask for (item 4 of issue 18) -------------------------------------
+
+run "kms_archive_denies_ssec_other_algorithms_keys_and_storage_classes" {
+  command = plan
+
+  variables {
+    source_accounts = {
+      "111111111111" = { mode = "direct" }
+      "444444444444" = { mode = "assume-role", external_id = "ab" }
+    }
+  }
+
+  assert {
+    condition = data.aws_iam_policy_document.archive_bucket.source_policy_documents[2] == templatefile("../../policies/archive-bucket-write-guard.json.tpl", {
+      archive_bucket_arn    = "arn:aws:s3:::acme-log-archive"
+      archive_sse_algorithm = "aws:kms"
+      archive_storage_class = "STANDARD"
+    }) && length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 4
+    error_message = "The bucket policy must be TLS, the writers, archive-bucket-write-guard.json.tpl (aws:kms, STANDARD), then the key denies."
+  }
+
+  assert {
+    condition = [
+      for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[2]).Statement : {
+        Sid = s.Sid, Effect = s.Effect, Principal = s.Principal, Action = s.Action, Resource = s.Resource, Condition = s.Condition
+      }
+      ] == [
+      {
+        Sid       = "DenySseCWrites", Effect = "Deny", Principal = "*", Action = "s3:PutObject", Resource = "arn:aws:s3:::acme-log-archive/*"
+        Condition = { Null = { "s3:x-amz-server-side-encryption-customer-algorithm" = "false" } }
+      },
+      {
+        Sid = "DenyOtherEncryptionAlgorithms", Effect = "Deny", Principal = "*", Action = "s3:PutObject", Resource = "arn:aws:s3:::acme-log-archive/*"
+        Condition = {
+          Null            = { "s3:x-amz-server-side-encryption" = "false" }
+          StringNotEquals = { "s3:x-amz-server-side-encryption" = "aws:kms" }
+        }
+      },
+      {
+        Sid = "DenyOtherStorageClasses", Effect = "Deny", Principal = "*", Action = "s3:PutObject", Resource = "arn:aws:s3:::acme-log-archive/*"
+        Condition = {
+          Null            = { "s3:x-amz-storage-class" = "false" }
+          StringNotEquals = { "s3:x-amz-storage-class" = "STANDARD" }
+        }
+      },
+    ]
+    error_message = "Every principal must be denied SSE-C, any SSE algorithm but aws:kms and any storage class but STANDARD, each only when the request names one."
+  }
+
+  assert {
+    condition = jsonencode([
+      for s in data.aws_iam_policy_document.require_archive_key[0].statement : {
+        sid        = s.sid
+        effect     = s.effect
+        actions    = sort(s.actions)
+        resources  = sort(s.resources)
+        principals = [for p in s.principals : { type = p.type, identifiers = sort(p.identifiers) }]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([
+      {
+        sid        = "DenyOtherKmsKeys"
+        effect     = "Deny"
+        actions    = ["s3:PutObject"]
+        resources  = ["arn:aws:s3:::acme-log-archive/*"]
+        principals = [{ type = "*", identifiers = ["*"] }]
+        conditions = {
+          "Null s3:x-amz-server-side-encryption-aws-kms-key-id"            = ["false"]
+          "StringNotEquals s3:x-amz-server-side-encryption-aws-kms-key-id" = ["arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f"]
+        }
+      },
+      {
+        sid        = "DenyKmsWithoutArchiveKey"
+        effect     = "Deny"
+        actions    = ["s3:PutObject"]
+        resources  = ["arn:aws:s3:::acme-log-archive/*"]
+        principals = [{ type = "*", identifiers = ["*"] }]
+        conditions = {
+          "Null s3:x-amz-server-side-encryption"                = ["false"]
+          "Null s3:x-amz-server-side-encryption-aws-kms-key-id" = ["true"]
+        }
+      },
+    ])
+    error_message = "With KMS, a named key must be the archive key's ARN, and aws:kms without a key (S3 would use aws/s3) is denied."
+  }
+
+  assert {
+    condition     = length(data.aws_iam_policy_document.forbid_kms_keys) == 0
+    error_message = "A KMS archive must not deny its own key."
+  }
+
+  assert {
+    condition = alltrue(flatten([
+      for d in slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2) : [
+        for s in jsondecode(d).Statement : s.Effect == "Allow" || s.Sid == "DenyInsecureTransport"
+      ]
+    ]))
+    error_message = "The guard must come after the TLS and writers' documents, which the emulator tests merge first and in that order."
+  }
+}
+
+run "sse_s3_archive_denies_ssec_kms_and_storage_classes" {
+  command = plan
+
+  variables {
+    kms_enabled = false
+  }
+
+  assert {
+    condition = data.aws_iam_policy_document.archive_bucket.source_policy_documents[2] == templatefile("../../policies/archive-bucket-write-guard.json.tpl", {
+      archive_bucket_arn    = "arn:aws:s3:::acme-log-archive"
+      archive_sse_algorithm = "AES256"
+      archive_storage_class = "STANDARD"
+    }) && length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 4
+    error_message = "With SSE-S3 the write guard must hold writers to AES256 (and still deny SSE-C and other storage classes)."
+  }
+
+  assert {
+    condition = one([
+      for s in jsondecode(data.aws_iam_policy_document.archive_bucket.source_policy_documents[2]).Statement :
+      s.Condition if s.Sid == "DenyOtherEncryptionAlgorithms"
+      ]) == {
+      Null            = { "s3:x-amz-server-side-encryption" = "false" }
+      StringNotEquals = { "s3:x-amz-server-side-encryption" = "AES256" }
+    }
+    error_message = "With SSE-S3 an SSE header other than AES256 must be denied."
+  }
+
+  assert {
+    condition = length(data.aws_iam_policy_document.require_archive_key) == 0 && jsonencode([
+      for s in data.aws_iam_policy_document.forbid_kms_keys[0].statement : {
+        sid        = s.sid
+        effect     = s.effect
+        actions    = sort(s.actions)
+        resources  = sort(s.resources)
+        principals = [for p in s.principals : { type = p.type, identifiers = sort(p.identifiers) }]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([{
+        sid        = "DenyKmsKeys"
+        effect     = "Deny"
+        actions    = ["s3:PutObject"]
+        resources  = ["arn:aws:s3:::acme-log-archive/*"]
+        principals = [{ type = "*", identifiers = ["*"] }]
+        conditions = { "Null s3:x-amz-server-side-encryption-aws-kms-key-id" = ["false"] }
+    }])
+    error_message = "With SSE-S3 any KMS key id in a write must be denied."
   }
 }
 

@@ -171,6 +171,78 @@ run "schedule_invokes_the_function_once_per_tick" {
     ] == [tolist(["222222222222"])]
     error_message = "Only schedules of this account may assume the scheduler role."
   }
+
+  assert {
+    condition = jsonencode([
+      for s in data.aws_iam_policy_document.scheduler_trust.statement : {
+        sid        = s.sid
+        actions    = sort(s.actions)
+        principals = [for p in s.principals : { type = p.type, identifiers = sort(p.identifiers) }]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([{
+        sid        = "AssumeFromThisScheduleGroup"
+        actions    = ["sts:AssumeRole"]
+        principals = [{ type = "Service", identifiers = ["scheduler.amazonaws.com"] }]
+        conditions = {
+          "ArnEquals aws:SourceArn"        = ["arn:aws:scheduler:eu-west-1:222222222222:schedule-group/default"]
+          "StringEquals aws:SourceAccount" = ["222222222222"]
+        }
+    }])
+    error_message = "The scheduler role's trust must require the schedule's group (default: the default group) as aws:SourceArn, as Scheduler's confused-deputy guidance says, and this account."
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule.compactor.group_name == "default" && length(aws_scheduler_schedule_group.compactor) == 0 && output.schedule_group_name == "default"
+    error_message = "By default the schedule goes into the account's default group, which the module must not try to create."
+  }
+}
+
+run "schedule_group_of_its_own_narrows_the_scheduler_trust" {
+  command = plan
+
+  variables {
+    schedule_group_name = "logferry-compactor"
+  }
+
+  override_resource {
+    target          = aws_scheduler_schedule_group.compactor[0]
+    override_during = plan
+    values          = { arn = "arn:aws:scheduler:eu-west-1:222222222222:schedule-group/logferry-compactor" }
+  }
+
+  assert {
+    condition     = aws_scheduler_schedule_group.compactor[0].name == "logferry-compactor" && aws_scheduler_schedule.compactor.group_name == "logferry-compactor"
+    error_message = "A schedule_group_name other than default must create that group and put the schedule in it."
+  }
+
+  assert {
+    condition = [
+      for c in data.aws_iam_policy_document.scheduler_trust.statement[0].condition : tolist(c.values)
+      if c.variable == "aws:SourceArn" && c.test == "ArnEquals"
+    ] == [tolist(["arn:aws:scheduler:eu-west-1:222222222222:schedule-group/logferry-compactor"])]
+    error_message = "The scheduler role's trust must name the group of its own, built from region, account and name (no dependency on the group, so no cycle)."
+  }
+}
+
+run "schedule_group_name_with_a_space_is_rejected" {
+  command = plan
+
+  variables {
+    schedule_group_name = "logferry compactor"
+  }
+
+  expect_failures = [var.schedule_group_name]
+}
+
+run "schedule_group_name_of_65_characters_is_rejected" {
+  command = plan
+
+  variables {
+    schedule_group_name = format("g%064d", 0)
+  }
+
+  expect_failures = [var.schedule_group_name]
 }
 
 run "key_template_kms_and_alarm_when_asked" {

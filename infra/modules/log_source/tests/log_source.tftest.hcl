@@ -143,6 +143,44 @@ run "queue_accepts_only_these_rules" {
   }
 }
 
+run "dlq_is_tls_only_too" {
+  command = plan
+
+  override_resource {
+    target          = aws_sqs_queue.shipper_dlq
+    override_during = plan
+    values = {
+      arn = "arn:aws:sqs:eu-west-1:111111111111:logferry-shipper-dlq"
+      id  = "https://sqs.eu-west-1.amazonaws.com/111111111111/logferry-shipper-dlq"
+    }
+  }
+
+  assert {
+    condition = length(data.aws_iam_policy_document.dlq.source_policy_documents) == 1 && data.aws_iam_policy_document.dlq.source_policy_documents[0] == templatefile("../../policies/tls-only.json.tpl", {
+      tls_only_service_prefix = "sqs"
+      tls_only_resource_arns  = ["arn:aws:sqs:eu-west-1:111111111111:logferry-shipper-dlq"]
+    })
+    error_message = "The DLQ policy must be tls-only.json.tpl for the DLQ itself, and nothing else."
+  }
+
+  assert {
+    condition = jsondecode(data.aws_iam_policy_document.dlq.source_policy_documents[0]).Statement == [{
+      Sid       = "DenyInsecureTransport"
+      Effect    = "Deny"
+      Principal = "*"
+      Action    = "sqs:*"
+      Resource  = ["arn:aws:sqs:eu-west-1:111111111111:logferry-shipper-dlq"]
+      Condition = { Bool = { "aws:SecureTransport" = "false" } }
+    }]
+    error_message = "Every request to the DLQ without TLS must be denied."
+  }
+
+  assert {
+    condition     = aws_sqs_queue_policy.shipper_dlq.queue_url == "https://sqs.eu-west-1.amazonaws.com/111111111111/logferry-shipper-dlq"
+    error_message = "The TLS-only policy must be attached to the DLQ."
+  }
+}
+
 run "shipper_reads_every_prefix_and_decrypts_with_the_buckets_keys" {
   command = plan
 

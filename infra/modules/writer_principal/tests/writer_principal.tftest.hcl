@@ -38,14 +38,102 @@ run "direct_mode_writes_the_archive_prefix" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.writer[0].assume_role_policy).Statement[0].Principal.Service == ["ecs-tasks.amazonaws.com"]
-    error_message = "The role must trust service_principals."
+    condition = jsonencode([
+      for s in data.aws_iam_policy_document.trust.statement : {
+        sid        = s.sid
+        actions    = sort(s.actions)
+        principals = [for p in s.principals : { type = p.type, identifiers = sort(p.identifiers) }]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([{
+        sid        = "AssumeFromWorkloadServicesOfThisAccount"
+        actions    = ["sts:AssumeRole"]
+        principals = [{ type = "Service", identifiers = ["ecs-tasks.amazonaws.com"] }]
+        conditions = { "StringEquals aws:SourceAccount" = ["111111111111"] }
+    }])
+    error_message = "By default the role must trust ECS tasks of source_account_id only."
   }
 
   assert {
     condition     = length(aws_ssoadmin_permission_set.writer) == 0
     error_message = "No permission set unless asked for."
   }
+}
+
+run "trust_conditions_each_service_it_can" {
+  command = plan
+
+  variables {
+    service_principals = ["lambda.amazonaws.com", "glue.amazonaws.com", "ecs-tasks.amazonaws.com", "lambda.amazonaws.com"]
+  }
+
+  assert {
+    condition = jsonencode([
+      for s in data.aws_iam_policy_document.trust.statement : {
+        sid        = s.sid
+        actions    = sort(s.actions)
+        principals = [for p in s.principals : { type = p.type, identifiers = sort(p.identifiers) }]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([
+      {
+        sid        = "AssumeFromWorkloadServicesOfThisAccount"
+        actions    = ["sts:AssumeRole"]
+        principals = [{ type = "Service", identifiers = ["ecs-tasks.amazonaws.com"] }]
+        conditions = { "StringEquals aws:SourceAccount" = ["111111111111"] }
+      },
+      {
+        sid        = "AssumeFromPassedRoleServices"
+        actions    = ["sts:AssumeRole"]
+        principals = [{ type = "Service", identifiers = ["glue.amazonaws.com", "lambda.amazonaws.com"] }]
+        conditions = {}
+      },
+    ])
+    error_message = "ECS tasks must be held to aws:SourceAccount = source_account_id; Lambda and Glue, which document no such key, get a statement of their own."
+  }
+}
+
+run "glue_alone_gets_no_account_statement" {
+  command = plan
+
+  variables {
+    service_principals = ["glue.amazonaws.com"]
+  }
+
+  assert {
+    condition     = [for s in data.aws_iam_policy_document.trust.statement : s.sid] == ["AssumeFromPassedRoleServices"]
+    error_message = "Without ECS there must be no statement for it (an empty Principal is invalid)."
+  }
+}
+
+run "any_amazonaws_service_is_rejected" {
+  command = plan
+
+  variables {
+    service_principals = ["ecs-tasks.amazonaws.com", "ec2.amazonaws.com"]
+  }
+
+  expect_failures = [var.service_principals]
+}
+
+run "batch_service_principal_is_rejected" {
+  command = plan
+
+  variables {
+    service_principals = ["batch.amazonaws.com"]
+  }
+
+  expect_failures = [var.service_principals]
+}
+
+run "empty_service_principals_are_rejected" {
+  command = plan
+
+  variables {
+    service_principals = []
+  }
+
+  expect_failures = [var.service_principals]
 }
 
 run "assume_role_mode_only_assumes_the_writer" {
