@@ -12,7 +12,7 @@
 //! the invocation: objects by fate, bytes and lag (`logferry::metrics`).
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
-use lambda_runtime::{Error, LambdaEvent};
+use lambda_runtime::{Diagnostic, LambdaEvent};
 use logferry::metrics::{Emitter, ShipMetrics};
 use logferry::ship::messages::{log_gone, log_skips};
 use logferry::{parse_event, ship_messages, Deadline, Message, Outcome, Shipper, Tally};
@@ -23,16 +23,51 @@ use tokio::time::Instant;
 /// Time kept back from the invocation's deadline to abort uploads and answer.
 const ANSWER_MARGIN: Duration = Duration::from_secs(3);
 
-/// The Lambda entry point: dispatch on the envelope. Work stops
-/// [`ANSWER_MARGIN`] before the invocation's deadline, so unfinished objects
-/// are reported failed (and come back) rather than cut off by a timeout.
-/// Handle one invocation, and report it to `emitter`, whatever its end,
-/// under the function's name.
+/// Why an invocation failed, as Lambda reports it: an `errorType` that
+/// names the failure (`logferry.ObjectsFailed` …), not a Rust type, and one
+/// line.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    fn new(kind: &'static str, message: impl Into<String>) -> Self {
+        Failure {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<Failure> for Diagnostic {
+    fn from(failure: Failure) -> Self {
+        Diagnostic {
+            error_type: format!("logferry.{}", failure.kind),
+            error_message: failure.message,
+        }
+    }
+}
+
+/// The Lambda entry point: dispatch on the envelope, and report the
+/// invocation to `emitter` under the function's name, whatever its end.
+/// Work stops [`ANSWER_MARGIN`] before the invocation's deadline, so
+/// unfinished objects are reported failed (and come back) rather than cut
+/// off by a timeout.
 pub async fn handle(
     event: LambdaEvent<Value>,
     shipper: &Shipper,
     emitter: &Emitter,
-) -> Result<Value, Error> {
+) -> Result<Value, Failure> {
     let service = match event.context.env_config.function_name.as_str() {
         "" => "logferry-shipper".to_string(),
         name => name.to_string(),
@@ -48,7 +83,7 @@ async fn ship_event(
     event: LambdaEvent<Value>,
     shipper: &Shipper,
     metrics: &mut ShipMetrics,
-) -> Result<Value, Error> {
+) -> Result<Value, Failure> {
     let stopping;
     let shipper = match stop_at(event.context.deadline, SystemTime::now()) {
         Some(deadline) => {
@@ -59,13 +94,13 @@ async fn ship_event(
     };
     let payload = event.payload;
     if is_sqs(&payload) {
-        let sqs: SqsEvent =
-            serde_json::from_value(payload).map_err(|e| format!("malformed SQS event: {e}"))?;
-        return Ok(serde_json::to_value(
-            handle_sqs(sqs, shipper, metrics).await,
-        )?);
+        let sqs: SqsEvent = serde_json::from_value(payload)
+            .map_err(|e| Failure::new("MalformedEvent", format!("malformed SQS event: {e}")))?;
+        let response = handle_sqs(sqs, shipper, metrics).await;
+        return serde_json::to_value(response).map_err(|e| Failure::new("Internal", e.to_string()));
     }
-    let parsed = parse_event(&payload)?;
+    let parsed =
+        parse_event(&payload).map_err(|e| Failure::new("UnsupportedEvent", e.to_string()))?;
     log_skips(&parsed.skipped);
     metrics.skip(parsed.skipped.len());
     let mut tally = Tally {
@@ -88,12 +123,12 @@ async fn ship_event(
     }
     log_gone(&event.context.request_id, &gone);
     if !failures.is_empty() {
-        return Err(format!(
+        let message = format!(
             "{} object(s) failed: {}",
             failures.len(),
             failures.join("; ")
-        )
-        .into());
+        );
+        return Err(Failure::new("ObjectsFailed", message));
     }
     Ok(serde_json::json!({"shipped": tally.shipped, "skipped": tally.skipped}))
 }
@@ -187,12 +222,12 @@ mod tests {
         }]})
     }
 
-    async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Error> {
+    async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Failure> {
         invoke_reported(shipper, payload).await.0
     }
 
     /// The answer, and the one EMF document the invocation was reported in.
-    async fn invoke_reported(shipper: &Shipper, payload: Value) -> (Result<Value, Error>, Value) {
+    async fn invoke_reported(shipper: &Shipper, payload: Value) -> (Result<Value, Failure>, Value) {
         let emitter = Emitter::memory();
         let out = handle(
             LambdaEvent::new(payload, Context::default()),
@@ -222,12 +257,27 @@ mod tests {
         let denied = "<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>";
         let shipper = shipper_with_head_status(403, denied);
         let (out, emf) = invoke_reported(&shipper, s3_event("secret.log")).await;
-        let err = out.unwrap_err().to_string();
+        let failure = out.unwrap_err();
+        let err = failure.to_string();
         assert!(err.contains("1 object(s) failed"), "{err}");
+        let diagnostic = Diagnostic::from(failure);
+        assert_eq!(diagnostic.error_type, "logferry.ObjectsFailed");
         // A failed invocation is reported too, in its class.
         assert_eq!(emf["ObjectsAccessDenied"], 1);
         assert_eq!(emf["ObjectsFailedPermanent"], 0);
         assert!(err.contains("shipper-source-read.json.tpl"), "{err}");
+    }
+
+    /// An event the shipper does not take (here an S3 Batch Operations
+    /// task) fails with an errorType that says so, not a Rust type name.
+    #[tokio::test]
+    async fn an_unsupported_event_names_its_error_type_and_one_line() {
+        let shipper = shipper_with_head_status(500, "");
+        let payload = json!({"invocationSchemaVersion": "1.0", "invocationId": "i",
+            "job": {"id": "j"}, "tasks": [{"taskId": "t", "s3Key": "k", "s3BucketArn": "arn:aws:s3:::b"}]});
+        let diagnostic = Diagnostic::from(invoke(&shipper, payload).await.unwrap_err());
+        assert_eq!(diagnostic.error_type, "logferry.UnsupportedEvent");
+        assert!(!diagnostic.error_message.is_empty() && !diagnostic.error_message.contains('\n'));
     }
 
     #[tokio::test]
