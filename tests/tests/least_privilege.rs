@@ -53,22 +53,14 @@ async fn put(
     key: String,
     acl: Option<ObjectCannedAcl>,
 ) -> Outcome {
-    outcome(
-        s3.put_object()
-            .bucket(bucket)
-            .key(key)
-            .set_acl(acl)
-            .body(ByteStream::from_static(b"probe"))
-            .send()
-            .await,
-    )
+    put_with(&s3, &bucket, key, |p| p.set_acl(acl)).await
 }
 
 /// A 256-bit SSE-C key and its MD5, both base64.
 const SSE_C_KEY: &str = "YWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWFhYWE=";
 const SSE_C_KEY_MD5: &str = "Xsqb0+sHwAbNQ65I395/0w==";
 
-/// A PutObject of `key` with the ACL, shaped further by `with`.
+/// A PutObject of `key`, shaped by `with` (its ACL, encryption, storage class).
 async fn put_with(
     s3: &aws_sdk_s3::Client,
     bucket: &str,
@@ -79,9 +71,21 @@ async fn put_with(
         .put_object()
         .bucket(bucket)
         .key(key)
-        .acl(ObjectCannedAcl::BucketOwnerFullControl)
-        .body(ByteStream::from_static(b"x"));
+        .body(ByteStream::from_static(b"probe"));
     outcome(with(put).send().await)
+}
+
+/// [`put_with`] with the ACL every archive write carries.
+async fn put_acl_with(
+    s3: &aws_sdk_s3::Client,
+    bucket: &str,
+    key: String,
+    with: impl FnOnce(PutObjectFluentBuilder) -> PutObjectFluentBuilder,
+) -> Outcome {
+    put_with(s3, bucket, key, |p| {
+        with(p.acl(ObjectCannedAcl::BucketOwnerFullControl))
+    })
+    .await
 }
 
 async fn multipart(s3: aws_sdk_s3::Client, bucket: String, key: String) -> Outcome {
@@ -180,7 +184,7 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
         (
             "shipper: PutObject with ACL but SSE-C",
             Denied,
-            Box::pin(put_with(&shipper, &arc, under("ssec"), |p| {
+            Box::pin(put_acl_with(&shipper, &arc, under("ssec"), |p| {
                 p.sse_customer_algorithm("AES256")
                     .sse_customer_key(SSE_C_KEY)
                     .sse_customer_key_md5(SSE_C_KEY_MD5)
@@ -189,21 +193,21 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
         (
             "shipper: PutObject with ACL but another encryption (aws:kms)",
             Denied,
-            Box::pin(put_with(&shipper, &arc, under("kms"), |p| {
+            Box::pin(put_acl_with(&shipper, &arc, under("kms"), |p| {
                 p.server_side_encryption(ServerSideEncryption::AwsKms)
             })),
         ),
         (
             "shipper: PutObject with ACL but storage class DEEP_ARCHIVE",
             Denied,
-            Box::pin(put_with(&shipper, &arc, under("deep"), |p| {
+            Box::pin(put_acl_with(&shipper, &arc, under("deep"), |p| {
                 p.storage_class(StorageClass::DeepArchive)
             })),
         ),
         (
             "shipper: PutObject with ACL and the archive's storage class",
             Allowed,
-            Box::pin(put_with(&shipper, &arc, under("std"), |p| {
+            Box::pin(put_acl_with(&shipper, &arc, under("std"), |p| {
                 p.storage_class(StorageClass::Standard)
             })),
         ),

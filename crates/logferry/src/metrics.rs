@@ -233,9 +233,9 @@ impl ShipMetrics {
     /// The documents for `service`: one with every count and the first
     /// [`MAX_VALUES`] lags, then one per further [`MAX_VALUES`] lags.
     pub fn documents(&self, service: &str, auth_mode: &str, at: DateTime<Utc>) -> Vec<Value> {
+        let document = || Document::new(service).property("AuthMode", auth_mode);
         let mut chunks = self.lags.chunks(MAX_VALUES);
-        let mut first = Document::new(service)
-            .property("AuthMode", auth_mode)
+        let mut first = document()
             .value(Metric::ObjectsShipped, self.shipped)
             .value(Metric::ObjectsSkipped, self.skipped)
             .value(Metric::ObjectsFailedRetryable, self.retryable)
@@ -246,12 +246,7 @@ impl ShipMetrics {
             first = first.values(Metric::LagSeconds, lags);
         }
         let mut documents = vec![first.finish(at)];
-        documents.extend(chunks.map(|lags| {
-            Document::new(service)
-                .property("AuthMode", auth_mode)
-                .values(Metric::LagSeconds, lags)
-                .finish(at)
-        }));
+        documents.extend(chunks.map(|lags| document().values(Metric::LagSeconds, lags).finish(at)));
         documents
     }
 }
