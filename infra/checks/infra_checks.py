@@ -75,26 +75,32 @@ def check_conventions(infra: Path) -> list[str]:
         for name in MODULE_FILES:
             if not (module / name).is_file():
                 problems.append(f"{rel}: missing {name}")
-        variables_tf = module / "variables.tf"
-        if not variables_tf.is_file():
-            continue
-        try:
-            with variables_tf.open(encoding="utf-8") as handle:
-                parsed = hcl2.load(handle)
-        except Exception:
-            continue  # reported by the parse check
-        for block in parsed.get("variable", []):
-            for raw_name, body in block.items():
-                name = unquote(raw_name)
-                where = f"{rel}/variables.tf: variable {name}"
-                if "type" not in body:
-                    problems.append(f"{where} has no type")
-                description = unquote(str(body.get("description", ""))).strip()
-                if not description:
-                    problems.append(f"{where} has no description")
-                if NEEDS_VALIDATION.search(name) and not body.get("validation"):
-                    problems.append(f"{where} needs a validation block")
+        # variables.tf, and variables_<topic>.tf where one file would pass
+        # the house limit of about 400 lines.
+        for variables_tf in sorted(module.glob("variables*.tf")):
+            problems += variable_problems(hcl2, variables_tf, f"{rel}/{variables_tf.name}")
     print(f"{len(modules)} modules")
+    return problems
+
+
+def variable_problems(hcl2, variables_tf: Path, rel: str) -> list[str]:
+    problems = []
+    try:
+        with variables_tf.open(encoding="utf-8") as handle:
+            parsed = hcl2.load(handle)
+    except Exception:
+        return problems  # reported by the parse check
+    for block in parsed.get("variable", []):
+        for raw_name, body in block.items():
+            name = unquote(raw_name)
+            where = f"{rel}: variable {name}"
+            if "type" not in body:
+                problems.append(f"{where} has no type")
+            description = unquote(str(body.get("description", ""))).strip()
+            if not description:
+                problems.append(f"{where} has no description")
+            if NEEDS_VALIDATION.search(name) and not body.get("validation"):
+                problems.append(f"{where} needs a validation block")
     return problems
 
 

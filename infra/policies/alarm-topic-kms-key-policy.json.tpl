@@ -32,10 +32,10 @@
       "Resource": "*"
     },
     {
-      "Sid": "CloudWatchAlarmsPublishToEncryptedTopic",
+      "Sid": "AlarmPublishersUseKey",
       "Effect": "Allow",
       "Principal": {
-        "Service": "cloudwatch.amazonaws.com"
+        "Service": ${jsonencode(alarm_publisher_services)}
       },
       "Action": [
         "kms:GenerateDataKey*",

@@ -9,6 +9,9 @@
       "Condition": {
         "StringEquals": {
           "kms:ViaService": "${s3_via_service}"
+        },
+        "ForAnyValue:StringEquals": {
+          "aws:CalledVia": "athena.amazonaws.com"
         }
       }
     }

@@ -22,7 +22,12 @@
       "Sid": "ReadLogObjects",
       "Effect": "Allow",
       "Action": "s3:GetObject",
-      "Resource": "${log_bucket_arn}/${log_key_prefix}*"
+      "Resource": "${log_bucket_arn}/${log_key_prefix}*",
+      "Condition": {
+        "ForAnyValue:StringEquals": {
+          "aws:CalledVia": "athena.amazonaws.com"
+        }
+      }
     }
   ]
 }

@@ -19,6 +19,20 @@
       }
     },
     {
+      "Sid": "SourceAccountsReadBackOwnPartition",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": ${jsonencode(writer_account_arns)}
+      },
+      "Action": "s3:GetObject",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/$${aws:PrincipalAccount}/*",
+      "Condition": {
+        "ArnLike": {
+          "aws:PrincipalArn": ${jsonencode(writer_principal_arns)}
+        }
+      }
+    },
+    {
       "Sid": "SourceAccountsAbortOwnPartitionUploads",
       "Effect": "Allow",
       "Principal": {

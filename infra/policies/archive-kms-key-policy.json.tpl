@@ -2,10 +2,10 @@
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "ArchiveAccountAdministersKey",
+      "Sid": "KeyAdministratorsAdministerKey",
       "Effect": "Allow",
       "Principal": {
-        "AWS": "${key_admin_principal_arn}"
+        "AWS": ${jsonencode(key_admin_principal_arns)}
       },
       "Action": [
         "kms:DescribeKey",
@@ -30,6 +30,26 @@
         "kms:CancelKeyDeletion"
       ],
       "Resource": "*"
+    },
+    {
+      "Sid": "ArchiveAccountUsesKeyOnly",
+      "Effect": "Allow",
+      "Principal": {
+        "AWS": "${account_root_arn}"
+      },
+      "Action": [
+        "kms:Encrypt",
+        "kms:Decrypt",
+        "kms:ReEncrypt*",
+        "kms:GenerateDataKey*",
+        "kms:DescribeKey"
+      ],
+      "Resource": "*",
+      "Condition": {
+        "StringEquals": {
+          "kms:ViaService": "${s3_via_service}"
+        }
+      }
     },
     {
       "Sid": "WritersEncryptArchiveObjectsViaS3",

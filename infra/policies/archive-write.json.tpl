@@ -13,6 +13,12 @@
       }
     },
     {
+      "Sid": "ReadBackOwnPartition",
+      "Effect": "Allow",
+      "Action": "s3:GetObject",
+      "Resource": "${archive_bucket_arn}/${archive_prefix}/${source_account_id}/*"
+    },
+    {
       "Sid": "AbortOwnPartitionUploads",
       "Effect": "Allow",
       "Action": "s3:AbortMultipartUpload",

@@ -31,7 +31,12 @@
         "AWS": ${jsonencode(analyst_principal_arns)}
       },
       "Action": "s3:GetObject",
-      "Resource": "${log_bucket_arn}/${log_key_prefix}*"
+      "Resource": "${log_bucket_arn}/${log_key_prefix}*",
+      "Condition": {
+        "ForAnyValue:StringEquals": {
+          "aws:CalledVia": "athena.amazonaws.com"
+        }
+      }
     }
   ]
 }

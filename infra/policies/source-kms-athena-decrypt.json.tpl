@@ -13,6 +13,9 @@
         "StringEquals": {
           "kms:ViaService": "${s3_via_service}"
         },
+        "ForAnyValue:StringEquals": {
+          "aws:CalledVia": "athena.amazonaws.com"
+        },
         "StringLike": {
           "kms:EncryptionContext:aws:s3:arn": [
             "${log_bucket_arn}",

@@ -6,7 +6,8 @@
       "Effect": "Allow",
       "Action": [
         "s3:PutObject",
-        "s3:AbortMultipartUpload"
+        "s3:AbortMultipartUpload",
+        "s3:GetObject"
       ],
       "Resource": "${archive_bucket_arn}/${archive_prefix}/${source_account_id}/*"
     },

@@ -19,6 +19,7 @@ pub mod compactor;
 pub mod existing;
 pub mod local;
 pub mod operations;
+pub mod protection;
 
 /// What Terraform configured for the shipper, read from the emulator.
 #[derive(Debug, Clone)]

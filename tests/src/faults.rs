@@ -57,6 +57,12 @@ pub struct Seen {
     /// or an upstream that closed first, leaves a picked fault unapplied.
     pub applied: bool,
     pub at: Instant,
+    /// The request carries an integrity check S3 accepts: `Content-MD5`, an
+    /// `x-amz-checksum-*` value, the SDK's `x-amz-sdk-checksum-algorithm`,
+    /// or a checksum trailer (what an Object Lock bucket requires of a write).
+    pub integrity: bool,
+    /// The request is conditional on the key being free (`If-None-Match: *`).
+    pub if_none_match: bool,
 }
 
 #[derive(Debug, Default)]
@@ -144,7 +150,7 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
             return Ok(());
         };
         let operation = operation(&request);
-        let (fault, index) = pick(&state, &operation, &request.target());
+        let (fault, index) = pick(&state, &operation, &request);
         let applied = || state.lock().unwrap().seen[index].applied = true;
         match fault {
             Some(Fault::Status(status, code)) => {
@@ -218,7 +224,8 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
 /// the index of its record (to mark the fault applied). A rule
 /// faults a given request target (object, part) once at most, so a fault is
 /// transient: the retry of the same request is not picked by the same rule.
-fn pick(state: &Mutex<State>, operation: &str, target: &str) -> (Option<Fault>, usize) {
+fn pick(state: &Mutex<State>, operation: &str, request: &Message) -> (Option<Fault>, usize) {
+    let target = request.target();
     let mut state = state.lock().unwrap();
     let count = state
         .seen
@@ -233,13 +240,15 @@ fn pick(state: &Mutex<State>, operation: &str, target: &str) -> (Option<Fault>, 
                 Which::Every(n) => count % n == 0,
             }
     });
-    let rule = rule.filter(|i| state.faulted.insert((*i, target.to_string())));
+    let rule = rule.filter(|i| state.faulted.insert((*i, target.clone())));
     let fault = rule.map(|i| state.rules[i].fault);
     state.seen.push(Seen {
         operation: operation.to_string(),
         fault,
         applied: false,
         at: Instant::now(),
+        integrity: request.has_integrity_check(),
+        if_none_match: request.header("if-none-match").as_deref() == Some("*"),
     });
     (fault, state.seen.len() - 1)
 }
@@ -272,6 +281,22 @@ impl Message {
     fn target(&self) -> String {
         let line = String::from_utf8_lossy(&self.head);
         line.split(' ').nth(1).unwrap_or_default().to_string()
+    }
+
+    fn has_integrity_check(&self) -> bool {
+        let head = String::from_utf8_lossy(&self.head).to_ascii_lowercase();
+        let names: Vec<&str> = head
+            .lines()
+            .skip(1)
+            .filter_map(|l| l.split_once(':').map(|(k, _)| k.trim()))
+            .collect();
+        names.iter().any(|n| {
+            *n == "content-md5"
+                || n.starts_with("x-amz-checksum-")
+                || *n == "x-amz-sdk-checksum-algorithm"
+        }) || self
+            .header("x-amz-trailer")
+            .is_some_and(|t| t.to_ascii_lowercase().starts_with("x-amz-checksum-"))
     }
 
     fn header(&self, name: &str) -> Option<String> {

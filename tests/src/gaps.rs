@@ -42,14 +42,6 @@ pub const UNENFORCED_SERVICES: &str = "unenforced-services";
 /// conditions from the key policy; `kms:ViaService` is still enforced.
 pub const KMS_ENCRYPTION_CONTEXT: &str = "kms-encryption-context";
 
-/// CopyObject into a bucket whose default encryption names a customer
-/// managed KMS key encrypts with the bucket owner's `aws/s3` key instead
-/// (fakecloud ignores the default key id on copies), so a cross-account
-/// direct-mode copy is refused by that managed key. AWS uses the bucket's
-/// default key. The probe stays, expected "allowed on AWS, refused here";
-/// `PutObject` through S3 proves the key policy instead.
-pub const COPY_DEFAULT_KMS_KEY: &str = "copy-default-kms-key";
-
 /// fakecloud stores Lambda functions but cannot run them (its runtime needs
 /// Docker), yet its own poller receives the messages of an enabled SQS
 /// mapping (hiding them for the visibility timeout) and fails to invoke.
@@ -118,3 +110,29 @@ pub const MOVE_TASK_SKIPS_RECEIVED: &str = "move-task-skips-received";
 /// tested and measured on an archive without a key (`compaction.rs`,
 /// `make bench`).
 pub const KMS_READ_LOCK: &str = "kms-read-lock";
+
+/// `s3:if-none-match` and `s3:ObjectCreationOperation` are never put in the
+/// request context, so the no-overwrite guard
+/// (`archive-bucket-no-overwrite.json.tpl`, a `Bool` and a `Null` on those
+/// keys) never applies here: an unconditional write or a `CopyObject` into
+/// the archive is allowed. The probes stay, expected denied on AWS only.
+/// What S3 itself does with a conditional write on a taken key (412, the
+/// archived object untouched) is proven (`tests/tests/evidence.rs`).
+pub const CONDITIONAL_WRITE_KEYS: &str = "conditional-write-keys";
+
+/// `DeleteObject` with a `versionId` is authorized as `s3:DeleteObject`,
+/// never as `s3:DeleteObjectVersion`, so the admin guard's deny of
+/// `s3:DeleteObjectVersion` cannot be seen here (aliasing it would deny the
+/// compactor's delete markers too). What holds a version is proven instead:
+/// Object Lock refuses the delete, and the guard's deny of
+/// `s3:BypassGovernanceRetention` (which fakecloud does check) refuses the
+/// bypass to everyone but break-glass (`tests/tests/evidence.rs`).
+pub const DELETE_OBJECT_VERSION: &str = "delete-object-version";
+
+/// `aws:CalledVia` is never set: no emulated service calls another on a
+/// caller's behalf, and its Athena reads no S3. The analysts' S3 and KMS
+/// grants hold only through Athena, so a direct `GetObject` is denied here
+/// as on AWS (probed), while the grants' scope is probed with a user whose
+/// policies lack only that condition
+/// ([`crate::policy::as_if_called_via_athena`]).
+pub const CALLED_VIA: &str = "called-via";

@@ -41,13 +41,16 @@ pub fn merge(documents: &[Value]) -> Value {
 /// the TLS-only document, then the grants of the direct-mode source
 /// accounts, each fenced into its own partition, then the write guard (no
 /// SSE-C, no encryption but `sse_algorithm`, no storage class but
-/// STANDARD). `writers` are the principals allowed to write; their
-/// accounts are the ARNs' account ids.
+/// STANDARD), the no-overwrite guard (writes must be conditional) and the
+/// admin guard (only `break_glass` may change the protections or destroy a
+/// version). `writers` are the principals allowed to write; their accounts
+/// are the ARNs' account ids.
 pub fn archive_bucket_policy(
     archive_arn: &str,
     prefix: &str,
     writers: &[&str],
     sse_algorithm: &str,
+    break_glass: &[&str],
 ) -> Result<Value> {
     Ok(merge(&[
         render(
@@ -70,6 +73,14 @@ pub fn archive_bucket_policy(
                 "archive_sse_algorithm": sse_algorithm,
                 "archive_storage_class": "STANDARD",
             }),
+        )?,
+        render(
+            "archive-bucket-no-overwrite.json.tpl",
+            &json!({"archive_bucket_arn": archive_arn, "archive_prefix": prefix}),
+        )?,
+        render(
+            "archive-bucket-admin-guard.json.tpl",
+            &json!({"archive_bucket_arn": archive_arn, "break_glass_principal_arns": break_glass}),
         )?,
     ]))
 }
@@ -138,6 +149,20 @@ pub const ACTION_ALIASES: &[(&str, &[&str])] = &[
         &["s3:ListBucket", "s3:ListObjectsV2", "s3:ListObjects"],
     ),
     ("s3:ListMultipartUploadParts", &["s3:ListParts"]),
+    (
+        "s3:PutLifecycleConfiguration",
+        &[
+            "s3:PutLifecycleConfiguration",
+            "s3:PutBucketLifecycleConfiguration",
+        ],
+    ),
+    (
+        "s3:PutBucketObjectLockConfiguration",
+        &[
+            "s3:PutBucketObjectLockConfiguration",
+            "s3:PutObjectLockConfiguration",
+        ],
+    ),
     (
         "s3:ListBucketMultipartUploads",
         &["s3:ListBucketMultipartUploads", "s3:ListMultipartUploads"],
@@ -226,6 +251,30 @@ pub fn trust_for_strict_emulator(mut trust: Value) -> Value {
     trust
 }
 
+/// Gap [`crate::gaps::CALLED_VIA`]: the policy as it applies to a request
+/// Athena makes on the caller's behalf, i.e. without its `aws:CalledVia`
+/// conditions, which fakecloud never satisfies. `None` when the policy has
+/// no such condition (so a caller cannot strip what is not there).
+pub fn as_if_called_via_athena(mut policy: Value) -> Option<Value> {
+    let mut found = false;
+    for statement in policy["Statement"].as_array_mut()? {
+        let Some(condition) = statement
+            .get_mut("Condition")
+            .and_then(Value::as_object_mut)
+        else {
+            continue;
+        };
+        for keys in condition.values_mut().filter_map(Value::as_object_mut) {
+            found |= keys.remove("aws:CalledVia").is_some();
+        }
+        condition.retain(|_, keys| keys.as_object().is_none_or(|k| !k.is_empty()));
+        if condition.is_empty() {
+            statement.as_object_mut().map(|s| s.remove("Condition"));
+        }
+    }
+    found.then_some(policy)
+}
+
 /// Gap [`crate::gaps::KMS_ENCRYPTION_CONTEXT`]: the key policy without its
 /// `kms:EncryptionContext:*` conditions, which fakecloud does not populate
 /// when S3 calls KMS.
@@ -290,7 +339,7 @@ mod tests {
             "arn:aws:iam::444444444444:user/t",
             "arn:aws:iam::111111111111:user/u",
         ];
-        let policy = archive_bucket_policy("arn:aws:s3:::b", "p", &writers, "AES256").unwrap();
+        let policy = archive_bucket_policy("arn:aws:s3:::b", "p", &writers, "AES256", &[]).unwrap();
         assert_eq!(policy["Statement"][0]["Sid"], "DenyInsecureTransport");
         let put = &policy["Statement"][1];
         // `$${aws:PrincipalAccount}` renders as the IAM policy variable.

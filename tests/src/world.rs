@@ -13,6 +13,7 @@ use serde_json::{json, Value};
 use crate::policy::for_emulator;
 use crate::ForwardedHttps;
 
+mod archive;
 mod build;
 mod compactor;
 mod options;

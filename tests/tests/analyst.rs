@@ -7,7 +7,7 @@ use anyhow::{Context, Result};
 use aws_credential_types::Credentials;
 use aws_sdk_glue::types::{DatabaseInput, TableInput};
 use aws_sdk_s3::primitives::ByteStream;
-use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::policy::{as_if_called_via_athena, for_emulator, merge, render};
 use logferry_tests::probe::{outcome, Outcome, Probe};
 use logferry_tests::world::{sdk_config, unique, Account, ACCOUNT_B, PREFIX, REGION};
 use logferry_tests::{gaps, World};
@@ -15,7 +15,14 @@ use serde_json::{json, Value};
 
 const SOURCE_PREFIX: &str = "s3-access/";
 
-async fn analyst_user(world: &World, results_bucket: &str, database: &str) -> Result<Account> {
+/// An analyst with the shipped policies; `via_athena` gives it them as they
+/// apply to requests Athena makes for it (gap `called-via`).
+async fn analyst_user(
+    world: &World,
+    results_bucket: &str,
+    database: &str,
+    via_athena: bool,
+) -> Result<Account> {
     let iam = world.admin_b.iam();
     let name = unique("analyst");
     let user = iam.create_user().user_name(&name).send().await?;
@@ -59,6 +66,11 @@ async fn analyst_user(world: &World, results_bucket: &str, database: &str) -> Re
         ),
     ];
     for (policy_name, document) in policies {
+        let document = match (via_athena, policy_name.ends_with("-read")) {
+            (true, true) if policy_name != "glue-read" => as_if_called_via_athena(document)
+                .with_context(|| format!("{policy_name} has no aws:CalledVia condition"))?,
+            _ => document,
+        };
         iam.put_user_policy()
             .user_name(&name)
             .policy_name(policy_name)
@@ -118,7 +130,8 @@ async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> 
             .send()
             .await?;
     }
-    let analyst = analyst_user(&world, &results, &database).await?;
+    let analyst = analyst_user(&world, &results, &database, true).await?;
+    let outside = analyst_user(&world, &results, &database, false).await?;
 
     // Athena reading account A directly: A's bucket policy grants the analyst its log prefix.
     let s3_a = world.admin_a.s3();
@@ -134,10 +147,21 @@ async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> 
         .body(ByteStream::from_static(b"x"))
         .send()
         .await?;
-    let source_policy = render(
-        "source-bucket-athena-read.json.tpl",
-        &json!({"analyst_principal_arns": [analyst.arn], "log_bucket_arn": format!("arn:aws:s3:::{src}"), "log_key_prefix": SOURCE_PREFIX}),
-    )?;
+    // The shipped grant for the analyst outside Athena; for the one "via
+    // Athena", the same grant without aws:CalledVia (gap `called-via`).
+    let grant = |arn: &str| {
+        render(
+            "source-bucket-athena-read.json.tpl",
+            &json!({"analyst_principal_arns": [arn], "log_bucket_arn": format!("arn:aws:s3:::{src}"), "log_key_prefix": SOURCE_PREFIX}),
+        )
+    };
+    let mut via_athena = as_if_called_via_athena(grant(&analyst.arn)?)
+        .context("source-bucket-athena-read.json.tpl has no aws:CalledVia condition")?;
+    for statement in via_athena["Statement"].as_array_mut().into_iter().flatten() {
+        let sid = format!("{}ViaAthena", statement["Sid"].as_str().unwrap_or_default());
+        statement["Sid"] = json!(sid);
+    }
+    let source_policy = merge(&[grant(&outside.arn)?, via_athena]);
     s3_a.put_bucket_policy()
         .bucket(&src)
         .policy(for_emulator(source_policy).to_string())
@@ -148,9 +172,26 @@ async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> 
     let glue = aws_sdk_glue::Client::new(&analyst.sdk);
     let shipped = format!("{PREFIX}/shipped.log");
     use Outcome::{Allowed, Denied};
+    let direct = outside.s3();
     let probes: Vec<Probe> = vec![
+        // Reads go through Athena: the same analyst, asking S3 itself.
         (
-            "analyst: GetObject of a shipped log",
+            "analyst outside Athena: GetObject of a shipped log",
+            Denied,
+            Box::pin(async {
+                outcome(direct.get_object().bucket(&arc).key(&shipped).send().await)
+            }),
+        ),
+        (
+            "analyst outside Athena: GetObject in A's log prefix",
+            Denied,
+            Box::pin(async {
+                let key = format!("{SOURCE_PREFIX}a.log");
+                outcome(direct.get_object().bucket(&src).key(key).send().await)
+            }),
+        ),
+        (
+            "analyst via Athena: GetObject of a shipped log",
             Allowed,
             Box::pin(async { outcome(s3.get_object().bucket(&arc).key(&shipped).send().await) }),
         ),
@@ -234,7 +275,7 @@ async fn analyst_reads_exactly_the_logs_and_writes_nothing_else() -> Result<()> 
             }),
         ),
         (
-            "analyst: GetObject in A's log prefix (Athena direct)",
+            "analyst via Athena: GetObject in A's log prefix (Athena direct)",
             Allowed,
             Box::pin(async {
                 outcome(

@@ -22,7 +22,7 @@ use logferry_tests::deployed::compactor::{download, DeployedCompactor};
 use logferry_tests::deployed::existing::{unchanged_but_asked, ExistingBuckets, LOG_PREFIX};
 use logferry_tests::deployed::local::{compacted_partitions, partitions};
 use logferry_tests::deployed::operations::Operations;
-use logferry_tests::deployed::{edit_trust, DeployedFunction};
+use logferry_tests::deployed::{self, edit_trust, DeployedFunction};
 use logferry_tests::terraform::{Profile, Root};
 use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B};
 use logferry_tests::{gaps, Endpoint, IamMode};
@@ -256,6 +256,10 @@ async fn journey(mode: &str) -> Result<()> {
     let archive_bucket = &environment["LOGFERRY_DEST_BUCKET"];
     let archive_prefix = &environment["LOGFERRY_DEST_PREFIX"];
     let archived = copies(&admin_b, archive_bucket, archive_prefix, &objects, &tenants).await?;
+    // Locked, guarded and alarmed, as B's root deployed it.
+    let keys: Vec<&str> = archived.keys().map(String::as_str).collect();
+    deployed::protection::check(&admin_b, &from_b, archive_bucket, &keys).await?;
+    lap("archive protections read back");
 
     // 6. The table sees every copy in its account's and day's partition; the
     //    saved queries answer over both accounts.

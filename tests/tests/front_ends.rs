@@ -226,18 +226,18 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
         format!("s3://{}/other/three.log", world.source_bucket),
         format!("s3://{}/other/missing.log", world.source_bucket),
     ];
-    let seen = std::sync::Mutex::new(Vec::new());
+    let mut seen = Vec::new();
+    let mut shipped = Vec::new();
     let never = std::future::pending();
-    let summary = ship::ship_uris(&shipper, &source, &uris, never, |done, total, name| {
-        seen.lock().unwrap().push(format!("{done}/{total} {name}"));
+    let summary = ship::ship_uris(&shipper, &source, &uris, never, |done| {
+        seen.push(format!("{}/{} {}", done.done, done.listed, done.source));
+        if let Ok(s) = done.result {
+            shipped.push(s.source_key.clone());
+        }
     })
     .await?;
-    let mut shipped: Vec<&str> = summary
-        .shipped
-        .iter()
-        .map(|s| s.source_key.as_str())
-        .collect();
     shipped.sort();
+    assert_eq!(summary.shipped, 3);
     assert_eq!(
         shipped,
         [
@@ -247,7 +247,7 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
         ]
     );
     // A named object that does not exist is a failure (non-zero exit), not a skip.
-    assert!(summary.skipped.is_empty(), "{:?}", summary.skipped);
+    assert_eq!(summary.skipped, 0);
     let missing = format!("s3://{}/other/missing.log", world.source_bucket);
     assert_eq!(
         summary
@@ -262,7 +262,7 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
         "{:?}",
         summary.failed
     );
-    assert_eq!(seen.lock().unwrap().len(), 4);
+    assert_eq!(seen.len(), 4, "{seen:?}");
     assert_eq!(world.archive_keys().await?.len(), 3);
     // What `--emf` prints: the missing named object counted as failed.
     let emf = summary
@@ -280,15 +280,9 @@ async fn cli_ships_named_objects_and_listed_prefixes() -> Result<()> {
 
     // A bad URI is one clear error, not a panic.
     let bad = ["bucket/key".to_string()];
-    let err = ship::ship_uris(
-        &shipper,
-        &source,
-        &bad,
-        std::future::pending(),
-        |_, _, _| {},
-    )
-    .await
-    .unwrap_err();
+    let err = ship::ship_uris(&shipper, &source, &bad, std::future::pending(), |_| {})
+        .await
+        .unwrap_err();
     assert!(err.to_string().contains("s3://bucket/key"), "{err}");
     Ok(())
 }
@@ -320,13 +314,19 @@ async fn a_stopped_ship_run_says_what_did_not_land_and_leaves_no_upload() -> Res
     // The signal arrives as soon as the first object is done.
     let first_done = tokio::sync::Notify::new();
     let stop = first_done.notified();
-    let summary = ship::ship_uris(&shipper, &source, &uris, stop, |_, _, _| {
+    let mut shipped = Vec::new();
+    let summary = ship::ship_uris(&shipper, &source, &uris, stop, |done| {
         first_done.notify_one();
+        if let Ok(s) = done.result {
+            shipped.push(s.clone());
+        }
     })
     .await?;
 
     assert!(summary.interrupted);
-    assert_eq!(summary.shipped.len() + summary.failed.len(), uris.len());
+    assert_eq!(summary.shipped as usize, shipped.len());
+    // Every object is accounted for by name: shipped, or failed and retryable.
+    assert_eq!(shipped.len() + summary.failed.len(), uris.len());
     assert!(
         !summary.failed.is_empty(),
         "a stopped run with nothing left is not a test of stopping"
@@ -337,7 +337,7 @@ async fn a_stopped_ship_run_says_what_did_not_land_and_leaves_no_upload() -> Res
             "{failure:?}"
         );
     }
-    for shipped in &summary.shipped {
+    for shipped in &shipped {
         let (bytes, _) = world.archived(&shipped.dest_key).await?;
         assert!(
             bytes == bodies[&shipped.source_key],
@@ -345,6 +345,6 @@ async fn a_stopped_ship_run_says_what_did_not_land_and_leaves_no_upload() -> Res
             shipped.source_key
         );
     }
-    assert_eq!(world.archive_keys().await?.len(), summary.shipped.len());
+    assert_eq!(world.archive_keys().await?.len(), shipped.len());
     world.assert_no_uploads_left().await
 }

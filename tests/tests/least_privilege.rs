@@ -11,8 +11,10 @@ use aws_sdk_s3::types::{
 };
 use logferry_tests::account::session_credentials;
 use logferry_tests::probe::{outcome, Outcome, Probe};
-use logferry_tests::world::{sdk_config, Account, ACCOUNT_A, ACCOUNT_B, EXTERNAL_ID, PREFIX};
-use logferry_tests::{IamMode, World};
+use logferry_tests::world::{
+    sdk_config, Account, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B, EXTERNAL_ID, PREFIX,
+};
+use logferry_tests::{gaps, IamMode, World};
 
 async fn assume(
     world: &World,
@@ -67,10 +69,12 @@ async fn put_with(
     key: String,
     with: impl FnOnce(PutObjectFluentBuilder) -> PutObjectFluentBuilder,
 ) -> Outcome {
+    // Conditional, as every archive write is (archive-bucket-no-overwrite.json.tpl).
     let put = s3
         .put_object()
         .bucket(bucket)
         .key(key)
+        .if_none_match("*")
         .body(ByteStream::from_static(b"probe"));
     outcome(with(put).send().await)
 }
@@ -118,6 +122,7 @@ async fn multipart(s3: aws_sdk_s3::Client, bucket: String, key: String) -> Outco
             .bucket(&bucket)
             .key(&key)
             .upload_id(&upload_id)
+            .if_none_match("*")
             .multipart_upload(
                 CompletedMultipartUpload::builder()
                     .parts(
@@ -156,7 +161,7 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
     let bfc = || Some(ObjectCannedAcl::BucketOwnerFullControl);
     // Each source account's own partition of the archive.
     let under = |k: &str| format!("{PREFIX}/{ACCOUNT_A}/{k}");
-    use Outcome::{Allowed, Denied};
+    use Outcome::{Allowed, Denied, DeniedOnAwsOnly};
 
     let probes: Vec<Probe> = vec![
         (
@@ -221,9 +226,18 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
                 bfc(),
             )),
         ),
+        // No overwrites (archive-bucket-no-overwrite.json.tpl): a write
+        // that could replace an object is refused, and a copy with it.
         (
-            "shipper: CopyObject A→B with ACL",
-            Allowed,
+            "shipper: PutObject with ACL but unconditional (no If-None-Match)",
+            DeniedOnAwsOnly(gaps::CONDITIONAL_WRITE_KEYS),
+            Box::pin(put_acl_with(&shipper, &arc, under("unconditional"), |p| {
+                p.set_if_none_match(None)
+            })),
+        ),
+        (
+            "shipper: CopyObject A→B with ACL (unconditional)",
+            DeniedOnAwsOnly(gaps::CONDITIONAL_WRITE_KEYS),
             Box::pin(async {
                 outcome(
                     shipper
@@ -237,9 +251,11 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
                 )
             }),
         ),
+        // Read-back of its own partition only: HeadObject after a refused
+        // conditional write tells a redelivery from changed content.
         (
-            "shipper: GetObject in B",
-            Denied,
+            "shipper: GetObject of its own partition in B",
+            Allowed,
             Box::pin(async {
                 outcome(
                     shipper
@@ -249,6 +265,14 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
                         .send()
                         .await,
                 )
+            }),
+        ),
+        (
+            "shipper: GetObject of another account's partition in B",
+            Denied,
+            Box::pin(async {
+                let theirs = format!("{PREFIX}/{ACCOUNT_A2}/a");
+                outcome(shipper.get_object().bucket(&arc).key(theirs).send().await)
             }),
         ),
         (
@@ -386,9 +410,17 @@ async fn permission_matrix_on_strict_iam() -> Result<()> {
             )),
         ),
         (
-            "writer role: GetObject in B",
+            "writer role: GetObject of its own partition in B",
+            Allowed,
+            Box::pin(async { outcome(w.get_object().bucket(&arc).key(under("a")).send().await) }),
+        ),
+        (
+            "writer role: GetObject of another account's partition in B",
             Denied,
-            Box::pin(async { outcome(w.get_object().bucket(&arc).key(under("f")).send().await) }),
+            Box::pin(async {
+                let theirs = format!("{PREFIX}/{ACCOUNT_A2}/a");
+                outcome(w.get_object().bucket(&arc).key(theirs).send().await)
+            }),
         ),
         (
             "writer role: ListObjectsV2 in B",

@@ -3,7 +3,7 @@
 //! the Lambda handler → archive in B.
 
 use anyhow::Result;
-use logferry::ship::Method;
+use logferry::ship::{Landing, Method};
 use logferry::ObjectRef;
 use logferry_tests::world::{Route, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
 use logferry_tests::{Mode, World};
@@ -192,6 +192,8 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
         .ship_object(&ObjectRef::new(&world.source_bucket, "big/app.log"))
         .await?;
     assert_eq!(shipped.method, expected);
+    // Shipping it again writes nothing: the archive already holds it.
+    assert_eq!(shipped.landing, Landing::AlreadyArchived);
     Ok(())
 }
 
@@ -297,10 +299,10 @@ in_both_modes! {
 }
 
 #[tokio::test]
-async fn direct_ships_a_multipart_sized_object_with_one_copy() -> Result<()> {
-    // Above 5 MiB but within CopyObject's 5 GiB: one server-side copy that
-    // carries the ACL (see README, "Large objects").
-    multipart_sized_object_ships(Mode::Direct, Method::Copy).await
+async fn direct_streams_a_multipart_sized_object_through_one_put() -> Result<()> {
+    // Above a part but within PutObject's 5 GiB: one streamed, conditional
+    // PutObject that carries the ACL (see README, "Large objects").
+    multipart_sized_object_ships(Mode::Direct, Method::StreamPut).await
 }
 
 #[tokio::test]

@@ -64,7 +64,7 @@ async fn run(endpoint: &Endpoint, mode: Mode) -> Result<()> {
         world.admin_a.id, world.source_bucket, world.shipper.arn
     );
     println!(
-        "account B {}: archive bucket s3://{} (BucketOwnerEnforced, policy from infra/policies/)",
+        "account B {}: archive bucket s3://{} (BucketOwnerEnforced, Object Lock GOVERNANCE, no overwrites; policy from infra/policies/)",
         world.admin_b.id, world.archive_bucket
     );
     if mode == Mode::AssumeRole {

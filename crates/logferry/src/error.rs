@@ -88,6 +88,12 @@ pub enum ShipError {
         key: String,
         detail: String,
     },
+    /// The archive already holds an object under this key. Every write into
+    /// the archive is conditional (`If-None-Match: *`), so nothing there is
+    /// ever replaced; the copy path then tells a redelivery from changed
+    /// content (`ship::existing`).
+    #[error("s3://{bucket}/{key} already exists in the archive, which never replaces an object")]
+    Exists { bucket: String, key: String },
     /// Assuming the writer role in account B failed.
     #[error("cannot assume {role_arn}: {message}")]
     AssumeRole { role_arn: String, message: String },
@@ -159,6 +165,7 @@ impl ShipError {
             | ShipError::Credentials { .. }
             | ShipError::SourceGone { .. }
             | ShipError::Permanent { .. }
+            | ShipError::Exists { .. }
             | ShipError::ForeignAccount { .. }
             | ShipError::Invalid(_) => false,
         }

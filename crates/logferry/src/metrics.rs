@@ -37,6 +37,7 @@ pub enum Metric {
     ObjectsFailedRetryable,
     ObjectsFailedPermanent,
     ObjectsAccessDenied,
+    SourcesChanged,
     BytesShipped,
     LagSeconds,
     PartitionsWritten,
@@ -47,12 +48,13 @@ pub enum Metric {
 }
 
 impl Metric {
-    pub const ALL: [Metric; 12] = [
+    pub const ALL: [Metric; 13] = [
         Metric::ObjectsShipped,
         Metric::ObjectsSkipped,
         Metric::ObjectsFailedRetryable,
         Metric::ObjectsFailedPermanent,
         Metric::ObjectsAccessDenied,
+        Metric::SourcesChanged,
         Metric::BytesShipped,
         Metric::LagSeconds,
         Metric::PartitionsWritten,
@@ -69,6 +71,7 @@ impl Metric {
             Metric::ObjectsFailedRetryable => "ObjectsFailedRetryable",
             Metric::ObjectsFailedPermanent => "ObjectsFailedPermanent",
             Metric::ObjectsAccessDenied => "ObjectsAccessDenied",
+            Metric::SourcesChanged => "SourcesChanged",
             Metric::BytesShipped => "BytesShipped",
             Metric::LagSeconds => "LagSeconds",
             Metric::PartitionsWritten => "PartitionsWritten",
@@ -203,6 +206,8 @@ pub struct ShipMetrics {
     pub retryable: u64,
     pub permanent: u64,
     pub access_denied: u64,
+    /// Shipped objects whose source had changed since it was archived.
+    pub changed: u64,
     pub bytes: u64,
     /// Whole seconds from each shipped log's own time to its landing.
     pub lags: Vec<u64>,
@@ -214,6 +219,7 @@ impl ShipMetrics {
         match result {
             Ok(s) => {
                 self.shipped += 1;
+                self.changed += u64::from(s.landing == crate::ship::Landing::Changed);
                 self.bytes += s.size;
                 let lag = (s.landed_at - s.logged_at).num_seconds().max(0);
                 self.lags.push(lag as u64);
@@ -241,6 +247,7 @@ impl ShipMetrics {
             .value(Metric::ObjectsFailedRetryable, self.retryable)
             .value(Metric::ObjectsFailedPermanent, self.permanent)
             .value(Metric::ObjectsAccessDenied, self.access_denied)
+            .value(Metric::SourcesChanged, self.changed)
             .value(Metric::BytesShipped, self.bytes);
         if let Some(lags) = chunks.next() {
             first = first.values(Metric::LagSeconds, lags);

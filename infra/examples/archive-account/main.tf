@@ -29,7 +29,21 @@ provider "aws" {
   }
 }
 
+# Who applies this root: the role behind the current session (or the user),
+# which must stay able to change the bucket policy and the key policy on the
+# next apply (log_archive's protection_admin_principal_arns and
+# key_admin_principal_arns).
+data "aws_caller_identity" "current" {}
+
+data "aws_iam_session_context" "current" {
+  arn = data.aws_caller_identity.current.arn
+}
+
 locals {
+  deployer_principal_arn          = data.aws_iam_session_context.current.issuer_arn
+  protection_admin_principal_arns = coalesce(var.protection_admin_principal_arns, [local.deployer_principal_arn])
+  key_admin_principal_arns        = var.archive_kms_enabled ? coalesce(var.key_admin_principal_arns, [local.deployer_principal_arn]) : []
+
   compactor_zip_path = coalesce(var.compactor_zip_path, "${path.root}/../../../target/lambda/compactor/bootstrap.zip")
 
   # Roles the archive key policy names: it delegates no use to IAM. Taken
@@ -64,7 +78,17 @@ module "log_archive" {
 
   expiration_days                = var.archive_expiration_days
   compacted_originals_transition = var.compacted_originals_transition
-  tags                           = var.tags
+
+  # Evidence: WORM, no overwrites (the default), and who may change either.
+  object_lock                        = var.archive_object_lock
+  name_prefix                        = "${var.name_prefix}-archive"
+  protection_admin_principal_arns    = local.protection_admin_principal_arns
+  key_admin_principal_arns           = local.key_admin_principal_arns
+  break_glass_trusted_principal_arns = var.break_glass_trusted_principal_arns
+  key_admin_trusted_principal_arns   = var.key_admin_trusted_principal_arns
+  alarm_sns_topic_arns               = var.alarm_sns_topic_arns
+
+  tags = var.tags
 }
 
 module "log_compactor" {
@@ -83,12 +107,21 @@ module "log_compactor" {
   tags                 = var.tags
 }
 
-# Email subscriptions to the alarm topic log_compactor creates. Each address
-# gets a confirmation mail from SNS and receives nothing until it confirms.
+# Email subscriptions to the alarm topics log_compactor and log_archive
+# create. Each address gets a confirmation mail from SNS per topic and
+# receives nothing until it confirms.
 resource "aws_sns_topic_subscription" "compactor_alarm_email" {
   for_each = var.compaction_enabled ? toset(var.alarm_email_addresses) : toset([])
 
   topic_arn = module.log_compactor[0].alarm_topic_arn
+  protocol  = "email"
+  endpoint  = each.key
+}
+
+resource "aws_sns_topic_subscription" "archive_alarm_email" {
+  for_each = toset(var.alarm_email_addresses)
+
+  topic_arn = module.log_archive.alarm_topic_arn
   protocol  = "email"
   endpoint  = each.key
 }
@@ -115,6 +148,7 @@ module "athena_archive" {
   analyst_role_name              = "${var.name_prefix}-archive-analyst"
   results_bucket_name            = var.archive_results_bucket_name
   analyst_trusted_principal_arns = var.analyst_trusted_principal_arns
+  analyst_organization_id        = var.organization_id
   tags                           = var.tags
 }
 
@@ -140,5 +174,6 @@ module "athena_direct" {
   analyst_role_name              = "${var.name_prefix}-direct-analyst"
   results_bucket_name            = var.athena_direct.results_bucket_name
   analyst_trusted_principal_arns = var.analyst_trusted_principal_arns
+  analyst_organization_id        = var.organization_id
   tags                           = var.tags
 }

@@ -49,6 +49,38 @@ output "source_root_tfvars" {
   }
 }
 
+# --- Evidence ----------------------------------------------------------------------------
+
+output "archive_object_lock" {
+  description = "The archive's default Object Lock retention ({ mode, days }), or null."
+  value       = module.log_archive.object_lock
+}
+
+output "archive_break_glass_role_arn" {
+  description = "The break-glass role (MFA; every use alarmed): the only way, besides protection_admin_principal_arns, to change the archive's protections or remove a locked version."
+  value       = module.log_archive.break_glass_role_arn
+}
+
+output "archive_key_admin_role_arn" {
+  description = "The role administering the archive key (MFA), or null with archive_kms_enabled = false."
+  value       = module.log_archive.key_admin_role_arn
+}
+
+output "archive_alarm_topic_arn" {
+  description = "The SNS topic the archive's protection alarms notify, created by log_archive (null with alarm_sns_topic_arns): subscribe to it."
+  value       = module.log_archive.alarm_topic_arn
+}
+
+output "archive_protection_rule_names" {
+  description = "The EventBridge rules alarming on changes to the archive bucket's protections and to its key."
+  value       = module.log_archive.protection_rule_names
+}
+
+output "archive_organization_guard_policy" {
+  description = "The resource control policy the management account attaches to account B (README, Organization guard); not applied by this root."
+  value       = module.log_archive.organization_guard_policy
+}
+
 # --- Athena and compaction --------------------------------------------------------------
 
 output "athena_workgroup_name" {

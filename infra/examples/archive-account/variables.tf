@@ -136,6 +136,52 @@ variable "organization_id" {
   }
 }
 
+# --- Evidence: the lock and who may change it ------------------------------------------
+
+variable "archive_object_lock" {
+  type = object({
+    mode = string
+    days = number
+  })
+  description = "Default Object Lock retention of every archived version (log_archive object_lock): GOVERNANCE (B's administrators cannot delete, only the alarmed break-glass role can) or COMPLIANCE (nobody can, root included, until it lapses), for days. null: no lock."
+  default     = { mode = "GOVERNANCE", days = 365 }
+  nullable    = true
+}
+
+variable "protection_admin_principal_arns" {
+  type        = list(string)
+  description = "Who, besides the break-glass role, may change the archive bucket's policy, lifecycle, versioning and lock: whoever applies this root again (adding a source account changes the bucket policy). null: the identity running Terraform now (its role, not its session)."
+  default     = null
+
+  validation {
+    condition     = var.protection_admin_principal_arns == null || alltrue([for arn in coalesce(var.protection_admin_principal_arns, []) : can(regex(local.names.iam_identity_arn.regex, arn))])
+    error_message = "protection_admin_principal_arns must be null or each ${local.names.iam_identity_arn.rule}."
+  }
+}
+
+variable "key_admin_principal_arns" {
+  type        = list(string)
+  description = "Who, besides the key-admin role, administers the archive key; KMS requires the identity applying this root among them. null: the identity running Terraform now (its role, not its session)."
+  default     = null
+
+  validation {
+    condition     = var.key_admin_principal_arns == null || alltrue([for arn in coalesce(var.key_admin_principal_arns, []) : can(regex(local.names.iam_identity_arn.regex, arn))])
+    error_message = "key_admin_principal_arns must be null or each ${local.names.iam_identity_arn.rule}."
+  }
+}
+
+variable "break_glass_trusted_principal_arns" {
+  type        = list(string)
+  description = "Principals of account B (ARN patterns) that may assume the break-glass role, with MFA. Empty: any principal of B its IAM policies allow, with MFA."
+  default     = []
+}
+
+variable "key_admin_trusted_principal_arns" {
+  type        = list(string)
+  description = "Principals of account B (ARN patterns) that may assume the key-admin role, with MFA. Empty: any principal of B its IAM policies allow, with MFA."
+  default     = []
+}
+
 # --- Compaction ----------------------------------------------------------------------
 
 variable "compaction_enabled" {
@@ -152,7 +198,7 @@ variable "compactor_zip_path" {
 
 variable "alarm_sns_topic_arns" {
   type        = list(string)
-  description = "SNS topics in account B and region notified by the compactor's alarms (failed run, falling behind, not running). Empty (default): log_compactor creates an encrypted topic <name_prefix>-compactor-alarms (output compactor_alarm_topic_arn) and the alarms notify it."
+  description = "SNS topics in account B and region notified by the compactor's alarms (failed run, falling behind, not running) and the archive's protection alarms (EventBridge: each topic must let events.amazonaws.com publish). Empty (default): log_compactor and log_archive each create an encrypted topic (outputs compactor_alarm_topic_arn, archive_alarm_topic_arn) and their alarms notify it."
   default     = []
 
   validation {
@@ -163,7 +209,7 @@ variable "alarm_sns_topic_arns" {
 
 variable "alarm_email_addresses" {
   type        = list(string)
-  description = "Email addresses subscribed to the alarm topic log_compactor creates (only with compaction_enabled and without alarm_sns_topic_arns). SNS sends each a confirmation mail; a subscription delivers nothing until its link is followed, and a destroy of one still pending only drops it from Terraform's state (\"Terraform cannot delete / unsubscribe the subscription\", AWS provider docs). Default: none."
+  description = "Email addresses subscribed to the alarm topics logferry creates here (the archive's protection alarms and, with compaction_enabled, the compactor's; only without alarm_sns_topic_arns). SNS sends each a confirmation mail; a subscription delivers nothing until its link is followed, and a destroy of one still pending only drops it from Terraform's state (\"Terraform cannot delete / unsubscribe the subscription\", AWS provider docs). Default: none."
   default     = []
 
   validation {
@@ -173,7 +219,7 @@ variable "alarm_email_addresses" {
 
   validation {
     condition     = length(var.alarm_email_addresses) == 0 || length(var.alarm_sns_topic_arns) == 0
-    error_message = "alarm_email_addresses subscribes to the topic log_compactor creates, which it does not with alarm_sns_topic_arns: subscribe the addresses to those topics instead."
+    error_message = "alarm_email_addresses subscribes to the topics logferry creates, which it does not with alarm_sns_topic_arns: subscribe the addresses to those topics instead."
   }
 }
 
@@ -202,7 +248,7 @@ variable "archive_results_bucket_name" {
 
 variable "analyst_trusted_principal_arns" {
   type        = list(string)
-  description = "Principals allowed to assume the analyst role(s), e.g. [\"arn:aws:iam::<B>:root\"] to delegate to B's IAM policies."
+  description = "IAM roles or users (ARN patterns, * and ? allowed) allowed to assume the analyst role(s), never an account root. With organization_id they must be in the organization, else their session must carry MFA."
 
   validation {
     condition     = length(var.analyst_trusted_principal_arns) > 0
@@ -210,8 +256,8 @@ variable "analyst_trusted_principal_arns" {
   }
 
   validation {
-    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.principal_arn.regex, arn))])
-    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.principal_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.principal_arn.regex, arn))])}."
+    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.iam_identity_arn.regex, arn))])
+    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.iam_identity_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.iam_identity_arn.regex, arn))])}."
   }
 }
 

@@ -30,6 +30,7 @@ module "workspace" {
   bytes_scanned_cutoff_per_query   = var.bytes_scanned_cutoff_per_query
   analyst_role_name                = var.analyst_role_name
   analyst_trusted_principal_arns   = var.analyst_trusted_principal_arns
+  analyst_organization_id          = var.analyst_organization_id
   analyst_permissions_boundary_arn = var.analyst_permissions_boundary_arn
   log_bucket_arn                   = local.source_log_bucket_arn
   log_key_prefix                   = var.source_log_key_prefix

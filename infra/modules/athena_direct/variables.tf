@@ -190,7 +190,7 @@ variable "analyst_role_name" {
 }
 
 variable "analyst_trusted_principal_arns" {
-  description = "Principals (role, user or account root ARNs) allowed to assume the analyst role."
+  description = "IAM roles or users (ARN patterns) allowed to assume the analyst role, never an account root (athena_workspace)."
   type        = list(string)
 
   validation {
@@ -199,8 +199,19 @@ variable "analyst_trusted_principal_arns" {
   }
 
   validation {
-    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.principal_arn.regex, arn))])
-    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.principal_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.principal_arn.regex, arn))])}."
+    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.iam_identity_arn.regex, arn))])
+    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.iam_identity_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.iam_identity_arn.regex, arn))])}."
+  }
+}
+
+variable "analyst_organization_id" {
+  description = "AWS Organizations id the analyst principals belong to, required by the analyst trust (aws:PrincipalOrgID). null: the trust requires MFA instead."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.analyst_organization_id == null || can(regex(local.names.organization_id.regex, var.analyst_organization_id))
+    error_message = "analyst_organization_id must be null or ${local.names.organization_id.rule}."
   }
 }
 

@@ -34,6 +34,11 @@ locals {
     })
   ]
 
+  # The accounts of the trusted roles and users, named as their roots.
+  analyst_trusted_account_arns = distinct([
+    for arn in var.analyst_trusted_principal_arns : "arn:${local.partition}:iam::${split(":", arn)[4]}:root"
+  ])
+
   create_results_key  = var.results_kms_key_arn == null
   results_kms_key_arn = local.create_results_key ? aws_kms_key.athena_results[0].arn : var.results_kms_key_arn
 }
@@ -196,6 +201,37 @@ resource "aws_glue_catalog_database" "logs" {
 
 # --- Analyst role ------------------------------------------------------------------------
 
+# Trust: the named roles and users only, never a whole account. Principal is
+# each one's account root with aws:PrincipalArn matched on the given
+# patterns (as the writer trusts do): IAM refuses a trust policy naming a
+# role that does not exist yet, and a pattern may cover many roles. Then the
+# organization (aws:PrincipalOrgID) when given, else MFA: without MFA the
+# caller's session must have been opened with MFA, which a role chained from
+# another role without MFA, or an access key, never has.
+data "aws_iam_policy_document" "analyst_trust" {
+  statement {
+    sid     = "AssumeFromNamedAnalysts"
+    actions = ["sts:AssumeRole"]
+
+    principals {
+      type        = "AWS"
+      identifiers = local.analyst_trusted_account_arns
+    }
+
+    condition {
+      test     = "ArnLike"
+      variable = "aws:PrincipalArn"
+      values   = var.analyst_trusted_principal_arns
+    }
+
+    condition {
+      test     = var.analyst_organization_id == null ? "Bool" : "StringEquals"
+      variable = var.analyst_organization_id == null ? "aws:MultiFactorAuthPresent" : "aws:PrincipalOrgID"
+      values   = [coalesce(var.analyst_organization_id, "true")]
+    }
+  }
+}
+
 resource "aws_iam_role" "analyst" {
   name                 = var.analyst_role_name
   description          = "Read-only Athena access to the S3 server access logs in ${var.workgroup_name}"
@@ -203,9 +239,7 @@ resource "aws_iam_role" "analyst" {
   permissions_boundary = var.analyst_permissions_boundary_arn
   tags                 = var.tags
 
-  assume_role_policy = templatefile("${local.policies}/analyst-role-trust.json.tpl", {
-    analyst_trusted_principal_arns = var.analyst_trusted_principal_arns
-  })
+  assume_role_policy = data.aws_iam_policy_document.analyst_trust.json
 }
 
 data "aws_iam_policy_document" "analyst" {

@@ -91,7 +91,7 @@ variable "analyst_role_name" {
 }
 
 variable "analyst_trusted_principal_arns" {
-  description = "IAM principals (roles, users or account roots) allowed to assume the analyst role."
+  description = "IAM roles or users (ARN patterns, * and ? allowed) allowed to assume the analyst role; never an account root, which would hand the choice to that account's IAM administrators. The trust names their accounts' roots and matches aws:PrincipalArn on these."
   type        = list(string)
 
   validation {
@@ -100,8 +100,19 @@ variable "analyst_trusted_principal_arns" {
   }
 
   validation {
-    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.principal_arn.regex, arn))])
-    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.principal_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.principal_arn.regex, arn))])}."
+    condition     = alltrue([for arn in var.analyst_trusted_principal_arns : can(regex(local.names.iam_identity_arn.regex, arn))])
+    error_message = "analyst_trusted_principal_arns entries must each be ${local.names.iam_identity_arn.rule}; not: ${join(", ", [for arn in var.analyst_trusted_principal_arns : arn if !can(regex(local.names.iam_identity_arn.regex, arn))])}."
+  }
+}
+
+variable "analyst_organization_id" {
+  description = "AWS Organizations id (o-xxxxxxxxxx) every analyst principal belongs to: the trust requires aws:PrincipalOrgID to be it. null: the trust requires MFA (aws:MultiFactorAuthPresent) instead."
+  type        = string
+  default     = null
+
+  validation {
+    condition     = var.analyst_organization_id == null || can(regex(local.names.organization_id.regex, var.analyst_organization_id))
+    error_message = "analyst_organization_id must be null or ${local.names.organization_id.rule}."
   }
 }
 

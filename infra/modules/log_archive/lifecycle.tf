@@ -1,6 +1,19 @@
 # The archive bucket's lifecycle: one retention rule for the whole bucket,
-# delete-marker cleanup and, when asked, a transition of the originals the
-# compactor has already turned into query copies.
+# delete-marker cleanup, the expiry of replaced query copies and, when asked,
+# a transition of the originals the compactor has already turned into query
+# copies.
+#
+# Coherent with Object Lock: nothing expires by default (expiration_days and
+# noncurrent_version_expiration_days are null), and whatever is set must be
+# at least the lock's days, so that no rule is written to delete what the
+# lock keeps. S3 would not anyway ("a locked version of an object cannot be
+# deleted by a S3 Lifecycle expiration policy", S3 User Guide, Object Lock
+# considerations); the preconditions keep the configuration from promising
+# otherwise.
+
+locals {
+  compacted_noncurrent_days = coalesce(var.compacted_noncurrent_days, var.object_lock == null ? 30 : var.object_lock.days + 1)
+}
 
 resource "aws_s3_bucket_lifecycle_configuration" "archive" {
   #checkov:skip=CKV_AWS_300:archive-retention (filter {}, the whole bucket) aborts incomplete uploads; checkov cannot render this module when its root wires module outputs both ways (examples/archive-account: key ARN out, analyst and compactor roles in), which Terraform resolves output by output.
@@ -32,8 +45,11 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
       }
     }
 
-    noncurrent_version_expiration {
-      noncurrent_days = var.noncurrent_version_expiration_days
+    dynamic "noncurrent_version_expiration" {
+      for_each = var.noncurrent_version_expiration_days == null ? [] : [var.noncurrent_version_expiration_days]
+      content {
+        noncurrent_days = noncurrent_version_expiration.value
+      }
     }
 
     abort_incomplete_multipart_upload {
@@ -49,6 +65,26 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
 
     expiration {
       expired_object_delete_marker = true
+    }
+  }
+
+  # The compactor's outputs live under the query prefix in this same locked
+  # bucket. When late logs arrive it writes a new output and puts a delete
+  # marker on the old one, which becomes a noncurrent version that the lock
+  # keeps until its retain-until date. This rule deletes such replaced copies
+  # once that date has passed (compacted_noncurrent_days, default the lock's
+  # days + 1: noncurrent days count from the replacement, which comes after
+  # the write the retention counts from). Current copies are not touched.
+  rule {
+    id     = "replaced-query-copies"
+    status = "Enabled"
+
+    filter {
+      prefix = "${local.query_prefix}/"
+    }
+
+    noncurrent_version_expiration {
+      noncurrent_days = local.compacted_noncurrent_days
     }
   }
 
@@ -82,6 +118,21 @@ resource "aws_s3_bucket_lifecycle_configuration" "archive" {
     precondition {
       condition     = var.expiration_days == null || try(var.expiration_days > max(0, [for t in var.transitions : t.days]...), true)
       error_message = "expiration_days must be later than every transition's days."
+    }
+
+    precondition {
+      condition     = var.object_lock == null || var.expiration_days == null || try(var.expiration_days >= var.object_lock.days, true)
+      error_message = "expiration_days must be null or at least object_lock.days (${try(var.object_lock.days, 0)}): the lock keeps every version that long."
+    }
+
+    precondition {
+      condition     = var.object_lock == null || var.noncurrent_version_expiration_days == null || try(var.noncurrent_version_expiration_days >= var.object_lock.days, true)
+      error_message = "noncurrent_version_expiration_days must be null or at least object_lock.days (${try(var.object_lock.days, 0)}): the lock keeps every version that long."
+    }
+
+    precondition {
+      condition     = var.object_lock == null || try(local.compacted_noncurrent_days >= var.object_lock.days, true)
+      error_message = "compacted_noncurrent_days must be null or at least object_lock.days (${try(var.object_lock.days, 0)}): the lock keeps every replaced query copy that long."
     }
 
     precondition {

@@ -55,3 +55,38 @@ output "kms_key_alias" {
   description = "Alias of the archive KMS key (usable from account B only), or null with kms_enabled = false."
   value       = var.kms_enabled ? aws_kms_alias.archive[0].name : null
 }
+
+output "object_lock" {
+  description = "The default Object Lock retention of new versions ({ mode, days }), or null without a lock."
+  value       = var.object_lock
+}
+
+output "break_glass_role_arn" {
+  description = "The break-glass role: may change the bucket's protections and remove locked (GOVERNANCE) versions; assumed with MFA, every use alarmed."
+  value       = aws_iam_role.break_glass.arn
+}
+
+output "key_admin_role_arn" {
+  description = "The role that administers the archive key (with key_admin_principal_arns), or null with kms_enabled = false."
+  value       = one(aws_iam_role.key_admin[*].arn)
+}
+
+output "protection_rule_names" {
+  description = "EventBridge rules alarming on changes to the bucket's protections (bucket) and to the key (key, with kms_enabled), by what they watch."
+  value       = { for name, rule in aws_cloudwatch_event_rule.protection : name => rule.name }
+}
+
+output "alarm_topic_arn" {
+  description = "The topic made for the protection alarms (subscribe to it), or null when alarm_sns_topic_arns was given."
+  value       = module.alarm_topic.topic_arn
+}
+
+output "alarm_sns_topic_arns" {
+  description = "What the protection alarms notify: alarm_sns_topic_arns, or [alarm_topic_arn]."
+  value       = module.alarm_topic.topic_arns
+}
+
+output "organization_guard_policy" {
+  description = "A resource control policy (archive-organization-guard-rcp.json.tpl, rendered) for the management account to attach to account B: it holds the same denies against B's root user. Not applied here."
+  value       = local.organization_guard_policy
+}

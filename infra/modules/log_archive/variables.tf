@@ -247,7 +247,7 @@ variable "compacted_originals_transition" {
 }
 
 variable "expiration_days" {
-  description = "Days after creation when current versions expire (become noncurrent, then deleted after noncurrent_version_expiration_days). null (default): the archive keeps every current object forever; set it only to a retention your auditors agreed to."
+  description = "Days after creation when current versions expire (become noncurrent, then deleted after noncurrent_version_expiration_days). null (default): the archive keeps every current object forever; set it only to a retention your auditors agreed to, and at least object_lock.days."
   type        = number
   default     = null
 
@@ -258,13 +258,13 @@ variable "expiration_days" {
 }
 
 variable "noncurrent_version_expiration_days" {
-  description = "Days after an object version becomes noncurrent (overwritten or expired) before it is deleted."
+  description = "Days after an object version becomes noncurrent (replaced or expired) before it is deleted, anywhere in the bucket. null (default): never; with object_lock it must be at least object_lock.days. Replaced query copies have their own rule (compacted_noncurrent_days)."
   type        = number
-  default     = 30
+  default     = null
 
   validation {
-    condition     = var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days
-    error_message = "noncurrent_version_expiration_days must be a whole number >= 1."
+    condition     = var.noncurrent_version_expiration_days == null || try(var.noncurrent_version_expiration_days >= 1 && floor(var.noncurrent_version_expiration_days) == var.noncurrent_version_expiration_days, false)
+    error_message = "noncurrent_version_expiration_days must be null or a whole number >= 1."
   }
 }
 

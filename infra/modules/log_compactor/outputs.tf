@@ -45,7 +45,7 @@ output "policy_json" {
 
 output "alarm_topic_arn" {
   description = "The SNS topic this module created for its alarms (encrypted with its own key; subscribe to it), or null when alarm_sns_topic_arns was given."
-  value       = one(aws_sns_topic.alarms[*].arn)
+  value       = module.alarm_topic.topic_arn
 }
 
 output "alarm_sns_topic_arns" {

@@ -138,6 +138,29 @@ resource "aws_cloudwatch_metric_alarm" "lag" {
   tags                = var.tags
 }
 
+# The archive never follows an overwrite in A (README, "No overwrites"): a
+# source whose content changed after it was archived is kept beside the
+# archived copy under _conflicts/. Any such object deserves a look: a log
+# doctored in A, or an application that rewrites its log objects.
+#
+# notBreaching: no data means no invocation reported one.
+resource "aws_cloudwatch_metric_alarm" "sources_changed" {
+  alarm_name          = "${var.name_prefix}-shipper-sources-changed"
+  alarm_description   = "${aws_lambda_function.shipper.function_name} found log objects whose content changed in account A after they were archived (${local.metric.SourcesChanged}). The archived copies are unchanged; the new content is under <archive prefix>/<account>/_conflicts/<source ETag>/. The log group ${aws_cloudwatch_log_group.shipper.name} names both keys: compare them, and find who rewrote the source (CloudTrail data events on the log bucket)."
+  namespace           = local.metrics.namespace
+  metric_name         = local.metric.SourcesChanged
+  dimensions          = local.service_dimensions
+  statistic           = "Sum"
+  period              = 900
+  evaluation_periods  = 1
+  threshold           = 0
+  comparison_operator = "GreaterThanThreshold"
+  treat_missing_data  = "notBreaching"
+  alarm_actions       = local.alarm_actions
+  ok_actions          = local.alarm_actions
+  tags                = var.tags
+}
+
 # 100 * failed / (failed + shipped) per 15 minutes. FILL(..., 0) makes a
 # metric the invocation did not emit count as 0 instead of dropping the whole
 # expression for that period; IF(...) avoids 0/0 when nothing was attempted.

@@ -65,7 +65,7 @@ output "shipper_policy_json" {
 
 output "alarm_topic_arn" {
   description = "The SNS topic this module created for its alarms (encrypted with its own key; subscribe to it), or null when alarm_sns_topic_arns was given."
-  value       = one(aws_sns_topic.alarms[*].arn)
+  value       = module.alarm_topic.topic_arn
 }
 
 output "alarm_sns_topic_arns" {
@@ -74,14 +74,15 @@ output "alarm_sns_topic_arns" {
 }
 
 output "alarm_names" {
-  description = "Name of each alarm, by what it watches: dlq_not_empty, errors, queue_stalled, lag, failure_rate and, unless silence_alarm_hours is null, silence."
+  description = "Name of each alarm, by what it watches: dlq_not_empty, errors, queue_stalled, lag, failure_rate, sources_changed and, unless silence_alarm_hours is null, silence."
   value = merge(
     {
-      dlq_not_empty = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
-      errors        = aws_cloudwatch_metric_alarm.shipper_errors.alarm_name
-      queue_stalled = aws_cloudwatch_metric_alarm.queue_stalled.alarm_name
-      lag           = aws_cloudwatch_metric_alarm.lag.alarm_name
-      failure_rate  = aws_cloudwatch_metric_alarm.failure_rate.alarm_name
+      dlq_not_empty   = aws_cloudwatch_metric_alarm.dlq_not_empty.alarm_name
+      errors          = aws_cloudwatch_metric_alarm.shipper_errors.alarm_name
+      queue_stalled   = aws_cloudwatch_metric_alarm.queue_stalled.alarm_name
+      lag             = aws_cloudwatch_metric_alarm.lag.alarm_name
+      failure_rate    = aws_cloudwatch_metric_alarm.failure_rate.alarm_name
+      sources_changed = aws_cloudwatch_metric_alarm.sources_changed.alarm_name
     },
     { for alarm in aws_cloudwatch_metric_alarm.silence : "silence" => alarm.alarm_name },
   )

@@ -4,19 +4,15 @@
 
 use anyhow::{Context, Result};
 use aws_credential_types::Credentials;
-use aws_sdk_s3::types::{
-    BucketCannedAcl, NotificationConfiguration, ObjectOwnership, OwnershipControls,
-    OwnershipControlsRule, PublicAccessBlockConfiguration, QueueConfiguration,
-};
+use aws_sdk_s3::types::{NotificationConfiguration, ObjectLockRetentionMode, QueueConfiguration};
 use aws_sdk_sqs::types::QueueAttributeName;
-use serde_json::{json, Value};
+use serde_json::json;
 
+use super::archive::{archive, Evidence};
 use super::{admin, sdk_config, unique, Account, World};
 use super::{Neighbour, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX};
 use crate::emulator::{Endpoint, IamMode};
-use crate::policy::{
-    account_roots, archive_bucket_policy, for_emulator, render, trust_for_strict_emulator,
-};
+use crate::policy::{account_roots, for_emulator, render, trust_for_strict_emulator};
 
 /// How "object created" reaches the shipper's queue.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -48,6 +44,7 @@ pub struct Builder<'a> {
     policy: ArchivePolicy,
     route: Route,
     dead_letter_after: Option<u32>,
+    lock: ObjectLockRetentionMode,
 }
 
 impl World {
@@ -60,6 +57,7 @@ impl World {
             policy: ArchivePolicy::Shipped,
             route: Route::Queue,
             dead_letter_after: None,
+            lock: ObjectLockRetentionMode::Governance,
         }
     }
 
@@ -95,6 +93,13 @@ impl<'a> Builder<'a> {
         self
     }
 
+    /// The archive's default Object Lock mode (one day's retention);
+    /// GOVERNANCE unless told, as `log_archive` deploys it.
+    pub fn lock(mut self, mode: ObjectLockRetentionMode) -> Self {
+        self.lock = mode;
+        self
+    }
+
     pub fn route(mut self, route: Route) -> Self {
         self.route = route;
         self
@@ -126,7 +131,12 @@ impl<'a> Builder<'a> {
         let archive_bucket = format!("archive-{tag}");
         let writers = [shipper.arn.as_str(), shipper_a2.arn.as_str()];
         let sse = if self.kms { "aws:kms" } else { "AES256" };
-        archive(&admin_b, &archive_bucket, &writers, self.policy, sse).await?;
+        let evidence = Evidence {
+            sse_algorithm: sse,
+            lock: self.lock,
+            break_glass: &admin_b.arn,
+        };
+        archive(&admin_b, &archive_bucket, &writers, self.policy, evidence).await?;
         let writer_role_arn =
             writer_role(&admin_b, endpoint.mode, &archive_bucket, &shipper, &tag).await?;
         let neighbour = Neighbour {
@@ -228,61 +238,6 @@ async fn source(admin_a: &Account, bucket: &str, tag: &str) -> Result<(String, S
         .send()
         .await?;
     Ok((queue_url, queue_arn))
-}
-
-/// Account B: the archive bucket, owned by B whatever the writer, private,
-/// under the bucket policy `policy` names, which lets each of `writers`
-/// write its own account's partition.
-async fn archive(
-    admin_b: &Account,
-    bucket: &str,
-    writers: &[&str],
-    policy: ArchivePolicy,
-    sse_algorithm: &str,
-) -> Result<()> {
-    let s3 = admin_b.s3();
-    s3.create_bucket()
-        .bucket(bucket)
-        .acl(BucketCannedAcl::Private)
-        .send()
-        .await?;
-    let enforced = OwnershipControlsRule::builder()
-        .object_ownership(ObjectOwnership::BucketOwnerEnforced)
-        .build()?;
-    s3.put_bucket_ownership_controls()
-        .bucket(bucket)
-        .ownership_controls(OwnershipControls::builder().rules(enforced).build()?)
-        .send()
-        .await?;
-    let block = PublicAccessBlockConfiguration::builder()
-        .block_public_acls(true)
-        .ignore_public_acls(true)
-        .block_public_policy(true)
-        .restrict_public_buckets(true)
-        .build();
-    s3.put_public_access_block()
-        .bucket(bucket)
-        .public_access_block_configuration(block)
-        .send()
-        .await?;
-    let archive_arn = format!("arn:aws:s3:::{bucket}");
-    let mut document = archive_bucket_policy(&archive_arn, PREFIX, writers, sse_algorithm)?;
-    if policy == ArchivePolicy::AllowsPartCopies {
-        let relaxed = json!({"Effect": "Allow", "Principal": {"AWS": writers[0]}, "Action": "s3:PutObject", "Resource": format!("{archive_arn}/{PREFIX}/*")});
-        statements(&mut document).push(relaxed);
-    }
-    s3.put_bucket_policy()
-        .bucket(bucket)
-        .policy(for_emulator(document).to_string())
-        .send()
-        .await?;
-    Ok(())
-}
-
-fn statements(document: &mut Value) -> &mut Vec<Value> {
-    document["Statement"]
-        .as_array_mut()
-        .expect("a policy document has a Statement list")
 }
 
 /// Account B: the writer role of one source account for assume-role mode,

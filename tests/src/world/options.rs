@@ -37,7 +37,8 @@ impl World {
         let key_policy = render(
             "archive-kms-key-policy.json.tpl",
             &json!({
-                "key_admin_principal_arn": self.admin_b.arn,
+                "key_admin_principal_arns": [self.admin_b.arn],
+                "account_root_arn": format!("arn:aws:iam::{}:root", self.admin_b.id),
                 "writer_account_arns": account_roots(&[&self.shipper.arn]),
                 "writer_principal_arns": [self.shipper.arn],
                 "s3_via_service": format!("s3.{REGION}.amazonaws.com"),

@@ -187,7 +187,12 @@ impl Compactor {
         key: &str,
         listed: Vec<io::Listed>,
     ) -> Result<(Vec<Source>, Stream), ShipError> {
-        let target = Target::new(&self.bucket, key).with_content_type("application/gzip");
+        // A derived copy: a run racing this one, or one rebuilding a deleted
+        // output, writes the same name with the same lines, so it may
+        // replace (the archive's Object Lock keeps every version anyway).
+        let target = Target::new(&self.bucket, key)
+            .with_content_type("application/gzip")
+            .replacing();
         let upload = Upload::create(&self.s3, target, Algorithm::Crc32C, self.attempt(key)).await?;
         let written = self.write(&upload, listed);
         let done = match self

@@ -2,7 +2,7 @@ use chrono::{Duration, TimeZone, Utc};
 use serde_json::Value;
 
 use super::*;
-use crate::ship::Method;
+use crate::ship::{Landing, Method};
 
 const LAYOUT: &str = include_str!("../../../../infra/layout/metrics.json");
 
@@ -36,7 +36,8 @@ fn shipped(size: u64, lag_seconds: i64) -> Result<Shipped, ShipError> {
         dest_key: "logferry/k".into(),
         size,
         checksum: "CRC32C:AAAAAA==".into(),
-        method: Method::Copy,
+        method: Method::Put,
+        landing: Landing::New,
         logged_at: landed_at - Duration::seconds(lag_seconds),
         landed_at,
     })
@@ -47,6 +48,11 @@ fn each_fate_is_counted_in_its_class() {
     let mut m = ShipMetrics::default();
     m.record(&shipped(100, 30));
     m.record(&shipped(50, 90));
+    let mut changed = shipped(10, 5);
+    if let Ok(s) = changed.as_mut() {
+        s.landing = Landing::Changed;
+    }
+    m.record(&changed);
     m.record(&Err(ShipError::SourceGone {
         bucket: "b".into(),
         key: "k".into(),
@@ -70,13 +76,14 @@ fn each_fate_is_counted_in_its_class() {
     assert_eq!(
         m,
         ShipMetrics {
-            shipped: 2,
+            shipped: 3,
             skipped: 3,
             retryable: 1,
             permanent: 1,
             access_denied: 1,
-            bytes: 150,
-            lags: vec![30, 90],
+            changed: 1,
+            bytes: 160,
+            lags: vec![30, 90, 5],
         }
     );
 }
@@ -116,7 +123,7 @@ fn a_run_is_one_document_and_lags_beyond_a_hundred_spill_into_more() {
         .iter()
         .map(|m| m["Name"].as_str().unwrap())
         .collect();
-    assert_eq!(names.len(), 7, "{names:?}");
+    assert_eq!(names.len(), 8, "{names:?}");
 }
 
 #[test]

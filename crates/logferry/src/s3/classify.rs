@@ -19,7 +19,16 @@ const RETRYABLE_CODES: &[&str] = &[
     "OperationAborted",
     // The source changed between HeadObject and the copy: the next attempt re-reads it.
     "PreconditionFailed",
+    // "If a conflicting operation occurs during the upload S3 returns a 409
+    // ConditionalRequestConflict response. On a 409 failure you should retry
+    // the upload" (S3 API Reference, PutObject, If-None-Match).
+    "ConditionalRequestConflict",
 ];
+
+/// The writes that create an archive object, each sent with
+/// `If-None-Match: *`: their 412 means the key is taken, not that a source
+/// changed (a `x-amz-copy-source-if-match` failing on `UploadPartCopy`).
+const CONDITIONAL_WRITES: &[&str] = &["PutObject", "CompleteMultipartUpload"];
 
 /// What was being attempted, for the error message.
 #[derive(Debug, Clone, Copy)]
@@ -87,6 +96,11 @@ impl Attempt<'_> {
                 key,
                 hint: self.access_hint(),
             },
+            (Some(412), _) | (_, Some("PreconditionFailed"))
+                if self.side == Side::Archive && CONDITIONAL_WRITES.contains(&self.operation) =>
+            {
+                ShipError::Exists { bucket, key }
+            }
             (_, Some("NoSuchKey" | "NotFound")) | (Some(404), None)
                 if self.side == Side::Source =>
             {
@@ -146,15 +160,16 @@ impl Attempt<'_> {
             )
             .to_string(),
             (Side::Archive, Some(AuthMode::Direct)) => format!(
-                "account B: the archive bucket policy must allow this role s3:PutObject on its own account's partition \
-                 arn:aws:s3:::{}/{}/<account id>/* with s3:x-amz-acl = bucket-owner-full-control \
+                "account B: the archive bucket policy must allow this role s3:PutObject (with s3:x-amz-acl = bucket-owner-full-control) \
+                 and s3:GetObject (HeadObject, after a refused conditional write) on its own account's partition \
+                 arn:aws:s3:::{}/{}/<account id>/* \
                  (infra/policies/archive-bucket-policy.json.tpl; B's source_accounts must list this account and role), \
                  account A's role needs the same in its identity policy (archive-write.json.tpl), \
                  and a customer-managed KMS key on the bucket must allow kms:GenerateDataKey and kms:Decrypt",
                 self.bucket, self.archive_prefix
             ),
             (Side::Archive, Some(AuthMode::AssumeRole { role_arn, .. })) => format!(
-                "account B: the writer role {role_arn} needs s3:PutObject and s3:AbortMultipartUpload on \
+                "account B: the writer role {role_arn} needs s3:PutObject, s3:AbortMultipartUpload and s3:GetObject on \
                  arn:aws:s3:::{}/{}/<account id>/*, the partition of the one source account it serves \
                  (infra/policies/writer-role-permissions.json.tpl), the archive bucket policy \
                  must not deny it (archive-bucket-policy.json.tpl), and a customer-managed KMS key on the bucket \
@@ -249,6 +264,41 @@ mod tests {
             "{line}"
         );
         assert!(line.len() < 400, "{} characters: {line}", line.len());
+    }
+
+    #[test]
+    fn a_refused_conditional_write_means_the_key_is_taken_and_nothing_else_does() {
+        let direct = AuthMode::Direct;
+        for operation in ["PutObject", "CompleteMultipartUpload"] {
+            let at = Attempt {
+                operation,
+                ..attempt(&direct)
+            };
+            let err = at.classify(service_error(
+                412,
+                "PreconditionFailed",
+                "At least one of the pre-conditions you specified did not hold",
+            ));
+            assert!(
+                matches!(err, ShipError::Exists { .. }),
+                "{operation}: {err}"
+            );
+            assert!(!err.is_retryable() && !err.is_skip());
+        }
+        // A copy source that changed under UploadPartCopy: read it again.
+        let part = Attempt {
+            operation: "UploadPartCopy",
+            ..attempt(&direct)
+        };
+        let err = part.classify(service_error(412, "PreconditionFailed", "changed"));
+        assert!(matches!(err, ShipError::Transient { .. }), "{err}");
+        // A concurrent conditional write: S3 says to retry.
+        let put = Attempt {
+            operation: "PutObject",
+            ..attempt(&direct)
+        };
+        let err = put.classify(service_error(409, "ConditionalRequestConflict", "conflict"));
+        assert!(err.is_retryable(), "{err}");
     }
 
     #[test]

@@ -36,6 +36,10 @@ pub(crate) struct Target<'a> {
     pub metadata: Option<&'a HashMap<String, String>>,
     pub content_type: Option<&'a str>,
     pub content_encoding: Option<&'a str>,
+    /// Complete only if the key is free (`If-None-Match: *`): every write
+    /// of an original into the archive. Only the compactor's outputs,
+    /// derived copies outside the archive prefix, may replace an object.
+    pub only_if_absent: bool,
 }
 
 impl<'a> Target<'a> {
@@ -46,6 +50,15 @@ impl<'a> Target<'a> {
             metadata: None,
             content_type: None,
             content_encoding: None,
+            only_if_absent: true,
+        }
+    }
+
+    /// The same target, completed whether or not the key exists.
+    pub fn replacing(self) -> Self {
+        Target {
+            only_if_absent: false,
+            ..self
         }
     }
 
@@ -148,7 +161,10 @@ impl<'a> Upload<'a> {
     }
 
     /// Complete with the expected full-object checksum, which makes S3
-    /// itself reject a mismatch; the checksum S3 answered with.
+    /// itself reject a mismatch, and, unless the target is
+    /// [`Target::replacing`], only if the key is free (`If-None-Match: *`;
+    /// [`ShipError::Exists`] otherwise, and [`Upload::finish`] aborts the
+    /// upload); the checksum S3 answered with.
     pub async fn complete(
         &self,
         parts: Vec<CompletedPart>,
@@ -166,6 +182,7 @@ impl<'a> Upload<'a> {
             .bucket(self.target.bucket)
             .key(self.target.key)
             .upload_id(&self.id)
+            .set_if_none_match(self.target.only_if_absent.then(|| "*".to_string()))
             .multipart_upload(
                 CompletedMultipartUpload::builder()
                     .set_parts(Some(parts))

@@ -1,9 +1,11 @@
 //! The copy path, one module a step: [`event`] → [`source`] → [`plan`] →
-//! [`write`] → [`verify`], and here the report. Front-ends call
+//! [`write`] → [`verify`], and here the report. A key the archive already
+//! holds is settled by [`existing`]. Front-ends call
 //! [`Shipper::ship_many`]; queue consumers go through [`messages`].
 //! [`settings`] is the shipping family of settings.
 
 pub mod event;
+pub(crate) mod existing;
 pub mod messages;
 pub(crate) mod plan;
 pub mod settings;
@@ -11,6 +13,7 @@ pub(crate) mod source;
 pub(crate) mod verify;
 pub(crate) mod write;
 
+pub use existing::Landing;
 pub use plan::Method;
 
 use std::time::Duration;
@@ -24,6 +27,7 @@ use crate::error::{ShipError, Side};
 use crate::s3::classify::Attempt;
 use chrono::{DateTime, Utc};
 
+use crate::archive::key::DestinationKey;
 use crate::s3::clients::Clients;
 use crate::ship::event::ObjectRef;
 use crate::ship::plan::{plan, ShipPlan};
@@ -42,6 +46,8 @@ pub struct Shipped {
     /// `ALGORITHM:base64`, e.g. `CRC32C:yZRlqg==`.
     pub checksum: String,
     pub method: Method,
+    /// Written now, already there, or kept beside changed archived content.
+    pub landing: Landing,
     /// The log's own time: see [`plan::ShipPlan::logged_at`], else the
     /// event's time, else the source's Last-Modified.
     pub logged_at: DateTime<Utc>,
@@ -169,24 +175,88 @@ impl Shipper {
             operation: "GetObject",
             ..base
         };
-        let parts = self.config.part_concurrency;
-        let written = write::execute(&self.clients, &plan, parts, read, &self.deadline).await?;
-        verify(&plan, &written)?;
+        let written = self.write(&plan, read).await;
+        let (dest_key, checksum, landing) = match written {
+            Err(ShipError::Exists { .. }) => self.settle(&plan, read).await?,
+            written => (plan.dest_key.0.clone(), written?, Landing::New),
+        };
         Ok(Shipped {
             source_bucket: plan.source.bucket.clone(),
             source_key: plan.source.key.clone(),
             source_version_id: plan.source.version_id.clone(),
             dest_bucket: plan.dest_bucket.clone(),
-            dest_key: plan.dest_key.0.clone(),
+            dest_key,
             size: plan.source.size,
-            checksum: written.expected.to_string(),
+            checksum,
             method: plan.method,
+            landing,
             logged_at: plan
                 .logged_at
                 .or(object.event_time)
                 .unwrap_or(plan.source.last_modified),
             landed_at: Utc::now(),
         })
+    }
+
+    /// Write by the plan and verify: the checksum both sides agree on. A
+    /// large object is not sent only to learn that its key is taken.
+    async fn write(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<String, ShipError> {
+        let large = !matches!(plan.method, Method::Put);
+        if large && existing::taken(&self.clients.archive, plan, read).await? {
+            return Err(ShipError::Exists {
+                bucket: plan.dest_bucket.clone(),
+                key: plan.dest_key.0.clone(),
+            });
+        }
+        let parts = self.config.part_concurrency;
+        let written = write::execute(&self.clients, plan, parts, read, &self.deadline).await?;
+        verify(plan, &written)?;
+        Ok(written.expected.to_string())
+    }
+
+    /// The planned key was taken ([`existing`]): the same object counts as
+    /// shipped; changed content is written beside it, once.
+    async fn settle(
+        &self,
+        plan: &ShipPlan,
+        read: Attempt<'_>,
+    ) -> Result<(String, String, Landing), ShipError> {
+        let archive = &self.clients.archive;
+        let held = existing::held(archive, plan, &plan.dest_key.0, read).await?;
+        if held.same {
+            let checksum = held.describe(plan);
+            return Ok((plan.dest_key.0.clone(), checksum, Landing::AlreadyArchived));
+        }
+        let prefix = self.config.key_template.prefix();
+        let aside = ShipPlan {
+            dest_key: DestinationKey(existing::conflict_key(plan, prefix)),
+            ..plan.clone()
+        };
+        tracing::warn!(
+            archived = %plan.dest_key,
+            kept_at = %aside.dest_key,
+            "the source changed after it was archived: the archived copy is kept as it is, and the new content lands beside it"
+        );
+        let checksum = match self.write(&aside, read).await {
+            Err(ShipError::Exists { .. }) => {
+                let held = existing::held(archive, &aside, &aside.dest_key.0, read).await?;
+                if !held.same {
+                    return Err(ShipError::Permanent {
+                        side: Side::Archive,
+                        operation: "PutObject",
+                        bucket: plan.dest_bucket.clone(),
+                        key: aside.dest_key.0.clone(),
+                        message: format!(
+                            "both {} and {} hold other content than this source's; it is left in account A",
+                            plan.dest_key, aside.dest_key
+                        ),
+                    });
+                }
+                held.describe(plan)
+            }
+            written => written?,
+        };
+        Ok((aside.dest_key.0, checksum, Landing::Changed))
     }
 
     /// Each source account writes only its own partition: a log that names
@@ -211,27 +281,32 @@ impl Shipper {
         &self,
         objects: Vec<ObjectRef>,
     ) -> Vec<(ObjectRef, Result<Shipped, ShipError>)> {
-        let mut done: Vec<_> = self.ship_indexed(objects).collect().await;
+        let mut done: Vec<_> = self
+            .ship_indexed(futures::stream::iter(objects))
+            .collect()
+            .await;
         done.sort_by_key(|(index, _, _)| *index);
         done.into_iter().map(|(_, o, r)| (o, r)).collect()
     }
 
-    /// [`Shipper::ship_many`] as a stream in completion order, for callers
-    /// that report progress as objects finish.
-    pub fn ship_stream(
-        &self,
-        objects: Vec<ObjectRef>,
-    ) -> impl futures::Stream<Item = (ObjectRef, Result<Shipped, ShipError>)> + '_ {
+    /// [`Shipper::ship_many`] over a stream, in completion order: objects
+    /// start as they arrive (a listing still going on), at most
+    /// `concurrency` at once, and the input is pulled no faster than that.
+    pub fn ship_stream<'a>(
+        &'a self,
+        objects: impl futures::Stream<Item = ObjectRef> + 'a,
+    ) -> impl futures::Stream<Item = (ObjectRef, Result<Shipped, ShipError>)> + 'a {
         self.ship_indexed(objects).map(|(_, o, r)| (o, r))
     }
 
     /// Objects finish in any order, so one slow object never holds back the
     /// next ones; each result carries its input position.
-    fn ship_indexed(
-        &self,
-        objects: Vec<ObjectRef>,
-    ) -> impl futures::Stream<Item = (usize, ObjectRef, Result<Shipped, ShipError>)> + '_ {
-        futures::stream::iter(objects.into_iter().enumerate())
+    fn ship_indexed<'a>(
+        &'a self,
+        objects: impl futures::Stream<Item = ObjectRef> + 'a,
+    ) -> impl futures::Stream<Item = (usize, ObjectRef, Result<Shipped, ShipError>)> + 'a {
+        objects
+            .enumerate()
             .map(move |(index, object)| async move {
                 let span = tracing::info_span!("ship", bucket = %object.bucket, key = %object.key);
                 let result = self.ship_object(&object).instrument(span.clone()).await;

@@ -31,17 +31,25 @@ const KEY_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
 /// A query value: the unreserved characters (RFC 3986) and nothing else stay readable.
 const VALUE_ENCODE: &AsciiSet = &KEY_ENCODE.add(b'/');
 
-/// How the bytes reach account B.
+/// How the bytes reach account B. Every way ends in a conditional write
+/// (`If-None-Match: *` on `PutObject` or `CompleteMultipartUpload`), so none
+/// can replace an archived object. `CopyObject` is not one of them: "If you
+/// use a bucket policy to enforce conditional writes, you can't perform copy
+/// operations to the bucket … CopyObject requests made with those HTTP
+/// headers fail with a 501 Not Implemented response" (S3 User Guide,
+/// "Enforce conditional writes on Amazon S3 buckets").
 #[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
 #[serde(rename_all = "kebab-case")]
 pub enum Method {
-    /// Direct mode: one server-side `CopyObject`.
-    Copy,
-    /// Direct mode, large objects: `UploadPartCopy` ranges.
+    /// Direct mode above the copy threshold: `UploadPartCopy` ranges, inside S3.
     MultipartCopy { part_size: u64 },
-    /// Assume-role mode: `GetObject` streamed into one `PutObject`.
+    /// `GetObject` buffered into one `PutObject`: objects up to one part.
     Put,
-    /// Assume-role mode, large objects: streamed into a multipart upload.
+    /// Direct mode, above one part: `GetObject` streamed into one
+    /// `PutObject`, which carries the ACL the bucket policy requires (its
+    /// multipart requests cannot), holding a few chunks at a time.
+    StreamPut,
+    /// Streamed into a multipart upload, one part at a time.
     MultipartPut { part_size: u64 },
 }
 
@@ -107,20 +115,26 @@ pub fn plan(
         .key_template
         .render(&origin)
         .map_err(|e| ShipError::Invalid(e.to_string()))?;
-    let method = match config.auth {
-        AuthMode::Direct if source.size > config.copy_part_threshold.min(MAX_SINGLE_COPY) => {
-            Method::MultipartCopy {
-                part_size: part_size_for(source.size, config.part_size),
-            }
-        }
-        AuthMode::Direct => Method::Copy,
-        AuthMode::AssumeRole { .. } if source.size > config.part_size => Method::MultipartPut {
+    // Only direct mode can copy inside S3: one identity reads A and writes B.
+    let server_side = matches!(config.auth, AuthMode::Direct)
+        && source.size > config.copy_part_threshold.min(MAX_SINGLE_COPY);
+    let method = if server_side {
+        Method::MultipartCopy {
             part_size: part_size_for(source.size, config.part_size),
-        },
-        AuthMode::AssumeRole { .. } => Method::Put,
+        }
+    } else if source.size <= config.part_size {
+        Method::Put
+    } else if matches!(config.auth, AuthMode::Direct) {
+        Method::StreamPut
+    } else {
+        Method::MultipartPut {
+            part_size: part_size_for(source.size, config.part_size),
+        }
     };
     let expected = match (method, &source.stored_checksum) {
-        (Method::Put | Method::MultipartPut { .. }, _) => Expected::WhileStreaming,
+        (Method::Put | Method::StreamPut | Method::MultipartPut { .. }, _) => {
+            Expected::WhileStreaming
+        }
         (_, Some(stored)) => Expected::Stored(stored.clone()),
         (_, None) => Expected::ReadFirst,
     };
@@ -222,16 +236,21 @@ mod tests {
     }
 
     #[test]
-    fn direct_mode_copies_server_side_until_five_gib() {
+    fn direct_mode_streams_single_puts_up_to_five_gib_and_copies_in_parts_above() {
         let c = config(false);
-        assert_eq!(
-            plan(&c, source(0), "111122223333", "eu-west-1")
+        let method = |size| {
+            plan(&c, source(size), "111122223333", "eu-west-1")
                 .unwrap()
-                .method,
-            Method::Copy
+                .method
+        };
+        assert_eq!(method(0), Method::Put);
+        assert_eq!(method(8 * MIB), Method::Put);
+        assert_eq!(method(8 * MIB + 1), Method::StreamPut);
+        assert_eq!(method(5 * 1024 * MIB), Method::StreamPut);
+        assert_eq!(
+            method(6 * 1024 * MIB),
+            Method::MultipartCopy { part_size: 8 * MIB }
         );
-        let big = plan(&c, source(6 * 1024 * MIB), "111122223333", "eu-west-1").unwrap();
-        assert_eq!(big.method, Method::MultipartCopy { part_size: 8 * MIB });
     }
 
     #[test]

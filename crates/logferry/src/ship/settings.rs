@@ -49,7 +49,8 @@ pub struct ShipSettings {
     /// Parts in flight per streamed object, 1-64 (default 3).
     #[arg(long, env = "LOGFERRY_PART_CONCURRENCY", value_parser = whole(1, 64))]
     pub part_concurrency: Option<u64>,
-    /// Direct mode: above this many MiB, copy in parts, 5-5120 (default 5120).
+    /// Direct mode: above this many MiB, copy in parts inside S3 rather than
+    /// stream one `PutObject` through the shipper, 5-5120 (default 5120).
     #[arg(long, env = "LOGFERRY_COPY_PART_THRESHOLD_MIB", value_parser = whole(5, 5 * 1024))]
     pub copy_part_threshold_mib: Option<u64>,
     #[command(flatten)]

@@ -1,16 +1,21 @@
-//! Writing account B: server-side copies (direct mode) and streamed uploads
-//! (assume-role mode). Every request that creates an object carries
-//! `x-amz-acl: bucket-owner-full-control` and asks S3 for a full-object
-//! checksum: a streamed upload a CRC32C the shipper computes while reading, a
-//! server-side copy the algorithm the source already stores.
+//! Writing account B: streamed uploads, and server-side part copies for
+//! large objects in direct mode. Every request that creates an object
+//! carries `x-amz-acl: bucket-owner-full-control` and asks S3 for a
+//! full-object checksum (a streamed upload a CRC32C the shipper computes
+//! while reading, a part copy the algorithm the source already stores), and
+//! every request that completes one is conditional (`If-None-Match: *`): a
+//! key the archive already holds is never replaced, and S3 answers 412
+//! ([`ShipError::Exists`]) instead.
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedPart, MetadataDirective, ObjectCannedAcl};
+use aws_sdk_s3::types::{ChecksumAlgorithm, CompletedPart, ObjectCannedAcl};
 use futures::stream::{FuturesUnordered, StreamExt};
 
 use crate::deadline::Deadline;
 use crate::error::{ShipError, Side};
 use crate::s3::checksum::{Algorithm, Checksum, ChecksumFields};
+
+mod stream;
 use crate::s3::classify::Attempt;
 use crate::s3::clients::Clients;
 use crate::s3::upload::{completed_part, Upload};
@@ -42,24 +47,16 @@ pub(crate) async fn execute(
     let (bucket, key) = (&plan.source.bucket, &plan.source.key);
     let cut_short = "request cut short";
     match plan.method {
-        Method::Copy => {
-            let copy = async {
-                copy(
-                    archive,
-                    plan,
-                    source_checksum(source, plan, read).await?,
-                    read,
-                )
-                .await
-            };
-            deadline.run(bucket, key, cut_short, copy).await
-        }
         Method::MultipartCopy { part_size } => {
             let expected = source_checksum(source, plan, read).await?;
             multipart_copy(archive, plan, part_size, parts, expected, read, deadline).await
         }
         Method::Put => {
             let put = put(source, archive, plan, read);
+            deadline.run(bucket, key, cut_short, put).await
+        }
+        Method::StreamPut => {
+            let put = stream::put(source, archive, plan, read);
             deadline.run(bucket, key, cut_short, put).await
         }
         Method::MultipartPut { part_size } => {
@@ -98,43 +95,7 @@ pub(crate) fn archive_attempt<'a>(
     }
 }
 
-/// Direct mode, one request: S3 copies the bytes inside its own network.
-pub(crate) async fn copy(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    expected: Checksum,
-    base: Attempt<'_>,
-) -> Result<Written, ShipError> {
-    let out = archive
-        .copy_object()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .copy_source(&plan.copy_source)
-        .copy_source_if_match(&plan.source.etag)
-        .acl(ObjectCannedAcl::BucketOwnerFullControl)
-        .metadata_directive(MetadataDirective::Replace)
-        .set_metadata(Some(plan.metadata.clone()))
-        .set_content_type(plan.source.content_type.clone())
-        .set_content_encoding(plan.source.content_encoding.clone())
-        .checksum_algorithm(expected.algorithm.sdk())
-        .send()
-        .await
-        .map_err(|e| archive_attempt(base, plan, "CopyObject").classify(e))?;
-    let returned = out.copy_object_result().and_then(|r| {
-        expected.algorithm.pick(ChecksumFields {
-            crc32: r.checksum_crc32(),
-            crc32c: r.checksum_crc32_c(),
-            crc64nvme: r.checksum_crc64_nvme(),
-        })
-    });
-    Ok(Written {
-        returned: returned.map(str::to_string),
-        expected,
-        bytes: plan.source.size,
-    })
-}
-
-/// Assume-role mode, small objects: one `PutObject` from one buffered part.
+/// Objects up to one part: one `PutObject` from one buffered part.
 pub(crate) async fn put(
     source_client: &aws_sdk_s3::Client,
     archive: &aws_sdk_s3::Client,
@@ -148,6 +109,7 @@ pub(crate) async fn put(
         .put_object()
         .bucket(&plan.dest_bucket)
         .key(&plan.dest_key.0)
+        .if_none_match("*")
         .acl(ObjectCannedAcl::BucketOwnerFullControl)
         .set_metadata(Some(plan.metadata.clone()))
         .set_content_type(plan.source.content_type.clone())

@@ -46,7 +46,8 @@ variables {
     "111111111111" = { mode = "direct", audited_bucket_names = ["acme-prod-data"] }
     "444444444444" = { mode = "direct", audited_bucket_names = ["acme-payments-data"] }
   }
-  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:role/security-auditor"]
+  archive_object_lock            = { mode = "GOVERNANCE", days = 365 }
   # Any existing file will do: plan only hashes it (make package builds the real zip).
   compactor_zip_path = "main.tf"
 }

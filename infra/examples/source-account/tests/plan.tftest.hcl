@@ -234,8 +234,8 @@ run "alarms_notify_a_topic_created_here_by_default" {
   }
 
   assert {
-    condition     = length(output.alarm_names) == 6 && output.dashboard_name == "logferry-shipper-eu-west-1" && output.redrive_role_arn == null
-    error_message = "Six alarms (silence included), one dashboard, no redrive role unless asked."
+    condition     = length(output.alarm_names) == 7 && output.dashboard_name == "logferry-shipper-eu-west-1" && output.redrive_role_arn == null
+    error_message = "Seven alarms (silence included), one dashboard, no redrive role unless asked."
   }
 }
 
@@ -283,7 +283,7 @@ run "idle_accounts_switch_the_silence_alarm_off" {
   }
 
   assert {
-    condition     = !contains(keys(output.alarm_names), "silence") && length(output.alarm_names) == 5
+    condition     = !contains(keys(output.alarm_names), "silence") && length(output.alarm_names) == 6
     error_message = "silence_alarm_hours = null must reach log_source and drop the silence alarm."
   }
 }

@@ -28,7 +28,7 @@ variables {
   source_regions                 = ["eu-west-1"]
   source_bucket_names            = ["acme-prod-data"]
   results_bucket_name            = "acme-archive-athena-results"
-  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:role/security-auditor"]
 }
 
 run "table_reads_the_archive_prefix_with_the_shared_layout" {

@@ -32,7 +32,7 @@ variables {
   source_regions                 = ["eu-west-1"]
   source_bucket_names            = ["acme-prod-data"]
   results_bucket_name            = "acme-direct-athena-results"
-  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:role/security-auditor"]
 }
 
 run "table_and_bucket_policy_cover_the_destination_prefix" {

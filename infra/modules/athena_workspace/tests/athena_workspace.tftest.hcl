@@ -23,7 +23,7 @@ variables {
   results_expiration_days        = 30
   bytes_scanned_cutoff_per_query = 10737418240
   analyst_role_name              = "logferry-archive-analyst"
-  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
+  analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:role/security-auditor"]
   log_bucket_arn                 = "arn:aws:s3:::acme-log-archive"
   log_key_prefix                 = "prod/s3-access/"
 }
@@ -48,8 +48,21 @@ run "analyst_reads_one_log_location" {
   }
 
   assert {
-    condition     = jsondecode(aws_iam_role.analyst.assume_role_policy).Statement[0].Principal.AWS == ["arn:aws:iam::222222222222:root"]
-    error_message = "The analyst role must trust exactly analyst_trusted_principal_arns."
+    condition = jsonencode([
+      for s in data.aws_iam_policy_document.analyst_trust.statement : {
+        actions    = s.actions
+        principals = [for p in s.principals : { type = p.type, identifiers = p.identifiers }]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([{
+        actions    = ["sts:AssumeRole"]
+        principals = [{ type = "AWS", identifiers = ["arn:aws:iam::222222222222:root"] }]
+        conditions = {
+          "ArnLike aws:PrincipalArn"        = ["arn:aws:iam::222222222222:role/security-auditor"]
+          "Bool aws:MultiFactorAuthPresent" = ["true"]
+        }
+    }])
+    error_message = "Without an organization id the analyst role must trust the named role only (its account's root, matched on aws:PrincipalArn), with MFA."
   }
 
   assert {
@@ -161,6 +174,41 @@ run "analyst_trusted_principal_arns_reject_non_iam_arns" {
 
   variables {
     analyst_trusted_principal_arns = ["arn:aws:sts::222222222222:assumed-role/x/y"]
+  }
+
+  expect_failures = [var.analyst_trusted_principal_arns]
+}
+
+run "analyst_trust_requires_the_organization_when_given" {
+  command = plan
+
+  variables {
+    analyst_organization_id        = "o-abcdefghij"
+    analyst_trusted_principal_arns = ["arn:aws:iam::333333333333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Auditor_*", "arn:aws:iam::222222222222:user/auditor"]
+  }
+
+  assert {
+    condition = jsonencode([
+      for s in data.aws_iam_policy_document.analyst_trust.statement : {
+        principals = [for p in s.principals : sort(p.identifiers)]
+        conditions = { for c in s.condition : "${c.test} ${c.variable}" => c.values }
+      }
+      ]) == jsonencode([{
+        principals = [["arn:aws:iam::222222222222:root", "arn:aws:iam::333333333333:root"]]
+        conditions = {
+          "ArnLike aws:PrincipalArn"        = ["arn:aws:iam::333333333333:role/aws-reserved/sso.amazonaws.com/*/AWSReservedSSO_Auditor_*", "arn:aws:iam::222222222222:user/auditor"]
+          "StringEquals aws:PrincipalOrgID" = ["o-abcdefghij"]
+        }
+    }])
+    error_message = "With analyst_organization_id the trust must name each account's root once, match the patterns and require the organization (not MFA)."
+  }
+}
+
+run "analyst_trust_rejects_an_account_root" {
+  command = plan
+
+  variables {
+    analyst_trusted_principal_arns = ["arn:aws:iam::222222222222:root"]
   }
 
   expect_failures = [var.analyst_trusted_principal_arns]

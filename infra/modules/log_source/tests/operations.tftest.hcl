@@ -46,13 +46,24 @@ run "alarms_read_the_metrics_json_namespace_names_and_service_dimension" {
 
   assert {
     condition = alltrue([
-      for alarm in concat([aws_cloudwatch_metric_alarm.lag], aws_cloudwatch_metric_alarm.silence) :
+      for alarm in concat([aws_cloudwatch_metric_alarm.lag, aws_cloudwatch_metric_alarm.sources_changed], aws_cloudwatch_metric_alarm.silence) :
       alarm.namespace == jsondecode(file("../../layout/metrics.json")).namespace
       && alarm.namespace == "logferry"
       && contains(keys(jsondecode(file("../../layout/metrics.json")).metrics), alarm.metric_name)
       && alarm.dimensions == tomap({ (jsondecode(file("../../layout/metrics.json")).dimension) = "logferry-shipper" })
     ])
-    error_message = "The lag and silence alarms must read a metric of infra/layout/metrics.json, in its namespace, with exactly Service = the shipper's function name."
+    error_message = "The lag, sources-changed and silence alarms must read a metric of infra/layout/metrics.json, in its namespace, with exactly Service = the shipper's function name."
+  }
+
+  assert {
+    condition = (
+      aws_cloudwatch_metric_alarm.sources_changed.metric_name == "SourcesChanged"
+      && aws_cloudwatch_metric_alarm.sources_changed.statistic == "Sum"
+      && aws_cloudwatch_metric_alarm.sources_changed.threshold == 0
+      && aws_cloudwatch_metric_alarm.sources_changed.comparison_operator == "GreaterThanThreshold"
+      && aws_cloudwatch_metric_alarm.sources_changed.treat_missing_data == "notBreaching"
+    )
+    error_message = "One changed source in 15 minutes must fire the sources-changed alarm."
   }
 
   assert {
@@ -154,7 +165,7 @@ run "silence_is_an_alarm" {
   }
 
   assert {
-    condition     = output.alarm_names.silence == "logferry-shipper-silent" && length(output.alarm_names) == 6
+    condition     = output.alarm_names.silence == "logferry-shipper-silent" && length(output.alarm_names) == 7
     error_message = "alarm_names must list the six alarms."
   }
 }
@@ -214,10 +225,8 @@ run "without_topics_the_module_creates_an_encrypted_topic_and_notifies_it" {
 
   assert {
     condition = (
-      length(aws_sns_topic.alarms) == 1
-      && aws_sns_topic.alarms[0].name == "logferry-shipper-alarms"
-      && aws_sns_topic.alarms[0].kms_master_key_id == "arn:aws:kms:eu-west-1:111111111111:key/0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
-      && aws_kms_key.alarms[0].enable_key_rotation
+      module.alarm_topic.topic_arn == "arn:aws:sns:eu-west-1:111111111111:logferry-shipper-alarms"
+      && module.alarm_topic.kms_key_arn == "arn:aws:kms:eu-west-1:111111111111:key/0b7f3a52-1c2d-4e5f-8a9b-0c1d2e3f4a5b"
     )
     error_message = "No alarm_sns_topic_arns: a topic <name_prefix>-shipper-alarms encrypted with the module's own rotating key."
   }
@@ -241,11 +250,11 @@ run "without_topics_the_module_creates_an_encrypted_topic_and_notifies_it" {
   # CloudWatch calls KMS itself when it publishes to an encrypted topic.
   assert {
     condition = one([
-      for s in jsondecode(aws_kms_key.alarms[0].policy).Statement : s if s.Sid == "CloudWatchAlarmsPublishToEncryptedTopic"
+      for s in jsondecode(module.alarm_topic.kms_key_policy).Statement : s if s.Sid == "AlarmPublishersUseKey"
       ]) == {
-      Sid       = "CloudWatchAlarmsPublishToEncryptedTopic"
+      Sid       = "AlarmPublishersUseKey"
       Effect    = "Allow"
-      Principal = { Service = "cloudwatch.amazonaws.com" }
+      Principal = { Service = ["cloudwatch.amazonaws.com"] }
       Action    = ["kms:GenerateDataKey*", "kms:Decrypt"]
       Resource  = "*"
     }
@@ -254,7 +263,7 @@ run "without_topics_the_module_creates_an_encrypted_topic_and_notifies_it" {
 
   assert {
     condition = [
-      for s in jsondecode(aws_kms_key.alarms[0].policy).Statement : s.Principal if s.Sid == "AccountAdministersKey"
+      for s in jsondecode(module.alarm_topic.kms_key_policy).Statement : s.Principal if s.Sid == "AccountAdministersKey"
     ] == [{ AWS = "arn:aws:iam::111111111111:root" }]
     error_message = "The source account administers the key."
   }
@@ -268,7 +277,7 @@ run "given_topics_are_notified_and_no_topic_is_created" {
   }
 
   assert {
-    condition     = length(aws_sns_topic.alarms) == 0 && length(aws_kms_key.alarms) == 0 && output.alarm_topic_arn == null
+    condition     = module.alarm_topic.kms_key_arn == null && output.alarm_topic_arn == null
     error_message = "With alarm_sns_topic_arns no topic or key is created."
   }
 

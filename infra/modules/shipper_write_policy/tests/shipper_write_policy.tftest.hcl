@@ -16,9 +16,9 @@ run "direct_mode_writes_the_accounts_own_partition" {
 
   assert {
     condition = flatten([for doc in output.policy_documents : [for s in jsondecode(doc).Statement : s.Sid]]) == [
-      "WriteOwnPartitionWithOwnerFullControl", "AbortOwnPartitionUploads",
+      "WriteOwnPartitionWithOwnerFullControl", "ReadBackOwnPartition", "AbortOwnPartitionUploads",
     ]
-    error_message = "Direct mode without archive keys: archive-write.json.tpl only (no s3:ListBucketMultipartUploads)."
+    error_message = "Direct mode without archive keys: archive-write.json.tpl only (its own partition read back after a refused conditional write; no s3:ListBucketMultipartUploads)."
   }
 
   assert {

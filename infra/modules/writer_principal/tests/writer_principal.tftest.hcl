@@ -24,9 +24,9 @@ run "direct_mode_writes_the_archive_prefix" {
 
   assert {
     condition = toset(flatten([for doc in data.aws_iam_policy_document.writer.source_policy_documents : [for s in jsondecode(doc).Statement : s.Sid]])) == toset([
-      "ReadSourceLogObjects", "WriteOwnPartitionWithOwnerFullControl", "AbortOwnPartitionUploads", "ListSourceBuckets", "EncryptArchiveObjectsViaS3",
+      "ReadSourceLogObjects", "WriteOwnPartitionWithOwnerFullControl", "ReadBackOwnPartition", "AbortOwnPartitionUploads", "ListSourceBuckets", "EncryptArchiveObjectsViaS3",
     ])
-    error_message = "Direct mode: source read, archive write (+ abort), listing and archive key use, nothing else."
+    error_message = "Direct mode: source read, archive write (+ read back, abort), listing and archive key use, nothing else."
   }
 
   assert {

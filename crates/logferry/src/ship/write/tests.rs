@@ -27,16 +27,30 @@ fn part_copy_shipper(rules: &[&Rule]) -> Shipper {
     )
 }
 
+/// The archive's answer to the check before a large write: no such key.
+fn absent() -> Rule {
+    mock!(aws_sdk_s3::Client::head_object)
+        .match_requests(|r| r.bucket() == Some("archive-b"))
+        .then_http_response(|| {
+            aws_smithy_runtime_api::client::orchestrator::HttpResponse::new(
+                aws_smithy_runtime_api::http::StatusCode::try_from(404).unwrap(),
+                aws_smithy_types::body::SdkBody::empty(),
+            )
+        })
+}
+
 fn head() -> Rule {
-    mock!(aws_sdk_s3::Client::head_object).then_output(|| {
-        HeadObjectOutput::builder()
-            .content_length(6 * MIB)
-            .e_tag("\"etag\"")
-            .last_modified(DateTime::from_secs(1_763_700_000))
-            .checksum_crc32("DUoRhQ==")
-            .checksum_type(ChecksumType::FullObject)
-            .build()
-    })
+    mock!(aws_sdk_s3::Client::head_object)
+        .match_requests(|r| r.bucket() == Some("acme-logs"))
+        .then_output(|| {
+            HeadObjectOutput::builder()
+                .content_length(6 * MIB)
+                .e_tag("\"etag\"")
+                .last_modified(DateTime::from_secs(1_763_700_000))
+                .checksum_crc32("DUoRhQ==")
+                .checksum_type(ChecksumType::FullObject)
+                .build()
+        })
 }
 
 fn part_copied() -> Rule {
@@ -77,7 +91,8 @@ async fn a_lost_create_answer_is_retried_without_listing_the_archives_uploads() 
     let abort = mock!(aws_sdk_s3::Client::abort_multipart_upload)
         .then_output(|| AbortMultipartUploadOutput::builder().build());
     let head = head();
-    let shipper = part_copy_shipper(&[&head, &create, &part, &complete, &list, &abort]);
+    let absent = absent();
+    let shipper = part_copy_shipper(&[&head, &absent, &create, &part, &complete, &list, &abort]);
     let shipped = shipper
         .ship_object(&ObjectRef::new("acme-logs", "big.log"))
         .await
@@ -111,7 +126,8 @@ async fn a_complete_whose_upload_is_gone_ships_the_object_again() {
     let abort = mock!(aws_sdk_s3::Client::abort_multipart_upload)
         .then_output(|| AbortMultipartUploadOutput::builder().build());
     let head = head();
-    let shipper = part_copy_shipper(&[&head, &create, &part, &complete, &abort]);
+    let absent = absent();
+    let shipper = part_copy_shipper(&[&head, &absent, &create, &part, &complete, &abort]);
     let result = shipper
         .ship_object(&ObjectRef::new("acme-logs", "big.log"))
         .await;

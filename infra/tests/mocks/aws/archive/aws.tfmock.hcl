@@ -13,7 +13,12 @@
 # roles and workgroups), and override_* blocks there target single resources.
 
 mock_data "aws_caller_identity" {
-  defaults = { account_id = "222222222222" }
+  defaults = { account_id = "222222222222", arn = "arn:aws:sts::222222222222:assumed-role/terraform-deploy/ci" }
+}
+
+# examples/archive-account: who applies the root (its role, not its session).
+mock_data "aws_iam_session_context" {
+  defaults = { issuer_arn = "arn:aws:iam::222222222222:role/terraform-deploy" }
 }
 
 mock_data "aws_partition" {
@@ -40,4 +45,9 @@ mock_resource "aws_kms_key" {
 # log_compactor's alarm topic: alarm_actions must be ARNs even in a plan.
 mock_resource "aws_sns_topic" {
   defaults = { arn = "arn:aws:sns:eu-west-1:222222222222:logferry-compactor-alarms" }
+}
+
+# log_archive's protection rules: alarm_topic validates the rule ARNs it is given.
+mock_resource "aws_cloudwatch_event_rule" {
+  defaults = { arn = "arn:aws:events:eu-west-1:222222222222:rule/logferry-archive-protection" }
 }
