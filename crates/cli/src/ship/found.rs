@@ -58,11 +58,15 @@ pub fn start(
     input: Input,
     listed: Arc<AtomicU64>,
 ) -> Result<mpsc::Receiver<Result<Found>>> {
-    if let Input::Uris(uris) = &input {
-        for uri in uris {
-            parse_uri(uri)?;
-        }
-    }
+    // Command-line URIs are checked before anything starts, once.
+    let input = match input {
+        Input::Uris(uris) => Parsed::Uris(
+            uris.into_iter()
+                .map(|uri| parse_uri(&uri).map(|(bucket, key)| (uri, bucket, key)))
+                .collect::<Result<_>>()?,
+        ),
+        Input::File(path) => Parsed::File(path),
+    };
     let (found, receiver) = mpsc::channel(WAITING);
     tokio::spawn(async move {
         let finder = Finder {
@@ -77,6 +81,12 @@ pub fn start(
     Ok(receiver)
 }
 
+/// [`Input`], its URIs split into (URI, bucket, key).
+enum Parsed {
+    Uris(Vec<(String, String, String)>),
+    File(PathBuf),
+}
+
 struct Finder {
     source: aws_sdk_s3::Client,
     found: mpsc::Sender<Result<Found>>,
@@ -84,18 +94,18 @@ struct Finder {
 }
 
 impl Finder {
-    async fn run(&self, input: Input) -> Result<()> {
+    async fn run(&self, input: Parsed) -> Result<()> {
         match input {
-            Input::Uris(uris) => {
-                for uri in uris {
-                    match self.uri(&uri).await {
+            Parsed::Uris(uris) => {
+                for (uri, bucket, key) in uris {
+                    match self.uri(&uri, bucket, key).await {
                         Ok(()) => {}
                         Err(Listing::Gone) => return Ok(()),
                         Err(Listing::Failed(e)) => return Err(e),
                     }
                 }
             }
-            Input::File(path) => self.file(&path).await?,
+            Parsed::File(path) => self.file(&path).await?,
         }
         Ok(())
     }
@@ -123,8 +133,9 @@ impl Finder {
             if line.is_empty() || line.starts_with('#') {
                 continue;
             }
-            parse_uri(line).with_context(|| format!("{name}, line {number}"))?;
-            match self.uri(line).await {
+            let (bucket, key) =
+                parse_uri(line).with_context(|| format!("{name}, line {number}"))?;
+            match self.uri(line, bucket, key).await {
                 Ok(()) => {}
                 Err(Listing::Gone) => return Ok(()),
                 Err(Listing::Failed(e)) => return Err(e),
@@ -134,8 +145,7 @@ impl Finder {
     }
 
     /// One URI: the object it names, or everything under its prefix.
-    async fn uri(&self, uri: &str) -> Result<(), Listing> {
-        let (bucket, key) = parse_uri(uri).map_err(Listing::Failed)?;
+    async fn uri(&self, uri: &str, bucket: String, key: String) -> Result<(), Listing> {
         if !key.is_empty() && !key.ends_with('/') {
             return self.send(ObjectRef::new(bucket, key), true).await;
         }

@@ -66,25 +66,41 @@ impl Held {
     }
 }
 
-/// HeadObject of `key` in the archive, compared with `plan`'s source.
-pub(crate) async fn held(
+/// HeadObject of `key` in the archive, compared with `plan`'s source;
+/// `None` when nothing is there. A writer without `s3:ListBucket` gets 403
+/// for a key that does not exist, so 403 and 404 both mean "nothing": a
+/// write then goes ahead, and its condition decides.
+pub(crate) async fn present(
     archive: &aws_sdk_s3::Client,
     plan: &ShipPlan,
     key: &str,
     base: Attempt<'_>,
-) -> Result<Held, ShipError> {
-    let attempt = Attempt {
-        key,
-        ..archive_attempt(base, plan, "HeadObject")
-    };
-    let head = archive
+) -> Result<Option<Held>, ShipError> {
+    let answer = archive
         .head_object()
         .bucket(&plan.dest_bucket)
         .key(key)
         .checksum_mode(ChecksumMode::Enabled)
         .send()
-        .await
-        .map_err(|e| attempt.classify(e))?;
+        .await;
+    let head = match answer {
+        Ok(head) => head,
+        Err(e)
+            if matches!(
+                e.raw_response().map(|r| r.status().as_u16()),
+                Some(403 | 404)
+            ) =>
+        {
+            return Ok(None)
+        }
+        Err(e) => {
+            let attempt = Attempt {
+                key,
+                ..archive_attempt(base, plan, "HeadObject")
+            };
+            return Err(attempt.classify(e));
+        }
+    };
     let checksum = Checksum::stored(
         head.checksum_type(),
         ChecksumFields {
@@ -99,37 +115,7 @@ pub(crate) async fn held(
         .and_then(|m| m.get("logferry-source-etag"))
         .map(String::as_str);
     let same = same_object(plan, size, checksum.as_ref(), recorded_etag);
-    Ok(Held { same, checksum })
-}
-
-/// Before sending a large object: is the key already taken? Only a yes
-/// counts (HeadObject answered); a writer without `s3:ListBucket` gets 403
-/// for a key that does not exist, so 403 and 404 both mean "write, and let
-/// the conditional write decide". The write stays the guard either way;
-/// this only spares sending gigabytes to learn the key is taken.
-pub(crate) async fn taken(
-    archive: &aws_sdk_s3::Client,
-    plan: &ShipPlan,
-    base: Attempt<'_>,
-) -> Result<bool, ShipError> {
-    let answer = archive
-        .head_object()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .send()
-        .await;
-    match answer {
-        Ok(_) => Ok(true),
-        Err(e)
-            if matches!(
-                e.raw_response().map(|r| r.status().as_u16()),
-                Some(403 | 404)
-            ) =>
-        {
-            Ok(false)
-        }
-        Err(e) => Err(archive_attempt(base, plan, "HeadObject").classify(e)),
-    }
+    Ok(Some(Held { same, checksum }))
 }
 
 /// The comparison itself, on what HeadObject returned.

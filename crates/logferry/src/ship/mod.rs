@@ -30,9 +30,17 @@ use chrono::{DateTime, Utc};
 use crate::archive::key::DestinationKey;
 use crate::s3::clients::Clients;
 use crate::ship::event::ObjectRef;
+use crate::ship::existing::Held;
 use crate::ship::plan::{plan, ShipPlan};
 use crate::ship::settings::ShipperConfig;
 use crate::ship::verify::verify;
+
+/// What writing a plan came to: written and verified (its checksum), or
+/// the key taken, with what holds it when that was read first.
+enum Landed {
+    Written(String),
+    Taken(Option<Held>),
+}
 
 /// One object that landed in account B and was verified there.
 #[derive(Debug, Clone, Serialize, PartialEq, Eq)]
@@ -175,10 +183,9 @@ impl Shipper {
             operation: "GetObject",
             ..base
         };
-        let written = self.write(&plan, read).await;
-        let (dest_key, checksum, landing) = match written {
-            Err(ShipError::Exists { .. }) => self.settle(&plan, read).await?,
-            written => (plan.dest_key.0.clone(), written?, Landing::New),
+        let (dest_key, checksum, landing) = match self.write(&plan, read).await? {
+            Landed::Written(checksum) => (plan.dest_key.0.clone(), checksum, Landing::New),
+            Landed::Taken(known) => self.settle(&plan, known, read).await?,
         };
         Ok(Shipped {
             source_bucket: plan.source.bucket.clone(),
@@ -198,20 +205,48 @@ impl Shipper {
         })
     }
 
-    /// Write by the plan and verify: the checksum both sides agree on. A
-    /// large object is not sent only to learn that its key is taken.
-    async fn write(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<String, ShipError> {
-        let large = !matches!(plan.method, Method::Put);
-        if large && existing::taken(&self.clients.archive, plan, read).await? {
-            return Err(ShipError::Exists {
-                bucket: plan.dest_bucket.clone(),
-                key: plan.dest_key.0.clone(),
-            });
+    /// Write by the plan and verify: the checksum both sides agree on, or
+    /// the key is taken. A large object is not sent only to learn that: what
+    /// holds the key is read first, and handed on.
+    async fn write(&self, plan: &ShipPlan, read: Attempt<'_>) -> Result<Landed, ShipError> {
+        let archive = &self.clients.archive;
+        if !matches!(plan.method, Method::Put) {
+            if let Some(held) = existing::present(archive, plan, &plan.dest_key.0, read).await? {
+                return Ok(Landed::Taken(Some(held)));
+            }
         }
         let parts = self.config.part_concurrency;
-        let written = write::execute(&self.clients, plan, parts, read, &self.deadline).await?;
-        verify(plan, &written)?;
-        Ok(written.expected.to_string())
+        match write::execute(&self.clients, plan, parts, read, &self.deadline).await {
+            Err(ShipError::Exists { .. }) => Ok(Landed::Taken(None)),
+            written => {
+                let written = written?;
+                verify(plan, &written)?;
+                Ok(Landed::Written(written.expected.to_string()))
+            }
+        }
+    }
+
+    /// What holds `plan`'s key: `known` if [`Shipper::write`] read it, else
+    /// read now, after S3 refused the write as taken.
+    async fn held(
+        &self,
+        plan: &ShipPlan,
+        known: Option<Held>,
+        read: Attempt<'_>,
+    ) -> Result<Held, ShipError> {
+        if let Some(held) = known {
+            return Ok(held);
+        }
+        let key = &plan.dest_key.0;
+        existing::present(&self.clients.archive, plan, key, read)
+            .await?
+            .ok_or_else(|| ShipError::Transient {
+                side: Side::Archive,
+                operation: "HeadObject",
+                bucket: plan.dest_bucket.clone(),
+                key: key.clone(),
+                message: "S3 refused the write as taken, yet shows nothing under the key".into(),
+            })
     }
 
     /// The planned key was taken ([`existing`]): the same object counts as
@@ -219,10 +254,10 @@ impl Shipper {
     async fn settle(
         &self,
         plan: &ShipPlan,
+        known: Option<Held>,
         read: Attempt<'_>,
     ) -> Result<(String, String, Landing), ShipError> {
-        let archive = &self.clients.archive;
-        let held = existing::held(archive, plan, &plan.dest_key.0, read).await?;
+        let held = self.held(plan, known, read).await?;
         if held.same {
             let checksum = held.describe(plan);
             return Ok((plan.dest_key.0.clone(), checksum, Landing::AlreadyArchived));
@@ -237,9 +272,10 @@ impl Shipper {
             kept_at = %aside.dest_key,
             "the source changed after it was archived: the archived copy is kept as it is, and the new content lands beside it"
         );
-        let checksum = match self.write(&aside, read).await {
-            Err(ShipError::Exists { .. }) => {
-                let held = existing::held(archive, &aside, &aside.dest_key.0, read).await?;
+        let checksum = match self.write(&aside, read).await? {
+            Landed::Written(checksum) => checksum,
+            Landed::Taken(known) => {
+                let held = self.held(&aside, known, read).await?;
                 if !held.same {
                     return Err(ShipError::Permanent {
                         side: Side::Archive,
@@ -254,7 +290,6 @@ impl Shipper {
                 }
                 held.describe(plan)
             }
-            written => written?,
         };
         Ok((aside.dest_key.0, checksum, Landing::Changed))
     }

@@ -95,6 +95,25 @@ pub(crate) fn archive_attempt<'a>(
     }
 }
 
+/// A `PutObject` of the planned object, every header but the body's:
+/// conditional on the key being free, with the ACL, the source's metadata
+/// and content headers, and a CRC32C for S3 to check.
+fn new_object(
+    archive: &aws_sdk_s3::Client,
+    plan: &ShipPlan,
+) -> aws_sdk_s3::operation::put_object::builders::PutObjectFluentBuilder {
+    archive
+        .put_object()
+        .bucket(&plan.dest_bucket)
+        .key(&plan.dest_key.0)
+        .if_none_match("*")
+        .acl(ObjectCannedAcl::BucketOwnerFullControl)
+        .set_metadata(Some(plan.metadata.clone()))
+        .set_content_type(plan.source.content_type.clone())
+        .set_content_encoding(plan.source.content_encoding.clone())
+        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+}
+
 /// Objects up to one part: one `PutObject` from one buffered part.
 pub(crate) async fn put(
     source_client: &aws_sdk_s3::Client,
@@ -105,16 +124,7 @@ pub(crate) async fn put(
     let mut reader = source::open(source_client, &plan.source, base).await?;
     let body = reader.next_part(plan.source.size as usize + 1).await?;
     let expected = Checksum::crc32c(crate::s3::checksum::crc32c(&body));
-    let out = archive
-        .put_object()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .if_none_match("*")
-        .acl(ObjectCannedAcl::BucketOwnerFullControl)
-        .set_metadata(Some(plan.metadata.clone()))
-        .set_content_type(plan.source.content_type.clone())
-        .set_content_encoding(plan.source.content_encoding.clone())
-        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+    let out = new_object(archive, plan)
         .content_length(body.len() as i64)
         .body(ByteStream::from(body))
         .send()

@@ -13,7 +13,6 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 use aws_sdk_s3::primitives::ByteStream;
-use aws_sdk_s3::types::{ChecksumAlgorithm, ObjectCannedAcl};
 use bytes::Bytes;
 use http_body::{Body, Frame, SizeHint};
 use tokio::sync::mpsc;
@@ -66,16 +65,7 @@ pub(crate) async fn put(
         body,
         remaining: plan.source.size,
     };
-    let sent = archive
-        .put_object()
-        .bucket(&plan.dest_bucket)
-        .key(&plan.dest_key.0)
-        .if_none_match("*")
-        .acl(ObjectCannedAcl::BucketOwnerFullControl)
-        .set_metadata(Some(plan.metadata.clone()))
-        .set_content_type(plan.source.content_type.clone())
-        .set_content_encoding(plan.source.content_encoding.clone())
-        .checksum_algorithm(ChecksumAlgorithm::Crc32C)
+    let sent = super::new_object(archive, plan)
         .body(ByteStream::from_body_1_x(body))
         .send()
         .await;
