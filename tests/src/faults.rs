@@ -73,6 +73,8 @@ struct State {
     passed_while_held: Vec<usize>,
     /// (rule, request target) pairs already faulted.
     faulted: std::collections::HashSet<(usize, String)>,
+    /// Mark each request as having come over TLS (see [`FaultProxy::as_https`]).
+    https: bool,
 }
 
 /// The proxy; it stops when dropped.
@@ -112,6 +114,14 @@ impl FaultProxy {
             which,
             fault,
         });
+    }
+
+    /// Forward each request with `X-Forwarded-Proto: https`, as the suite's
+    /// own clients send it (`crate::ForwardedHttps`), for a client the test
+    /// does not build: the `logferry` process. The header is not signed, so
+    /// adding it leaves SigV4 intact.
+    pub fn as_https(&self) {
+        self.state.lock().unwrap().https = true;
     }
 
     /// Every request so far, in arrival order.
@@ -185,6 +195,11 @@ async fn serve(client: TcpStream, upstream: &str, state: Arc<Mutex<State>>) -> R
             server = Some(BufReader::new(TcpStream::connect(upstream).await?));
         }
         let upstream_conn = server.as_mut().expect("connected above");
+        let https = state.lock().unwrap().https;
+        let request = match https {
+            true => request.with_header("x-forwarded-proto: https"),
+            false => request,
+        };
         upstream_conn.get_mut().write_all(&request.bytes()).await?;
         let Some(answer) = read_message(upstream_conn, Some(&request.method())).await? else {
             return Ok(());
@@ -306,6 +321,15 @@ impl Message {
             .filter_map(|l| l.split_once(':'))
             .find(|(k, _)| k.trim().eq_ignore_ascii_case(name))
             .map(|(_, v)| v.trim().to_string())
+    }
+
+    /// The message with one more header line after its first line.
+    fn with_header(mut self, line: &str) -> Message {
+        if let Some(end) = self.head.iter().position(|b| *b == b'\n') {
+            let extra = format!("{line}\r\n");
+            self.head.splice(end + 1..end + 1, extra.bytes());
+        }
+        self
     }
 
     fn bytes(&self) -> Vec<u8> {

@@ -17,6 +17,7 @@ mod archive;
 mod build;
 mod compactor;
 mod options;
+mod process;
 pub use build::{ArchivePolicy, Builder, Route};
 
 pub const ACCOUNT_A: &str = "111111111111";

@@ -1,12 +1,17 @@
 //! Backfills (issue 17, streaming `ship`): objects are shipped while the
-//! listing goes on, and a file of URIs is read as the run goes.
+//! listing goes on, a file of URIs is read as the run goes, and a killed
+//! run resumes from its checkpoint.
 
-use anyhow::{ensure, Result};
+use std::time::Duration;
+
+use anyhow::{ensure, Context, Result};
 use logferry_cli::ship::{self, Input};
-use logferry_tests::faults::FaultProxy;
+use logferry_tests::faults::{Fault, FaultProxy, Which};
 use logferry_tests::policy::render;
 use logferry_tests::{Mode, World};
 use serde_json::json;
+
+const LOGFERRY: &str = env!("CARGO_BIN_EXE_logferry-under-test");
 
 /// 2,500 objects are three ListObjectsV2 pages (S3 returns at most 1,000
 /// keys a page): with the listing held to 1,000 objects ahead of the copies,
@@ -19,22 +24,7 @@ async fn the_first_copy_lands_before_the_listing_ends() -> Result<()> {
         &json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
     )?;
     world.grant_shipper("source-list", list).await?;
-    let s3 = world.admin_a.s3();
-    let puts = (0..2500).map(|i| {
-        let s3 = s3.clone();
-        let bucket = world.source_bucket.clone();
-        async move {
-            s3.put_object()
-                .bucket(bucket)
-                .key(format!("backfill/{i:05}.log"))
-                .body(format!("line {i}\n").into_bytes().into())
-                .send()
-                .await
-        }
-    });
-    for put in futures::future::join_all(puts).await {
-        put?;
-    }
+    put_many(&world, "backfill", 2500).await?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     let shipper = world
         .shipper_through(&proxy.url, world.config(Mode::Direct))
@@ -61,6 +51,137 @@ async fn the_first_copy_lands_before_the_listing_ends() -> Result<()> {
         first_put.is_some_and(|put| put < lists[2].at),
         "the first copy waited for the whole listing"
     );
+    Ok(())
+}
+
+/// `count` small objects under `prefix/` in the source bucket.
+async fn put_many(world: &World, prefix: &str, count: usize) -> Result<()> {
+    let s3 = world.admin_a.s3();
+    let puts = (0..count).map(|i| {
+        let s3 = s3.clone();
+        let bucket = world.source_bucket.clone();
+        async move {
+            s3.put_object()
+                .bucket(bucket)
+                .key(format!("{prefix}/{i:05}.log"))
+                .body(format!("line {i}\n").into_bytes().into())
+                .send()
+                .await
+        }
+    });
+    for put in futures::future::join_all(puts).await {
+        put?;
+    }
+    Ok(())
+}
+
+/// Objects a run put into the archive, counted at the proxy: each small
+/// object takes exactly one PutObject, so any more is a repeated copy.
+fn puts(proxy: &FaultProxy) -> usize {
+    proxy
+        .seen()
+        .iter()
+        .filter(|s| s.operation == "PutObject")
+        .count()
+}
+
+/// `ship --checkpoint`, as a process SIGKILLed midway: run again with the
+/// same input and checkpoint, it ships the rest and repeats at most
+/// `concurrency` copies (those in flight when it was killed), counted at
+/// the proxy over both runs.
+#[tokio::test]
+async fn a_killed_backfill_resumes_and_repeats_at_most_concurrency_copies() -> Result<()> {
+    const OBJECTS: usize = 600;
+    const CONCURRENCY: usize = 8;
+    let world = World::strict().await?;
+    let list = render(
+        "source-list.json.tpl",
+        &json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
+    )?;
+    world.grant_shipper("source-list", list).await?;
+    put_many(&world, "resume", OBJECTS).await?;
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    proxy.as_https();
+    // Each copy takes a moment, so that the kill lands mid-run.
+    proxy.inject(
+        "PutObject",
+        Which::Every(1),
+        Fault::Delay(Duration::from_millis(15)),
+    );
+    let dir = std::env::temp_dir().join(logferry_tests::world::unique("checkpoint"));
+    std::fs::create_dir_all(&dir)?;
+    let checkpoint = dir.join("backfill.checkpoint");
+    let uri = format!("s3://{}/resume/", world.source_bucket);
+    let args = [
+        "ship",
+        &uri,
+        "--checkpoint",
+        checkpoint.to_str().context("path")?,
+    ];
+    let concurrency = CONCURRENCY.to_string();
+
+    let mut first = world.logferry(LOGFERRY, Mode::Direct, &proxy.url).await?;
+    let mut first = first
+        .args(args)
+        .env("LOGFERRY_CONCURRENCY", &concurrency)
+        .stdout(std::process::Stdio::null())
+        .spawn()?;
+    let started = std::time::Instant::now();
+    while puts(&proxy) < OBJECTS / 3 {
+        ensure!(
+            started.elapsed() < Duration::from_secs(120),
+            "the first run never got a third of the way"
+        );
+        ensure!(
+            first.try_wait()?.is_none(),
+            "the first run ended before it was killed"
+        );
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    first.start_kill()?; // SIGKILL: nothing of the run's own gets to run
+    first.wait().await?;
+    let killed_at = puts(&proxy);
+    ensure!(killed_at < OBJECTS, "the run finished before it was killed");
+
+    let out = world
+        .logferry(LOGFERRY, Mode::Direct, &proxy.url)
+        .await?
+        .args(args)
+        .env("LOGFERRY_CONCURRENCY", &concurrency)
+        .output()
+        .await?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(out.status.success(), "the resumed run failed: {stderr}");
+    ensure!(stderr.contains("resuming from"), "{stderr}");
+    let repeated = puts(&proxy) - OBJECTS;
+    ensure!(
+        repeated <= CONCURRENCY,
+        "{repeated} copies repeated (killed after {killed_at} puts), more than the {CONCURRENCY} in flight"
+    );
+    let archived = world.archive_keys().await?;
+    ensure!(archived.len() == OBJECTS, "{} archived", archived.len());
+
+    // The same checkpoint for another input is refused, in one line.
+    let shipper = world.shipper(world.config(Mode::Direct)).await?;
+    let other = Input::Uris(vec![format!("s3://{}/other/", world.source_bucket)]);
+    let cp = checkpoint.to_str().context("path")?;
+    let source = shipper.clients().source.clone();
+    let err = ship::ship_resumable(
+        &shipper,
+        &source,
+        other,
+        Some(cp),
+        std::future::pending(),
+        |_| {},
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    ensure!(
+        err.contains("was written for") && !err.contains('\n'),
+        "{err}"
+    );
+    let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }
 

@@ -5,6 +5,7 @@
 //! allocator; this file is its own test binary so nothing else shares the counter.
 
 use anyhow::Result;
+use futures::StreamExt;
 use logferry::compact::Compaction;
 use logferry::ship::Method;
 use logferry::ObjectRef;
@@ -110,6 +111,81 @@ async fn compaction_memory_does_not_grow_with_the_partition() -> Result<()> {
     assert!(
         peak < 32 * MIB,
         "peak heap {peak} bytes: memory grows with the partition"
+    );
+    Ok(())
+}
+
+/// A backfill's memory does not grow with the number of objects: over a
+/// prefix of 20,000 objects, `ship`'s peak heap after the first 10,000 is
+/// where it was after 2,000 (the listing is held 1,000 ahead, the
+/// checkpoint window to 2,048, the summary to counts and a bounded sample
+/// of lags), and its first copy lands before the listing ends. A result
+/// kept per object would add a few hundred bytes each: megabytes here.
+#[tokio::test]
+async fn a_backfill_of_20000_objects_holds_flat_memory() -> Result<()> {
+    use logferry_cli::ship;
+    const OBJECTS: usize = 20_000;
+    let alone = logferry_tests::heap::alone();
+    let world = World::strict().await?;
+    let list = logferry_tests::policy::render(
+        "source-list.json.tpl",
+        &serde_json::json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
+    )?;
+    world.grant_shipper("source-list", list).await?;
+    let started = std::time::Instant::now();
+    let s3 = world.admin_a.s3();
+    let puts = futures::stream::iter(0..OBJECTS).map(|i| {
+        let (s3, bucket) = (s3.clone(), world.source_bucket.clone());
+        async move {
+            let body = format!("line {i}\n").into_bytes();
+            s3.put_object()
+                .bucket(bucket)
+                .key(format!("many/{i:06}.log"))
+                .body(body.into())
+                .send()
+                .await
+        }
+    });
+    let mut puts = std::pin::pin!(puts.buffer_unordered(32));
+    while let Some(put) = puts.next().await {
+        put?;
+    }
+    println!("{OBJECTS} objects put in {:.0?}", started.elapsed());
+    let shipper = world.shipper(world.config(Mode::Direct)).await?;
+    let source = shipper.clients().source.clone();
+    let uris = vec![format!("s3://{}/many/", world.source_bucket)];
+    let (mut first_done_listed, mut at) = (None, Vec::new());
+    let baseline = logferry_tests::heap::start(&alone);
+    let summary = ship::ship_uris(&shipper, &source, &uris, std::future::pending(), |done| {
+        first_done_listed.get_or_insert(done.listed);
+        if [2_000, 10_000].contains(&done.done) {
+            at.push(logferry_tests::heap::peak_since(baseline));
+        }
+    })
+    .await?;
+    at.push(logferry_tests::heap::peak_since(baseline));
+    println!("{OBJECTS} objects shipped by {:.0?}", started.elapsed());
+    anyhow::ensure!(
+        summary.shipped == OBJECTS as u64 && summary.failed.is_empty(),
+        "{summary:?}"
+    );
+    let first = first_done_listed.unwrap_or_default();
+    anyhow::ensure!(
+        first < OBJECTS as u64,
+        "the first copy finished only after all were listed"
+    );
+    let mib = |b: usize| b as f64 / MIB as f64;
+    println!(
+        "peak heap after 2,000 objects: {:.2} MiB; 10,000: {:.2} MiB; 20,000: {:.2} MiB",
+        mib(at[0]),
+        mib(at[1]),
+        mib(at[2])
+    );
+    assert!(
+        at[2] < at[1] + MIB / 2 && at[2] < 16 * MIB,
+        "peak heap grew from {} to {} bytes over the second 10,000 objects: memory grows with the objects",
+        at[1],
+        at[2]
     );
     Ok(())
 }

@@ -1,47 +1,33 @@
 //! `logferry ship`: named objects, listed prefixes or a file of URIs,
 //! shipped while they are found ([`found`]), each reported as it finishes,
 //! with a summary of counts and failures: nothing grows with the number of
-//! objects but the failures.
+//! objects but the failures. With a [`checkpoint`], a killed run resumes.
 
+mod checkpoint;
+mod command;
 mod found;
+mod inventory;
+mod store;
 
-use std::collections::HashSet;
 use std::future::Future;
-use std::io::IsTerminal;
-use std::path::PathBuf;
 use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
 use std::task::Poll;
 use std::time::Duration;
 
-use anyhow::Result;
-use clap::Args;
+use anyhow::{bail, Result};
 use futures::StreamExt;
-use logferry::metrics::{Emitter, ShipMetrics};
+use logferry::metrics::ShipMetrics;
 use logferry::ship::Landing;
-use logferry::{Deadline, ShipError, Shipped, Shipper};
+use logferry::{Deadline, ObjectRef, ShipError, Shipped, Shipper};
 use serde::Serialize;
-use serde_json::json;
 use tokio::sync::mpsc::Receiver;
 use tokio::time::Instant;
 
+use checkpoint::{Pending, Snapshot, Tracker};
+pub use command::{run, ShipArgs};
 pub use found::{parse_uri, Input};
-
-#[derive(Args)]
-pub struct ShipArgs {
-    /// s3://bucket/key for one object, s3://bucket/prefix/ (or s3://bucket) for everything under it.
-    #[arg(required_unless_present = "from_file", conflicts_with = "from_file")]
-    uris: Vec<String>,
-    /// Read the s3:// URIs from FILE, one a line (`-`: standard input), as the run goes.
-    #[arg(long, value_name = "FILE")]
-    from_file: Option<PathBuf>,
-    /// Print one JSON line per object as it finishes, then one with the summary.
-    #[arg(long)]
-    json: bool,
-    /// Also print the run's metrics on stdout, as CloudWatch EMF lines (service `logferry-ship`).
-    #[arg(long)]
-    emf: bool,
-}
+pub use inventory::Window;
 
 /// What a `ship` run did: counts, and the objects that did not land.
 #[derive(Debug, Default, Serialize)]
@@ -98,92 +84,233 @@ pub async fn ship_uris(
     ship_input(shipper, source, Input::Uris(uris.to_vec()), stop, on_done).await
 }
 
-/// Ship every object the input names (listing prefixes as it goes);
-/// `on_done` hears of each one as it finishes. When `stop` resolves,
-/// nothing new starts, in-flight objects get [`STOP_GRACE`] to finish or
-/// are aborted, and the summary says what did not land. A listing that
-/// fails stops the run the same way, and is its error.
+/// [`ship_resumable`] without a checkpoint.
 pub async fn ship_input(
     shipper: &Shipper,
     source: &aws_sdk_s3::Client,
     input: Input,
     stop: impl Future<Output = ()>,
+    on_done: impl FnMut(Done<'_>),
+) -> Result<Summary> {
+    ship_resumable(shipper, source, input, None, stop, on_done).await
+}
+
+/// Ship every object the input names (listing prefixes as it goes);
+/// `on_done` hears of each one as it finishes. With a `checkpoint` (a path
+/// or an `s3://` URI), what an earlier run of the same input settled is
+/// not shipped again, and this run's progress is kept there. When `stop`
+/// resolves, nothing new starts, in-flight objects get [`STOP_GRACE`] to
+/// finish or are aborted, and the summary says what did not land. A
+/// listing or checkpoint that fails stops the run the same way, and is its
+/// error.
+pub async fn ship_resumable(
+    shipper: &Shipper,
+    source: &aws_sdk_s3::Client,
+    input: Input,
+    checkpoint: Option<&str>,
+    stop: impl Future<Output = ()>,
     mut on_done: impl FnMut(Done<'_>),
 ) -> Result<Summary> {
+    let (tracker, retries, resume) = open_checkpoint(checkpoint, &input, source).await?;
     let listed = Arc::new(AtomicU64::new(0));
-    let mut found = found::start(source.clone(), input, listed.clone())?;
-    let mut stop = std::pin::pin!(stop);
-    let mut summary = Summary::default();
+    let found = found::start(source.clone(), input, resume, listed.clone())?;
+    let run = Run {
+        tracker: Mutex::new(tracker),
+        broken: Mutex::new(None),
+        stopping: AtomicBool::new(false),
+        listed,
+    };
     let (set_deadline, deadline) = Deadline::later();
     let shipper = shipper.with_deadline(deadline);
-    let named = Mutex::new(HashSet::new());
-    let broken: Mutex<Option<anyhow::Error>> = Default::default();
-    let stopping = AtomicBool::new(false);
+    let mut found = found;
+    let mut stop = std::pin::pin!(stop);
+    let mut summary = Summary::default();
     {
-        let objects = objects(&mut found, &stopping, &named, &broken);
-        let mut results = std::pin::pin!(shipper.ship_stream(objects));
+        let objects = run.objects(&mut found, retries);
+        let mut results = std::pin::pin!(shipper.ship_tagged(objects));
         let mut done = 0;
         loop {
-            let (object, result) = tokio::select! {
+            let (object, tag, result) = tokio::select! {
                 next = results.next() => match next {
                     Some(next) => next,
                     None => break,
                 },
                 () = &mut stop, if !summary.interrupted => {
                     summary.interrupted = true;
-                    stopping.store(true, Ordering::Relaxed);
-                    tracing::warn!("stopping: nothing new starts; in-flight objects finish within {STOP_GRACE:?} or are aborted");
-                    set_deadline.at(Instant::now() + STOP_GRACE);
+                    run.stop(&set_deadline, "stopping: nothing new starts");
                     continue;
                 }
             };
             done += 1;
             let name = uri_of(&object);
-            let was_named = named.lock().unwrap().remove(&name);
-            on_done(Done {
+            let done = Done {
                 done,
-                listed: listed.load(Ordering::Relaxed),
+                listed: run.listed.load(Ordering::Relaxed),
                 source: &name,
-                named: was_named,
+                named: tag.named,
                 result: &result,
-            });
-            summary.add(&name, was_named, result);
+            };
+            on_done(done);
+            run.settle(tag, &result, &set_deadline);
+            summary.add(&name, tag.named, result);
         }
     }
-    match broken.into_inner().unwrap() {
-        Some(e) => Err(e),
-        None => Ok(summary.finished(&mut found)),
-    }
+    run.end(summary, &mut found).await
 }
 
-/// The objects found, as the shipper takes them. Nothing new is taken once
-/// the run is `stopping`, or after the error that ended the input (kept in
-/// `broken`); `named` collects the objects the caller named.
-fn objects<'a>(
-    found: &'a mut Receiver<Result<found::Found>>,
-    stopping: &'a AtomicBool,
-    named: &'a Mutex<HashSet<String>>,
-    broken: &'a Mutex<Option<anyhow::Error>>,
-) -> impl futures::Stream<Item = logferry::ObjectRef> + 'a {
-    futures::stream::poll_fn(move |cx| {
-        if stopping.load(Ordering::Relaxed) {
-            return Poll::Ready(None);
-        }
-        match found.poll_recv(cx) {
-            Poll::Ready(Some(Ok(found))) => {
-                if found.named {
-                    named.lock().unwrap().insert(uri_of(&found.object));
+/// A resumed run's tracker, the objects to retry first, and what its input
+/// skips; a new run's, when there is no checkpoint or it is new.
+async fn open_checkpoint(
+    spec: Option<&str>,
+    input: &Input,
+    source: &aws_sdk_s3::Client,
+) -> Result<(Tracker, Vec<(u64, Pending)>, found::Resume)> {
+    let Some(spec) = spec else {
+        let (tracker, retries) = Tracker::new(None, Snapshot::default());
+        return Ok((tracker, retries, found::Resume::default()));
+    };
+    let (store, text) = store::Store::open(spec, source).await?;
+    let described = found::describe(input);
+    let text_was_there = text.is_some();
+    let snapshot = match text {
+        Some(text) => Snapshot::parse(&text, spec)?,
+        None => Snapshot {
+            logferry_checkpoint: 1,
+            input: described.clone(),
+            ..Snapshot::default()
+        },
+    };
+    if snapshot.input != described {
+        bail!("--checkpoint {spec} was written for `{}`, not `{described}`; give the same input to resume it, or a new --checkpoint", snapshot.input);
+    }
+    if text_was_there {
+        let through = match &snapshot.through {
+            Some(t) if t.key.is_empty() => format!("settled through entry {}", t.entry),
+            Some(t) => format!("settled through entry {} key {}", t.entry, t.key),
+            None => "nothing settled in order yet".into(),
+        };
+        eprintln!(
+            "resuming from {spec}: {through}, {} to retry, {} verified beyond",
+            snapshot.pending.len(),
+            snapshot.done_after.len()
+        );
+    }
+    let resume = found::Resume {
+        through: snapshot.through.clone(),
+        done: snapshot.done_after.clone(),
+    };
+    let (mut tracker, retries) = Tracker::new(Some(store), snapshot);
+    tracker.save().await?;
+    Ok((tracker, retries, resume))
+}
+
+/// What the shipper hands back with each object: its number in the
+/// tracker, and whether the caller named it.
+#[derive(Debug, Clone, Copy)]
+struct Tag {
+    number: u64,
+    named: bool,
+}
+
+/// The state a run shares between the objects it hands out and the
+/// results it takes in.
+struct Run {
+    tracker: Mutex<Tracker>,
+    /// The error that ended the run: a listing, a line, the checkpoint.
+    broken: Mutex<Option<anyhow::Error>>,
+    stopping: AtomicBool,
+    listed: Arc<AtomicU64>,
+}
+
+impl Run {
+    /// The objects to ship: an earlier run's retries, then what is found.
+    /// Nothing new is taken once the run is stopping, or while the
+    /// tracker's window is full.
+    fn objects<'a>(
+        &'a self,
+        found: &'a mut Receiver<Result<found::Found>>,
+        retries: Vec<(u64, Pending)>,
+    ) -> impl futures::Stream<Item = (ObjectRef, Tag)> + 'a {
+        let mut retries = retries.into_iter();
+        futures::stream::poll_fn(move |cx| {
+            for (number, pending) in retries.by_ref() {
+                if let Ok((bucket, key)) = parse_uri(&pending.uri) {
+                    let tag = Tag {
+                        number,
+                        named: pending.named,
+                    };
+                    return Poll::Ready(Some((ObjectRef::new(bucket, key), tag)));
                 }
-                Poll::Ready(Some(found.object))
             }
-            Poll::Ready(Some(Err(e))) => {
-                *broken.lock().unwrap() = Some(e);
-                Poll::Ready(None)
+            if self.stopping.load(Ordering::Relaxed)
+                || !self.tracker.lock().unwrap().has_room(cx.waker())
+            {
+                return match self.stopping.load(Ordering::Relaxed) {
+                    true => Poll::Ready(None),
+                    false => Poll::Pending,
+                };
             }
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
+            match found.poll_recv(cx) {
+                Poll::Ready(Some(Ok(found))) => {
+                    let uri = uri_of(&found.object);
+                    let number = self
+                        .tracker
+                        .lock()
+                        .unwrap()
+                        .take(found.at, uri, found.named);
+                    let named = found.named;
+                    Poll::Ready(Some((found.object, Tag { number, named })))
+                }
+                Poll::Ready(Some(Err(e))) => {
+                    *self.broken.lock().unwrap() = Some(e);
+                    Poll::Ready(None)
+                }
+                Poll::Ready(None) => Poll::Ready(None),
+                Poll::Pending => Poll::Pending,
+            }
+        })
+    }
+
+    /// Nothing new starts; in-flight objects get [`STOP_GRACE`].
+    fn stop(&self, deadline: &logferry::deadline::SetDeadline, why: &str) {
+        self.stopping.store(true, Ordering::Relaxed);
+        tracing::warn!("{why}: in-flight objects finish within {STOP_GRACE:?} or are aborted");
+        deadline.at(Instant::now() + STOP_GRACE);
+    }
+
+    /// Record an object's fate in the checkpoint: verified (or gone from
+    /// a listing), or to be shipped again. A checkpoint that cannot be
+    /// written stops the run.
+    fn settle(
+        &self,
+        tag: Tag,
+        result: &Result<Shipped, ShipError>,
+        deadline: &logferry::deadline::SetDeadline,
+    ) {
+        let verified = match result {
+            Ok(_) => true,
+            Err(e) => e.is_skip() && !tag.named,
+        };
+        if let Err(e) = self.tracker.lock().unwrap().finish(tag.number, verified) {
+            if self.broken.lock().unwrap().is_none() {
+                *self.broken.lock().unwrap() = Some(e);
+                self.stop(deadline, "the checkpoint cannot be written");
+            }
         }
-    })
+    }
+
+    /// The run's summary, its checkpoint saved; or the error that broke it.
+    async fn end(
+        self,
+        summary: Summary,
+        found: &mut Receiver<Result<found::Found>>,
+    ) -> Result<Summary> {
+        if let Some(e) = self.broken.into_inner().unwrap() {
+            return Err(e);
+        }
+        self.tracker.into_inner().unwrap().save().await?;
+        Ok(summary.finished(found))
+    }
 }
 
 fn uri_of(object: &logferry::ObjectRef) -> String {
@@ -253,113 +380,4 @@ impl Summary {
             }),
         }
     }
-}
-
-/// What one finished object prints: a line of text, or of JSON.
-fn report(done: &Done<'_>, json: bool) {
-    let source = done.source;
-    match (done.result, json) {
-        (Ok(s), false) => println!(
-            "shipped {source} -> s3://{}/{} ({} bytes{})",
-            s.dest_bucket,
-            s.dest_key,
-            s.size,
-            match s.landing {
-                Landing::New => "",
-                Landing::AlreadyArchived => ", already archived",
-                Landing::Changed => ", changed since archived: kept beside the archived copy",
-            }
-        ),
-        (Err(e), false) if e.is_skip() && !done.named => {
-            println!("skipped {source}: no longer exists")
-        }
-        (Err(_), false) => {} // failures are listed at the end, on stderr
-        (Ok(s), true) => println!("{}", json!({"source": source, "shipped": s})),
-        (Err(e), true) => println!(
-            "{}",
-            json!({"source": source, "error": e.to_string(), "retryable": e.is_retryable(), "skipped": e.is_skip() && !done.named})
-        ),
-    }
-}
-
-/// The end of a run: its failures on stderr, its counts on stdout.
-fn print_summary(summary: &Summary, json: bool) {
-    for f in &summary.failed {
-        eprintln!("failed {}: {}", f.source, f.error);
-    }
-    if json {
-        println!("{}", json!({ "summary": summary }));
-    } else {
-        println!(
-            "{} shipped ({} already archived, {} changed since archived), {} failed, {} skipped{}",
-            summary.shipped,
-            summary.already_archived,
-            summary.changed,
-            summary.failed.len(),
-            summary.skipped,
-            if summary.interrupted {
-                " (stopped by a signal)"
-            } else {
-                ""
-            }
-        );
-    }
-}
-
-pub async fn run(
-    args: ShipArgs,
-    shipper: &Shipper,
-    source: &aws_sdk_s3::Client,
-) -> Result<std::process::ExitCode> {
-    let terminal = std::io::stderr().is_terminal();
-    let mut signalled = crate::worker::stop_on_signals();
-    let stop = async move {
-        let _ = signalled.wait_for(|stop| *stop).await;
-    };
-    let input = match args.from_file {
-        Some(path) => Input::File(path),
-        None => Input::Uris(args.uris),
-    };
-    let (started, mut last) = (Instant::now(), Instant::now());
-    let mut bytes = 0u64;
-    let summary = ship_input(shipper, source, input, stop, |done| {
-        report(&done, args.json);
-        if let Ok(s) = done.result {
-            bytes += s.size;
-        }
-        if terminal {
-            eprint!(
-                "\r[{}/{} listed] {}\x1b[K",
-                done.done, done.listed, done.source
-            );
-        } else if last.elapsed() >= PROGRESS_EVERY {
-            last = Instant::now();
-            let seconds = started.elapsed().as_secs_f64().max(0.001);
-            eprintln!(
-                "progress: {} done of {} found, {:.1} MB, {:.0} objects/s",
-                done.done,
-                done.listed,
-                bytes as f64 / 1e6,
-                done.done as f64 / seconds
-            );
-        }
-    })
-    .await?;
-    if terminal {
-        eprintln!();
-    }
-    print_summary(&summary, args.json);
-    if args.emf {
-        let auth = shipper.config().auth.name();
-        Emitter::stdout().emit(summary.metrics.documents(
-            "logferry-ship",
-            auth,
-            chrono::Utc::now(),
-        ));
-    }
-    Ok(if summary.failed.is_empty() {
-        std::process::ExitCode::SUCCESS
-    } else {
-        std::process::ExitCode::FAILURE
-    })
 }

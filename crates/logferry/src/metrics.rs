@@ -209,9 +209,16 @@ pub struct ShipMetrics {
     /// Shipped objects whose source had changed since it was archived.
     pub changed: u64,
     pub bytes: u64,
-    /// Whole seconds from each shipped log's own time to its landing.
+    /// Whole seconds from each shipped log's own time to its landing: each
+    /// one, or past [`MAX_LAGS`] (a long `logferry ship` run) a uniform
+    /// sample of them, so memory does not grow with the objects.
     pub lags: Vec<u64>,
+    /// Lags seen, sampled or not.
+    pub lags_seen: u64,
 }
+
+/// Lags kept by one [`ShipMetrics`]: more than a Lambda invocation ships.
+pub const MAX_LAGS: usize = 10_000;
 
 impl ShipMetrics {
     /// Count one object's fate.
@@ -222,12 +229,31 @@ impl ShipMetrics {
                 self.changed += u64::from(s.landing == crate::ship::Landing::Changed);
                 self.bytes += s.size;
                 let lag = (s.landed_at - s.logged_at).num_seconds().max(0);
-                self.lags.push(lag as u64);
+                self.keep_lag(lag as u64);
             }
             Err(e) if e.is_skip() => self.skipped += 1,
             Err(ShipError::AccessDenied { .. }) => self.access_denied += 1,
             Err(e) if e.is_retryable() => self.retryable += 1,
             Err(_) => self.permanent += 1,
+        }
+    }
+
+    /// Keep `lag`, or past [`MAX_LAGS`] keep each of the `n` seen with
+    /// probability `MAX_LAGS / n` in place of a random kept one (reservoir
+    /// sampling), so what is kept stays a uniform sample.
+    pub(crate) fn keep_lag(&mut self, lag: u64) {
+        self.lags_seen += 1;
+        if self.lags.len() < MAX_LAGS {
+            self.lags.push(lag);
+            return;
+        }
+        // A splitmix64 step of the count: spread enough for a sample.
+        let mut z = self.lags_seen.wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
+        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
+        let slot = (z ^ (z >> 31)) % self.lags_seen;
+        if let Some(kept) = self.lags.get_mut(slot as usize) {
+            *kept = lag;
         }
     }
 

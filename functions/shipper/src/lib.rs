@@ -8,8 +8,12 @@
 //! - A direct S3 or EventBridge invocation fails as a whole if any object
 //!   failed, so Lambda's own retries and on-failure destination take over.
 //!
+//! - An S3 Batch Operations task answers per task ([`batch`]).
+//!
 //! Either way, one EMF document (more when over 100 objects landed) reports
 //! the invocation: objects by fate, bytes and lag (`logferry::metrics`).
+
+pub mod batch;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Diagnostic, LambdaEvent};
@@ -33,7 +37,7 @@ pub struct Failure {
 }
 
 impl Failure {
-    fn new(kind: &'static str, message: impl Into<String>) -> Self {
+    pub(crate) fn new(kind: &'static str, message: impl Into<String>) -> Self {
         Failure {
             kind,
             message: message.into(),
@@ -93,6 +97,9 @@ async fn ship_event(
         None => shipper,
     };
     let payload = event.payload;
+    if batch::is_batch(&payload) {
+        return batch::handle(payload, shipper, metrics).await;
+    }
     if is_sqs(&payload) {
         let sqs: SqsEvent = serde_json::from_value(payload)
             .map_err(|e| Failure::new("MalformedEvent", format!("malformed SQS event: {e}")))?;
@@ -176,7 +183,7 @@ pub async fn handle_sqs(
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use aws_smithy_mocks::{mock, mock_client, RuleMode};
     use aws_smithy_runtime_api::client::orchestrator::HttpResponse;
@@ -195,7 +202,7 @@ mod tests {
     }
 
     /// A shipper whose every HeadObject answers `status`.
-    fn shipper_with_head_status(status: u16, body: &'static str) -> Shipper {
+    pub(crate) fn shipper_with_head_status(status: u16, body: &'static str) -> Shipper {
         shipper_with(&head_status(status, body))
     }
 
@@ -222,7 +229,7 @@ mod tests {
         }]})
     }
 
-    async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Failure> {
+    pub(crate) async fn invoke(shipper: &Shipper, payload: Value) -> Result<Value, Failure> {
         invoke_reported(shipper, payload).await.0
     }
 
@@ -268,13 +275,12 @@ mod tests {
         assert!(err.contains("shipper-source-read.json.tpl"), "{err}");
     }
 
-    /// An event the shipper does not take (here an S3 Batch Operations
-    /// task) fails with an errorType that says so, not a Rust type name.
+    /// An event the shipper does not take (here a DynamoDB stream record)
+    /// fails with an errorType that says so, not a Rust type name.
     #[tokio::test]
     async fn an_unsupported_event_names_its_error_type_and_one_line() {
         let shipper = shipper_with_head_status(500, "");
-        let payload = json!({"invocationSchemaVersion": "1.0", "invocationId": "i",
-            "job": {"id": "j"}, "tasks": [{"taskId": "t", "s3Key": "k", "s3BucketArn": "arn:aws:s3:::b"}]});
+        let payload = json!({"Records": [{"eventSource": "aws:dynamodb", "eventName": "INSERT"}]});
         let diagnostic = Diagnostic::from(invoke(&shipper, payload).await.unwrap_err());
         assert_eq!(diagnostic.error_type, "logferry.UnsupportedEvent");
         assert!(!diagnostic.error_message.is_empty() && !diagnostic.error_message.contains('\n'));

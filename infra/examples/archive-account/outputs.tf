@@ -147,3 +147,15 @@ output "athena_direct_log_bucket_policy_json" {
   description = "Policy document that source account's log bucket must merge (log_source access_log_bucket_policy_documents) for athena_direct to read it, or null with athena_direct_enabled = false."
   value       = var.athena_direct_enabled ? module.athena_direct[0].source_bucket_policy_json : null
 }
+
+# --- Reconcile --------------------------------------------------------------------------
+
+output "reconcile_role_arn" {
+  description = "The role logferry reconcile assumes (<name_prefix>-reconcile), or null without reconcile_trusted_principal_arns."
+  value       = one(module.reconciler[*].role_arn)
+}
+
+output "reconcile_log_bucket_policy_json" {
+  description = "By source log bucket ARN: the document that bucket's policy must merge (source_policy_documents) for the reconcile role to list its key prefix; empty without reconcile_trusted_principal_arns."
+  value       = length(module.reconciler) > 0 ? module.reconciler[0].source_bucket_policy_json : {}
+}

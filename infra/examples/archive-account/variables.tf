@@ -302,3 +302,33 @@ variable "compactor_concurrency" {
   description = "Partitions the compactor works on at once (log_compactor's concurrency, LOGFERRY_COMPACT_CONCURRENCY)."
   default     = 4
 }
+
+variable "reconcile_trusted_principal_arns" {
+  type        = list(string)
+  description = "IAM roles or users (exact ARNs, never an account root) that may assume <name_prefix>-reconcile to run logferry reconcile (modules/reconciler). Default empty: no reconcile role."
+  default     = []
+
+  validation {
+    condition     = alltrue([for arn in var.reconcile_trusted_principal_arns : can(regex(local.names.iam_identity_arn.regex, arn)) && !strcontains(arn, "*") && !strcontains(arn, "?")])
+    error_message = "reconcile_trusted_principal_arns entries must each be ${local.names.iam_identity_arn.rule}, here without * or ? (a Principal names exact ARNs)."
+  }
+}
+
+variable "reconcile_source_log_buckets" {
+  type = list(object({
+    bucket_arn = string
+    key_prefix = optional(string, "")
+  }))
+  description = "With reconcile_trusted_principal_arns: the source accounts' log buckets (not the audited buckets of source_accounts) the reconcile role may list, each limited to its key_prefix (\"\" or the logging DestinationPrefix ending in a slash). Each needs its entry of reconcile_log_bucket_policy_json in its bucket policy. Validated by reconciler."
+  default     = []
+
+  validation {
+    condition     = alltrue([for b in var.reconcile_source_log_buckets : can(regex(local.names.bucket_arn.regex, b.bucket_arn))])
+    error_message = "reconcile_source_log_buckets bucket_arn values must each be ${local.names.bucket_arn.rule}."
+  }
+
+  validation {
+    condition     = alltrue([for b in var.reconcile_source_log_buckets : b.key_prefix == "" || can(regex(local.names.folder_prefix.regex, b.key_prefix))])
+    error_message = "reconcile_source_log_buckets key_prefix values must each be \"\" (the whole bucket) or ${local.names.folder_prefix.rule}."
+  }
+}

@@ -96,6 +96,7 @@ module "log_source" {
   alarm_sns_topic_arns   = var.alarm_sns_topic_arns
   silence_alarm_hours    = var.silence_alarm_hours
   redrive_principal_arns = var.redrive_principal_arns
+  batch_operations       = var.batch_operations
   tags                   = var.tags
 }
 

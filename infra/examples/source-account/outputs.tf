@@ -72,3 +72,8 @@ output "redrive_role_arn" {
   description = "The role logferry redrive assumes to move the DLQ back, or null without redrive_principal_arns."
   value       = module.log_source.redrive_role_arn
 }
+
+output "batch_operations_role_arn" {
+  description = "The role an S3 Batch Operations LambdaInvoke job passes (RoleArn) to backfill through the shipper, or null without batch_operations."
+  value       = module.log_source.batch_operations_role_arn
+}

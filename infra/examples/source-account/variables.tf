@@ -232,6 +232,35 @@ variable "redrive_principal_arns" {
   }
 }
 
+variable "batch_operations" {
+  type = object({
+    manifest_bucket_arn = string
+    manifest_prefix     = string
+    report_bucket_arn   = string
+    report_prefix       = string
+  })
+  description = "Optional backfill through S3 Batch Operations (log_source batch_operations): the bucket and prefix (no leading or trailing slash) of the job manifests and of the completion reports. Creates <name_prefix>-batch-operations (output batch_operations_role_arn), the role a LambdaInvoke job passes to invoke the shipper on every manifest object. Default null: no role."
+  default     = null
+
+  validation {
+    condition = var.batch_operations == null || try(
+      can(regex(local.names.bucket_arn.regex, var.batch_operations.manifest_bucket_arn))
+      && can(regex(local.names.bucket_arn.regex, var.batch_operations.report_bucket_arn)),
+      false,
+    )
+    error_message = "batch_operations.manifest_bucket_arn and report_bucket_arn must each be ${local.names.bucket_arn.rule}."
+  }
+
+  validation {
+    condition = var.batch_operations == null || try(
+      can(regex(local.names.prefix.regex, var.batch_operations.manifest_prefix))
+      && can(regex(local.names.prefix.regex, var.batch_operations.report_prefix)),
+      false,
+    )
+    error_message = "batch_operations.manifest_prefix and report_prefix must each be ${local.names.prefix.rule}."
+  }
+}
+
 variable "tags" {
   type        = map(string)
   description = "Default tags of every resource this root creates (provider default_tags). Existing buckets are not tagged: nothing on them changes."

@@ -102,3 +102,8 @@ output "redrive_policy_json" {
   description = "The redrive role's policy (infra/policies/redrive.json.tpl rendered for this DLQ and queue), for review; rendered even when no role is created."
   value       = local.redrive_policy
 }
+
+output "batch_operations_role_arn" {
+  description = "The role S3 Batch Operations jobs pass as RoleArn to backfill through the shipper (<name_prefix>-batch-operations), or null when batch_operations is null."
+  value       = one(aws_iam_role.batch_operations[*].arn)
+}

@@ -8,10 +8,15 @@ use std::path::PathBuf;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Arc;
 
+use std::collections::BTreeSet;
+
 use anyhow::{bail, Context, Result};
 use logferry::ObjectRef;
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
+
+use super::checkpoint::Cursor;
+use super::inventory::{self, Window};
 
 /// Objects found and not yet started.
 const WAITING: usize = 1000;
@@ -23,13 +28,57 @@ pub enum Input {
     Uris(Vec<String>),
     /// One `s3://` URI a line, read as it goes; `-` is standard input.
     File(PathBuf),
+    /// The objects of an S3 Inventory report (its `manifest.json`), last
+    /// modified within the window.
+    Inventory(String, Window),
 }
 
-/// One object to ship. `named`: the caller named it, so it must exist.
+/// One object to ship, at its place in the input. `named`: the caller
+/// named it, so it must exist.
 #[derive(Debug)]
 pub struct Found {
     pub object: ObjectRef,
     pub named: bool,
+    pub at: Cursor,
+}
+
+/// Where an earlier run stopped: everything up to `through` is settled,
+/// and `done` after it verified; neither is found again.
+#[derive(Debug, Default, Clone)]
+pub struct Resume {
+    pub through: Option<Cursor>,
+    pub done: BTreeSet<Cursor>,
+}
+
+impl Resume {
+    fn settled(&self, at: &Cursor) -> bool {
+        self.through.as_ref().is_some_and(|t| at <= t) || self.done.contains(at)
+    }
+
+    /// Whether entry `entry` was wholly settled before.
+    fn passed(&self, entry: u64) -> bool {
+        self.through.as_ref().is_some_and(|t| entry < t.entry)
+    }
+
+    /// Where to start listing entry `entry`.
+    fn start_after(&self, entry: u64) -> Option<String> {
+        self.through
+            .as_ref()
+            .filter(|t| t.entry == entry && !t.key.is_empty())
+            .map(|t| t.key.clone())
+    }
+}
+
+/// What `input` is, in a checkpoint: a resumed run must be given the same.
+pub fn describe(input: &Input) -> String {
+    match input {
+        Input::Uris(uris) => uris.join(" "),
+        Input::File(path) => format!("--from-file {}", path.display()),
+        Input::Inventory(manifest, window) => format!(
+            "--inventory {manifest} --since {:?} --until {:?}",
+            window.since, window.until
+        ),
+    }
 }
 
 /// Split `s3://bucket/rest` into bucket and key (or prefix).
@@ -56,6 +105,7 @@ pub fn parse_uri(uri: &str) -> Result<(String, String)> {
 pub fn start(
     source: aws_sdk_s3::Client,
     input: Input,
+    resume: Resume,
     listed: Arc<AtomicU64>,
 ) -> Result<mpsc::Receiver<Result<Found>>> {
     // Command-line URIs are checked before anything starts, once.
@@ -66,6 +116,7 @@ pub fn start(
                 .collect::<Result<_>>()?,
         ),
         Input::File(path) => Parsed::File(path),
+        Input::Inventory(manifest, window) => Parsed::Inventory(manifest, window),
     };
     let (found, receiver) = mpsc::channel(WAITING);
     tokio::spawn(async move {
@@ -73,6 +124,7 @@ pub fn start(
             source,
             found,
             listed,
+            resume,
         };
         if let Err(e) = finder.run(input).await {
             let _ = finder.found.send(Err(e)).await;
@@ -85,20 +137,22 @@ pub fn start(
 enum Parsed {
     Uris(Vec<(String, String, String)>),
     File(PathBuf),
+    Inventory(String, Window),
 }
 
 struct Finder {
     source: aws_sdk_s3::Client,
     found: mpsc::Sender<Result<Found>>,
     listed: Arc<AtomicU64>,
+    resume: Resume,
 }
 
 impl Finder {
     async fn run(&self, input: Parsed) -> Result<()> {
         match input {
             Parsed::Uris(uris) => {
-                for (uri, bucket, key) in uris {
-                    match self.uri(&uri, bucket, key).await {
+                for (entry, (uri, bucket, key)) in (1..).zip(uris) {
+                    match self.uri(entry, &uri, bucket, key).await {
                         Ok(()) => {}
                         Err(Listing::Gone) => return Ok(()),
                         Err(Listing::Failed(e)) => return Err(e),
@@ -106,6 +160,42 @@ impl Finder {
                 }
             }
             Parsed::File(path) => self.file(&path).await?,
+            Parsed::Inventory(manifest, window) => self.inventory(&manifest, window).await?,
+        }
+        Ok(())
+    }
+
+    /// Each data file of the report is an entry, each row a key under it.
+    async fn inventory(&self, uri: &str, window: Window) -> Result<()> {
+        let manifest = inventory::manifest(&self.source, uri).await?;
+        for (entry, file) in (1..).zip(&manifest.files) {
+            if self.resume.passed(entry) {
+                continue;
+            }
+            let (sender, mut rows) = mpsc::channel(WAITING);
+            let reading = inventory::rows(self.source.clone(), &manifest, file, window, sender);
+            let sending = async {
+                while let Some(row) = rows.recv().await {
+                    let row = row?;
+                    let at = Cursor {
+                        entry,
+                        key: format!("{:012}", row.number),
+                    };
+                    match self
+                        .send(ObjectRef::new(row.bucket, row.key), false, at)
+                        .await
+                    {
+                        Ok(()) => {}
+                        Err(Listing::Gone) => return Ok(false),
+                        Err(Listing::Failed(e)) => return Err(e),
+                    }
+                }
+                Ok(true)
+            };
+            let ((), more) = tokio::join!(reading, sending);
+            if !more? {
+                return Ok(());
+            }
         }
         Ok(())
     }
@@ -135,7 +225,7 @@ impl Finder {
             }
             let (bucket, key) =
                 parse_uri(line).with_context(|| format!("{name}, line {number}"))?;
-            match self.uri(line, bucket, key).await {
+            match self.uri(number, line, bucket, key).await {
                 Ok(()) => {}
                 Err(Listing::Gone) => return Ok(()),
                 Err(Listing::Failed(e)) => return Err(e),
@@ -144,16 +234,25 @@ impl Finder {
         Ok(())
     }
 
-    /// One URI: the object it names, or everything under its prefix.
-    async fn uri(&self, uri: &str, bucket: String, key: String) -> Result<(), Listing> {
+    /// One URI, the input's `entry`-th: the object it names, or
+    /// everything under its prefix, but what an earlier run settled.
+    async fn uri(&self, entry: u64, uri: &str, bucket: String, key: String) -> Result<(), Listing> {
+        if self.resume.passed(entry) {
+            return Ok(());
+        }
         if !key.is_empty() && !key.ends_with('/') {
-            return self.send(ObjectRef::new(bucket, key), true).await;
+            let at = Cursor {
+                entry,
+                key: String::new(),
+            };
+            return self.send(ObjectRef::new(bucket, key), true, at).await;
         }
         let mut pages = self
             .source
             .list_objects_v2()
             .bucket(&bucket)
             .prefix(&key)
+            .set_start_after(self.resume.start_after(entry))
             .into_paginator()
             .send();
         while let Some(page) = pages.next().await {
@@ -164,16 +263,23 @@ impl Finder {
                 ))
             })?;
             for key in page.contents().iter().filter_map(|o| o.key()) {
-                self.send(ObjectRef::new(&bucket, key), false).await?;
+                let at = Cursor {
+                    entry,
+                    key: key.to_string(),
+                };
+                self.send(ObjectRef::new(&bucket, key), false, at).await?;
             }
         }
         Ok(())
     }
 
-    async fn send(&self, object: ObjectRef, named: bool) -> Result<(), Listing> {
+    async fn send(&self, object: ObjectRef, named: bool, at: Cursor) -> Result<(), Listing> {
+        if self.resume.settled(&at) {
+            return Ok(());
+        }
         self.listed.fetch_add(1, Ordering::Relaxed);
         self.found
-            .send(Ok(Found { object, named }))
+            .send(Ok(Found { object, named, at }))
             .await
             .map_err(|_| Listing::Gone)
     }

@@ -84,7 +84,26 @@ fn each_fate_is_counted_in_its_class() {
             changed: 1,
             bytes: 160,
             lags: vec![30, 90, 5],
+            lags_seen: 3,
         }
+    );
+}
+
+/// Past `MAX_LAGS` lags are sampled: memory stays put, and what is kept is
+/// spread over the whole run, not its start.
+#[test]
+fn a_long_run_keeps_a_bounded_uniform_sample_of_lags() {
+    let mut m = ShipMetrics::default();
+    let n = 10 * MAX_LAGS as u64;
+    for lag in 0..n {
+        m.keep_lag(lag);
+    }
+    assert_eq!(m.lags.len(), MAX_LAGS);
+    assert_eq!(m.lags_seen, n);
+    let late = m.lags.iter().filter(|l| **l >= n / 2).count();
+    assert!(
+        late > MAX_LAGS * 4 / 10 && late < MAX_LAGS * 6 / 10,
+        "{late} of the kept lags are from the run's second half"
     );
 }
 

@@ -334,21 +334,37 @@ impl Shipper {
         self.ship_indexed(objects).map(|(_, o, r)| (o, r))
     }
 
+    /// [`Shipper::ship_stream`] of objects that each carry a `tag` of the
+    /// caller's (where in its input the object came from), handed back
+    /// with the object's result.
+    pub fn ship_tagged<'a, T: 'a>(
+        &'a self,
+        objects: impl futures::Stream<Item = (ObjectRef, T)> + 'a,
+    ) -> impl futures::Stream<Item = (ObjectRef, T, Result<Shipped, ShipError>)> + 'a {
+        objects
+            .map(move |(object, tag)| async move {
+                let result = self.ship_logged(&object).await;
+                (object, tag, result)
+            })
+            .buffer_unordered(self.config.concurrency)
+    }
+
+    /// [`Shipper::ship_object`] under its own span, its result logged.
+    async fn ship_logged(&self, object: &ObjectRef) -> Result<Shipped, ShipError> {
+        let span = tracing::info_span!("ship", bucket = %object.bucket, key = %object.key);
+        let result = self.ship_object(object).instrument(span.clone()).await;
+        span.in_scope(|| log_result(&result));
+        result
+    }
+
     /// Objects finish in any order, so one slow object never holds back the
     /// next ones; each result carries its input position.
     fn ship_indexed<'a>(
         &'a self,
         objects: impl futures::Stream<Item = ObjectRef> + 'a,
     ) -> impl futures::Stream<Item = (usize, ObjectRef, Result<Shipped, ShipError>)> + 'a {
-        objects
-            .enumerate()
-            .map(move |(index, object)| async move {
-                let span = tracing::info_span!("ship", bucket = %object.bucket, key = %object.key);
-                let result = self.ship_object(&object).instrument(span.clone()).await;
-                span.in_scope(|| log_result(&result));
-                (index, object, result)
-            })
-            .buffer_unordered(self.config.concurrency)
+        self.ship_tagged(objects.enumerate().map(|(index, object)| (object, index)))
+            .map(|(object, index, result)| (index, object, result))
     }
 }
 

@@ -1,0 +1,64 @@
+//! The `logferry` command as a process of its own, run with the shipper's
+//! identity and a world's settings: what a test kills with SIGKILL.
+
+use anyhow::Result;
+
+use super::{Account, Mode, World, REGION};
+
+impl World {
+    /// `logferry` (this package's build of it) with the environment a
+    /// deployment in `mode` would give it, talking to `endpoint` (a
+    /// [`crate::faults::FaultProxy`] marked `as_https`, since the process
+    /// cannot add the suite's TLS marker itself) and nothing else of the
+    /// test's environment.
+    /// `binary` is `env!("CARGO_BIN_EXE_logferry-under-test")`, which Cargo
+    /// gives integration tests only.
+    pub async fn logferry(
+        &self,
+        binary: &str,
+        mode: Mode,
+        endpoint: &str,
+    ) -> Result<tokio::process::Command> {
+        self.logferry_as(binary, &self.shipper, mode, endpoint)
+            .await
+    }
+
+    /// [`World::logferry`] with `identity`'s credentials.
+    pub async fn logferry_as(
+        &self,
+        binary: &str,
+        identity: &Account,
+        mode: Mode,
+        endpoint: &str,
+    ) -> Result<tokio::process::Command> {
+        let keys = identity.keys().await?;
+        let settings = self.config(mode);
+        let mut command = tokio::process::Command::new(binary);
+        command
+            .env_clear()
+            .env("PATH", std::env::var("PATH").unwrap_or_default())
+            .env("AWS_ACCESS_KEY_ID", keys.access_key_id())
+            .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
+            .env("AWS_REGION", REGION)
+            .env("AWS_ENDPOINT_URL", endpoint)
+            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .kill_on_drop(true);
+        if let Some(token) = keys.session_token() {
+            command.env("AWS_SESSION_TOKEN", token);
+        }
+        let pairs = [
+            ("LOGFERRY_DEST_BUCKET", settings.dest_bucket),
+            ("LOGFERRY_DEST_PREFIX", settings.dest_prefix),
+            ("LOGFERRY_SOURCE_ACCOUNT", settings.source_account),
+            ("LOGFERRY_AUTH_MODE", settings.auth_mode),
+            ("LOGFERRY_ROLE_ARN", settings.role_arn),
+            ("LOGFERRY_EXTERNAL_ID", settings.external_id),
+        ];
+        for (name, value) in pairs {
+            if let Some(value) = value {
+                command.env(name, value);
+            }
+        }
+        Ok(command)
+    }
+}

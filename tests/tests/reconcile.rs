@@ -1,0 +1,243 @@
+//! `logferry reconcile` (issue 17): run in account B by an identity with
+//! the shipped reconcile policies (and A's bucket granting it its log
+//! prefix), it finds exactly the objects removed from the archive, writes
+//! them for `ship --from-file`, exits 1 on an incomplete range and 0 on a
+//! complete day, and can do nothing else. The identity is an IAM user (gap
+//! `role-principal`: A's bucket policy names it).
+
+use std::collections::BTreeSet;
+
+use anyhow::{ensure, Context, Result};
+use aws_credential_types::Credentials;
+use chrono::NaiveDate;
+use logferry_cli::reconcile::{self, Check, Days};
+use logferry_cli::ship;
+use logferry_tests::faults::FaultProxy;
+use logferry_tests::policy::{for_emulator, render};
+use logferry_tests::probe::{outcome, Outcome};
+use logferry_tests::world::{sdk_config, unique, Account, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
+use logferry_tests::{Mode, World};
+use serde_json::json;
+
+const LOGS: &str = "s3-access/";
+
+/// A user in B with the reconcile policies, granted A's log prefix by A's bucket.
+async fn reconciler(world: &World) -> Result<Account> {
+    let iam = world.admin_b.iam();
+    let name = unique("reconcile");
+    let user = iam.create_user().user_name(&name).send().await?;
+    let arn = user
+        .user()
+        .map(|u| u.arn().to_string())
+        .context("no user")?;
+    let log_bucket_arn = format!("arn:aws:s3:::{}", world.source_bucket);
+    let policies = [
+        (
+            "archive",
+            render(
+                "reconcile.json.tpl",
+                &json!({"archive_bucket_arn": format!("arn:aws:s3:::{}", world.archive_bucket), "archive_prefix": PREFIX}),
+            )?,
+        ),
+        (
+            "source",
+            render(
+                "reconcile-source-list.json.tpl",
+                &json!({"log_bucket_arn": log_bucket_arn, "log_key_prefix": LOGS}),
+            )?,
+        ),
+    ];
+    for (policy, document) in policies {
+        iam.put_user_policy()
+            .user_name(&name)
+            .policy_name(policy)
+            .policy_document(for_emulator(document).to_string())
+            .send()
+            .await?;
+    }
+    let grant = render(
+        "source-bucket-reconcile-list.json.tpl",
+        &json!({"reconcile_principal_arns": [arn], "log_bucket_arn": log_bucket_arn, "log_key_prefix": LOGS}),
+    )?;
+    world
+        .admin_a
+        .s3()
+        .put_bucket_policy()
+        .bucket(&world.source_bucket)
+        .policy(for_emulator(grant).to_string())
+        .send()
+        .await?;
+    let key = iam.create_access_key().user_name(&name).send().await?;
+    let key = key.access_key().context("no access key")?;
+    let credentials = Credentials::new(
+        key.access_key_id(),
+        key.secret_access_key(),
+        None,
+        None,
+        "reconcile",
+    );
+    Ok(Account {
+        id: ACCOUNT_B,
+        arn,
+        sdk: sdk_config(&world.endpoint, credentials).await,
+    })
+}
+
+fn access_log(day: u32, n: u32) -> String {
+    format!("{LOGS}{ACCOUNT_A}/{REGION}/audited-web/2026/11/{day:02}/2026-11-{day:02}-0{n}-00-00-{n:04}ABCD")
+}
+
+fn day(d: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
+}
+
+#[tokio::test]
+async fn reconcile_finds_exactly_the_objects_removed_from_the_archive() -> Result<()> {
+    let world = World::strict().await?;
+    let keys: Vec<String> = [(19, 2), (20, 5), (21, 3)]
+        .iter()
+        .flat_map(|(d, count)| (0..*count).map(move |n| access_log(*d, n)))
+        .collect();
+    for key in &keys {
+        world.put_source(key, format!("{key}\n")).await?;
+    }
+    let shipper = world.shipper(world.config(Mode::Direct)).await?;
+    let source = shipper.clients().source.clone();
+    let uris: Vec<String> = keys
+        .iter()
+        .map(|k| format!("s3://{}/{k}", world.source_bucket))
+        .collect();
+    let mut archived = std::collections::HashMap::new();
+    let summary = ship::ship_uris(&shipper, &source, &uris, std::future::pending(), |done| {
+        if let Ok(s) = done.result {
+            archived.insert(s.source_key.clone(), s.dest_key.clone());
+        }
+    })
+    .await?;
+    ensure!(
+        summary.failed.is_empty() && archived.len() == keys.len(),
+        "{summary:?}"
+    );
+
+    // Removed from the archive (a delete marker, by B's break-glass admin).
+    let removed = [access_log(20, 3), access_log(21, 0)];
+    for key in &removed {
+        let dest = &archived[key];
+        world
+            .admin_b
+            .s3()
+            .delete_object()
+            .bucket(&world.archive_bucket)
+            .key(dest)
+            .send()
+            .await?;
+    }
+    let auditor = reconciler(&world).await?;
+    let config = world
+        .config(Mode::Direct)
+        .validate()
+        .map_err(|e| anyhow::anyhow!("{e:?}"))?;
+    let check = |days: Days| Check {
+        source: format!("s3://{}/{LOGS}", world.source_bucket),
+        days,
+        region: REGION.to_string(),
+        etags: false,
+    };
+    let mut missing = BTreeSet::new();
+    let range = check(Days {
+        first: day(20),
+        last: day(21),
+    });
+    let report = reconcile::reconcile(&auditor.s3(), &config, &range, |_, uri| {
+        missing.extend(uri.map(str::to_string));
+    })
+    .await?;
+    let expected: BTreeSet<String> = removed
+        .iter()
+        .map(|k| format!("s3://{}/{k}", world.source_bucket))
+        .collect();
+    ensure!(
+        missing == expected,
+        "found {missing:?}, removed {expected:?}"
+    );
+    ensure!(
+        report.source == 8 && report.archived == 6 && !report.complete(),
+        "{report:?}"
+    );
+    let complete = check(Days {
+        first: day(19),
+        last: day(19),
+    });
+    let report = reconcile::reconcile(&auditor.s3(), &config, &complete, |_, _| {}).await?;
+    ensure!(report.complete() && report.source == 2, "{report:?}");
+
+    // The command: exit 1 and the missing list for an incomplete range, 0 on a complete day.
+    let proxy = FaultProxy::start(&world.endpoint).await?;
+    proxy.as_https();
+    let dir = std::env::temp_dir().join(unique("reconcile"));
+    std::fs::create_dir_all(&dir)?;
+    let out_file = dir.join("missing.txt");
+    let source_uri = format!("s3://{}/{LOGS}", world.source_bucket);
+    let run = |args: Vec<String>| {
+        let world = &world;
+        let (auditor, proxy) = (&auditor, &proxy);
+        async move {
+            let mut command = world
+                .logferry_as(
+                    env!("CARGO_BIN_EXE_logferry-under-test"),
+                    auditor,
+                    Mode::Direct,
+                    &proxy.url,
+                )
+                .await?;
+            anyhow::Ok(command.arg("reconcile").args(args).output().await?)
+        }
+    };
+    let args = vec![
+        "--source".into(),
+        source_uri.clone(),
+        "--from".into(),
+        "2026-11-20".into(),
+        "--to".into(),
+        "2026-11-21".into(),
+        "--missing-out".into(),
+        out_file.display().to_string(),
+    ];
+    let out = run(args).await?;
+    ensure!(out.status.code() == Some(1), "{out:?}");
+    let written: BTreeSet<String> = std::fs::read_to_string(&out_file)?
+        .lines()
+        .map(str::to_string)
+        .collect();
+    ensure!(written == expected, "{written:?}");
+    let out = run(vec![
+        "--source".into(),
+        source_uri,
+        "--day".into(),
+        "2026-11-19".into(),
+    ])
+    .await?;
+    ensure!(out.status.success(), "{out:?}");
+    let _ = std::fs::remove_dir_all(&dir);
+
+    // It lists, and nothing more: not outside the archive prefix, not a log's content.
+    let s3 = auditor.s3();
+    let elsewhere = s3
+        .list_objects_v2()
+        .bucket(&world.archive_bucket)
+        .prefix("elsewhere/")
+        .send()
+        .await;
+    ensure!(
+        outcome(elsewhere) == Outcome::Denied,
+        "listed outside the archive prefix"
+    );
+    let read = s3
+        .get_object()
+        .bucket(&world.archive_bucket)
+        .key(&archived[&keys[0]])
+        .send()
+        .await;
+    ensure!(outcome(read) == Outcome::Denied, "read an archived log");
+    Ok(())
+}
