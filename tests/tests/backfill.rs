@@ -181,6 +181,28 @@ async fn a_killed_backfill_resumes_and_repeats_at_most_concurrency_copies() -> R
         err.contains("was written for") && !err.contains('\n'),
         "{err}"
     );
+
+    // A checkpoint in a bucket that does not exist: one line naming the fix.
+    let missing = format!(
+        "s3://{}/cp.json",
+        logferry_tests::world::unique("no-such-bucket")
+    );
+    let uris = Input::Uris(vec![uri.clone()]);
+    let err = ship::ship_resumable(
+        &shipper,
+        &source,
+        uris,
+        Some(&missing),
+        std::future::pending(),
+        |_| {},
+    )
+    .await
+    .unwrap_err()
+    .to_string();
+    ensure!(
+        err.contains("checkpoint") && err.contains("no-such-bucket") && !err.contains('\n'),
+        "{err}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
     Ok(())
 }

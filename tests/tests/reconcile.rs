@@ -212,12 +212,30 @@ async fn reconcile_finds_exactly_the_objects_removed_from_the_archive() -> Resul
     ensure!(written == expected, "{written:?}");
     let out = run(vec![
         "--source".into(),
-        source_uri,
+        source_uri.clone(),
         "--day".into(),
         "2026-11-19".into(),
     ])
     .await?;
     ensure!(out.status.success(), "{out:?}");
+    // A day never shipped: one line naming what to check.
+    for n in 0..2 {
+        let key = access_log(22, n);
+        world.put_source(&key, format!("{key}\n")).await?;
+    }
+    let out = run(vec![
+        "--source".into(),
+        source_uri,
+        "--day".into(),
+        "2026-11-22".into(),
+    ])
+    .await?;
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    ensure!(
+        out.status.code() == Some(1)
+            && stderr.contains("2026-11-22: the archive holds none of its 2 objects"),
+        "{stderr}"
+    );
     let _ = std::fs::remove_dir_all(&dir);
 
     // It lists, and nothing more: not outside the archive prefix, not a log's content.

@@ -17,6 +17,7 @@ use std::path::PathBuf;
 use anyhow::{anyhow, bail, Context, Result};
 use chrono::NaiveDate;
 use clap::Args;
+use logferry::s3::unanswered::{Unanswered, ANSWER_WITHIN};
 use logferry::ShipperConfig;
 use serde_json::json;
 
@@ -167,7 +168,12 @@ pub async fn reconcile(
         .prefix(&prefix)
         .into_paginator()
         .send();
-    while let Some(page) = pages.next().await {
+    loop {
+        let page = match tokio::time::timeout(ANSWER_WITHIN, pages.next()).await {
+            Ok(Some(page)) => page,
+            Ok(None) => break,
+            Err(_) => bail!("listing {}: {Unanswered}", args.source),
+        };
         let page = page.map_err(|e| anyhow!("listing {} failed ({}); reconcile needs s3:ListBucket on it, granted to its role by the log bucket's policy (infra/policies/source-bucket-reconcile-list.json.tpl)", args.source, logferry::error::one_line(&e)))?;
         for object in page.contents() {
             let (Some(key), Some(modified)) = (object.key(), object.last_modified()) else {

@@ -7,6 +7,7 @@ mod checkpoint;
 mod command;
 mod found;
 mod inventory;
+mod progress;
 mod store;
 
 use std::future::Future;
@@ -52,9 +53,6 @@ pub struct Summary {
 /// After a stop signal, in-flight objects get this long to finish before
 /// they are aborted; nothing new starts (see `logferry::ship`'s start margin).
 const STOP_GRACE: Duration = Duration::from_secs(4);
-
-/// Off a terminal, a progress line this often.
-const PROGRESS_EVERY: Duration = Duration::from_secs(5);
 
 #[derive(Debug, Serialize)]
 pub struct Failure {
@@ -129,8 +127,13 @@ pub async fn ship_resumable(
         let objects = run.objects(&mut found, retries);
         let mut results = std::pin::pin!(shipper.ship_tagged(objects));
         let mut done = 0;
+        let mut quiet = Quiet::new();
         loop {
             let (object, tag, result) = tokio::select! {
+                () = quiet.tick() => {
+                    quiet.warn(run.listed.load(Ordering::Relaxed));
+                    continue;
+                }
                 next = results.next() => match next {
                     Some(next) => next,
                     None => break,
@@ -142,6 +145,7 @@ pub async fn ship_resumable(
                 }
             };
             done += 1;
+            quiet.heard();
             let name = uri_of(&object);
             let done = Done {
                 done,
@@ -202,6 +206,53 @@ async fn open_checkpoint(
     let (mut tracker, retries) = Tracker::new(Some(store), snapshot);
     tracker.save().await?;
     Ok((tracker, retries, resume))
+}
+
+/// Nothing finished or found for this long: say what the run waits on.
+const QUIET: Duration = Duration::from_secs(30);
+
+/// Watches for a run that hears nothing: an endpoint that accepts
+/// connections and never answers would otherwise be silent until each
+/// request gives up.
+struct Quiet {
+    last: Instant,
+    listed: u64,
+    next: Instant,
+}
+
+impl Quiet {
+    fn new() -> Quiet {
+        let now = Instant::now();
+        Quiet {
+            last: now,
+            listed: 0,
+            next: now + QUIET,
+        }
+    }
+
+    async fn tick(&mut self) {
+        tokio::time::sleep_until(self.next).await;
+        self.next = Instant::now() + QUIET;
+    }
+
+    fn heard(&mut self) {
+        self.last = Instant::now();
+    }
+
+    fn warn(&mut self, listed: u64) {
+        if listed != self.listed {
+            (self.listed, self.last) = (listed, Instant::now());
+            return;
+        }
+        if self.last.elapsed() >= QUIET {
+            let endpoint = std::env::var("AWS_ENDPOINT_URL").unwrap_or_else(|_| "S3".into());
+            let within = logferry::s3::unanswered::ANSWER_WITHIN.as_secs();
+            tracing::warn!(
+                "nothing has finished for {} s: waiting on {endpoint}; a request without an answer gives up after {within} s",
+                QUIET.as_secs()
+            );
+        }
+    }
 }
 
 /// What the shipper hands back with each object: its number in the

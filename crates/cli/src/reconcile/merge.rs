@@ -168,14 +168,15 @@ impl Archive {
         token: Option<String>,
         max: Option<i32>,
     ) -> Result<(Vec<(String, i64)>, Option<String>)> {
-        let page = self
+        let request = self
             .client
             .list_objects_v2()
             .bucket(&self.bucket)
             .prefix(prefix)
             .set_continuation_token(token)
             .set_max_keys(max)
-            .send()
+            .send();
+        let page = logferry::s3::unanswered::answered(request)
             .await
             .map_err(|e| anyhow!("listing s3://{}/{prefix} failed ({}); reconcile needs s3:ListBucket on the archive (infra/policies/reconcile.json.tpl)", self.bucket, logferry::error::one_line(&e)))?;
         let keys = page

@@ -1,7 +1,6 @@
 //! The `ship` command: its flags, what it prints as objects finish, and
 //! its summary and exit code.
 
-use std::io::IsTerminal;
 use std::path::PathBuf;
 
 use anyhow::Result;
@@ -11,9 +10,9 @@ use logferry::metrics::Emitter;
 use logferry::ship::Landing;
 use logferry::Shipper;
 use serde_json::json;
-use tokio::time::Instant;
 
-use super::{inventory, ship_resumable, Done, Input, Summary, Window, PROGRESS_EVERY};
+use super::progress::Progress;
+use super::{inventory, ship_resumable, Done, Input, Summary, Window};
 
 #[derive(Args)]
 pub struct ShipArgs {
@@ -99,7 +98,6 @@ pub async fn run(
     shipper: &Shipper,
     source: &aws_sdk_s3::Client,
 ) -> Result<std::process::ExitCode> {
-    let terminal = std::io::stderr().is_terminal();
     let mut signalled = crate::worker::stop_on_signals();
     let stop = async move {
         let _ = signalled.wait_for(|stop| *stop).await;
@@ -113,35 +111,15 @@ pub async fn run(
         (None, Some(manifest)) => Input::Inventory(manifest, window),
         (None, None) => Input::Uris(args.uris),
     };
-    let (started, mut last) = (Instant::now(), Instant::now());
-    let mut bytes = 0u64;
+    let mut progress = Progress::new();
     let checkpoint = args.checkpoint.as_deref();
     let summary = ship_resumable(shipper, source, input, checkpoint, stop, |done| {
-        report(&done, args.json);
-        if let Ok(s) = done.result {
-            bytes += s.size;
-        }
-        if terminal {
-            eprint!(
-                "\r[{}/{} listed] {}\x1b[K",
-                done.done, done.listed, done.source
-            );
-        } else if last.elapsed() >= PROGRESS_EVERY {
-            last = Instant::now();
-            let seconds = started.elapsed().as_secs_f64().max(0.001);
-            eprintln!(
-                "progress: {} done of {} found, {:.1} MB, {:.0} objects/s",
-                done.done,
-                done.listed,
-                bytes as f64 / 1e6,
-                done.done as f64 / seconds
-            );
-        }
+        progress.print(|| report(&done, args.json));
+        progress.update(&done);
     })
-    .await?;
-    if terminal {
-        eprintln!();
-    }
+    .await;
+    progress.finish();
+    let summary = summary?;
     print_summary(&summary, args.json);
     if args.emf {
         let auth = shipper.config().auth.name();

@@ -11,6 +11,7 @@ use std::sync::Arc;
 use std::collections::BTreeSet;
 
 use anyhow::{bail, Context, Result};
+use logferry::s3::unanswered::{Unanswered, ANSWER_WITHIN};
 use logferry::ObjectRef;
 use tokio::io::AsyncBufReadExt;
 use tokio::sync::mpsc;
@@ -255,7 +256,16 @@ impl Finder {
             .set_start_after(self.resume.start_after(entry))
             .into_paginator()
             .send();
-        while let Some(page) = pages.next().await {
+        loop {
+            let page = match tokio::time::timeout(ANSWER_WITHIN, pages.next()).await {
+                Ok(Some(page)) => page,
+                Ok(None) => break,
+                Err(_) => {
+                    return Err(Listing::Failed(anyhow::anyhow!(
+                        "listing {uri}: {Unanswered}"
+                    )))
+                }
+            };
             let page = page.map_err(|e| {
                 Listing::Failed(anyhow::anyhow!(
                     "listing {uri} failed ({}); listing needs s3:ListBucket on arn:aws:s3:::{bucket} (infra/policies/source-list.json.tpl)",

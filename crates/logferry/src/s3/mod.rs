@@ -7,6 +7,7 @@
 pub(crate) mod checksum;
 pub(crate) mod classify;
 pub mod clients;
+pub mod unanswered;
 pub(crate) mod upload;
 
 pub use clients::{AuthMode, Timeouts};

@@ -11,6 +11,7 @@
 //! line. `create` makes its own attempts rather than the SDK's, so that
 //! line is written whenever an attempt could have reached S3.
 
+use super::unanswered::answered;
 use std::collections::HashMap;
 use std::time::Duration;
 
@@ -236,7 +237,7 @@ async fn create_once(
     Option<String>,
     SdkError<aws_sdk_s3::operation::create_multipart_upload::CreateMultipartUploadError>,
 > {
-    let out = archive
+    let request = archive
         .create_multipart_upload()
         .bucket(target.bucket)
         .key(target.key)
@@ -250,19 +251,19 @@ async fn create_once(
         .config_override(
             aws_sdk_s3::config::Builder::default().retry_config(RetryConfig::disabled()),
         )
-        .send()
-        .await?;
+        .send();
+    let out = answered(request).await?;
     Ok(out.upload_id().map(str::to_string))
 }
 
 async fn abort(archive: &aws_sdk_s3::Client, target: &Target<'_>, upload_id: &str) {
-    let aborted = archive
+    let request = archive
         .abort_multipart_upload()
         .bucket(target.bucket)
         .key(target.key)
         .upload_id(upload_id)
-        .send()
-        .await;
+        .send();
+    let aborted = answered(request).await;
     if let Err(e) = aborted {
         tracing::warn!(
             upload_id,

@@ -21,6 +21,7 @@
 //! Reading the copy's attributes needs `s3:GetObject` on the writer's own
 //! partition (HeadObject; the object's bytes are never read).
 
+use crate::s3::unanswered::answered;
 use aws_sdk_s3::types::ChecksumMode;
 use serde::Serialize;
 
@@ -76,13 +77,13 @@ pub(crate) async fn present(
     key: &str,
     base: Attempt<'_>,
 ) -> Result<Option<Held>, ShipError> {
-    let answer = archive
+    let request = archive
         .head_object()
         .bucket(&plan.dest_bucket)
         .key(key)
         .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await;
+        .send();
+    let answer = answered(request).await;
     let head = match answer {
         Ok(head) => head,
         Err(e)

@@ -1,5 +1,6 @@
 //! Reading account A: what the object is (HeadObject) and its bytes (GetObject).
 
+use crate::s3::unanswered::answered;
 use aws_sdk_s3::primitives::ByteStream;
 use aws_sdk_s3::types::ChecksumMode;
 use bytes::{Bytes, BytesMut};
@@ -31,15 +32,14 @@ pub(crate) async fn head(
     object: &ObjectRef,
     attempt: Attempt<'_>,
 ) -> Result<SourceObject, ShipError> {
-    let head = client
+    let request = client
         .head_object()
         .bucket(&object.bucket)
         .key(&object.key)
         .set_version_id(object.version_id.clone())
         .checksum_mode(ChecksumMode::Enabled)
-        .send()
-        .await
-        .map_err(|e| attempt.classify(e))?;
+        .send();
+    let head = answered(request).await.map_err(|e| attempt.classify(e))?;
     let invalid = |what: &str| {
         ShipError::Invalid(format!(
             "HeadObject on s3://{}/{} returned no {what}",
