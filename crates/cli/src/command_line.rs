@@ -9,7 +9,7 @@
 //! Each reads the same `LOGFERRY_*` settings as its Lambda; flags override them.
 //! The binary is [`main`]; the suite builds the same into a binary of its own.
 
-use crate::{compact, reconcile, redrive, ship, worker};
+use crate::{batch_ship, compact, reconcile, redrive, ship, worker};
 use clap::{Args, CommandFactory, Parser, Subcommand};
 use logferry::compact::CompactSettings;
 use logferry::{load_sdk_config, settings, ShipSettings, Shipper};
@@ -36,6 +36,8 @@ enum Command {
     Worker(WithSettings<worker::WorkerArgs, ShipSettings>),
     /// In account B: one partition's day of archived logs into one verified gzip object for queries.
     Compact(WithSettings<compact::CompactArgs, CompactSettings>),
+    /// In account A: ship objects as an S3 Batch Operations job invoking the shipper function, for more than one machine ships (see README, "Backfill").
+    BatchShip(batch_ship::BatchShipArgs),
     /// In account B: does the archive hold every object of A's log bucket for a day or range? Exits 1 if not.
     Reconcile(WithSettings<reconcile::ReconcileArgs, ShipSettings>),
     /// Move the shipper's dead-letter queue back to its queue once the cause is fixed (SQS StartMessageMoveTask).
@@ -86,6 +88,10 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
         Command::Redrive(args) => {
             let sdk_config = load_sdk_config(logferry::s3::Timeouts::default()).await;
             redrive::run(args, &aws_sdk_sqs::Client::new(&sdk_config)).await
+        }
+        Command::BatchShip(args) => {
+            let sdk_config = load_sdk_config(logferry::s3::Timeouts::default()).await;
+            batch_ship::run(args, &sdk_config).await
         }
         Command::Reconcile(job) => {
             let config = job.settings.validate().map_err(lines)?;

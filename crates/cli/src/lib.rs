@@ -4,6 +4,7 @@
 //! (a partition's day into one gzip object for queries) and [`redrive`]
 //! (the dead-letter queue back to its queue).
 
+pub mod batch_ship;
 pub mod command_line;
 pub mod compact;
 pub mod reconcile;
