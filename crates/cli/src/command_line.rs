@@ -104,7 +104,9 @@ async fn run(cli: Cli) -> anyhow::Result<std::process::ExitCode> {
             compact::run(job.args, &config, &sdk_config).await
         }
         Command::Ship(job) => {
-            let config = job.settings.validate().map_err(lines)?;
+            let mut settings = job.settings;
+            settings.concurrency = settings.concurrency.or(Some(ship::CONCURRENCY));
+            let config = settings.validate().map_err(lines)?;
             let sdk_config = load_sdk_config(config.timeouts).await;
             let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
             let source = shipper.clients().source.clone();

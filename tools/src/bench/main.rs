@@ -11,7 +11,9 @@
 //! 3. cold start of the Lambda `bootstrap` under a local Runtime API, against
 //!    a Python/boto3 handler doing the same work;
 //! 4. compaction of a busy day: the compactor's speed and memory, and what a
-//!    full-day query reads and costs before and after (`compaction.rs`).
+//!    full-day query reads and costs before and after (`compaction.rs`);
+//! 6. `logferry ship` at 20 ms a request, at several concurrencies, against
+//!    `aws s3 cp` at its defaults (`latency.rs`).
 //!
 //! `bench/report.py` prints the table with ratios to logferry and writes
 //! `bench/results.json`. Noisy 2-core machines: compare ratios, not seconds.
@@ -92,14 +94,23 @@ async fn main() -> Result<()> {
         repo,
         rows: Vec::new(),
     };
-    // BENCH_ONLY=compaction runs part 4 alone (with BENCH_RESULTS=<file>,
-    // so the full run's bench/results.json stays as it is).
-    if std::env::var("BENCH_ONLY").as_deref() != Ok("compaction") {
+    // BENCH_ONLY=compaction (or latency) runs that part alone (with
+    // BENCH_RESULTS=<file>, so the full run's bench/results.json stays as it is).
+    let only = std::env::var("BENCH_ONLY").ok();
+    if only.as_deref() == Some("latency") {
+        bench.latency(setting("BENCH_LATENCY_OBJECTS", 600)).await?;
+        let report = bench.report(&work)?;
+        std::fs::remove_dir_all(&work)?;
+        println!("{report}");
+        return Ok(());
+    }
+    if only.as_deref() != Some("compaction") {
         let keys = bench.small_objects(setting("BENCH_OBJECTS", 2000)).await?;
         bench.small(Mode::Direct, &keys, &work).await?;
         bench.small(Mode::AssumeRole, &keys, &work).await?;
         bench.large(setting("BENCH_LARGE_MIB", 1024)).await?;
         bench.cold_start(&keys[..10], &work).await?;
+        bench.latency(setting("BENCH_LATENCY_OBJECTS", 600)).await?;
     }
     bench
         .compaction(setting("BENCH_COMPACT_OBJECTS", 5000), &work)
@@ -334,6 +345,7 @@ fn sqs_event(objects: &[logferry::ObjectRef]) -> Value {
 
 mod compaction;
 mod large;
+mod latency;
 mod sizing;
 
 /// Where `make bench` put the release binaries (`logferry`, the Lambda's `shipper`).

@@ -40,7 +40,7 @@ pub struct ShipSettings {
     /// Account A's id for `{account}` (default: the caller's account).
     #[arg(long, env = "LOGFERRY_SOURCE_ACCOUNT")]
     pub source_account: Option<String>,
-    /// Objects shipped at once, 1-256 (default 8).
+    /// Objects shipped at once, 1-256 (default 8, `logferry ship`: 32).
     #[arg(long, env = "LOGFERRY_CONCURRENCY", value_parser = whole(1, 256))]
     pub concurrency: Option<u64>,
     /// Streamed part size in MiB, 5-5120 (default 8).
