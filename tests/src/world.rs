@@ -83,6 +83,42 @@ impl World {
         Ok(())
     }
 
+    /// `count` small objects under `prefix/` in the source bucket
+    /// (`prefix/000000.log` …), 32 puts at a time.
+    pub async fn put_many(&self, prefix: &str, count: usize) -> Result<()> {
+        use futures::StreamExt;
+        let s3 = self.admin_a.s3();
+        let puts = futures::stream::iter(0..count).map(|i| {
+            let (s3, bucket) = (s3.clone(), self.source_bucket.clone());
+            async move {
+                let body = format!("line {i}\n").into_bytes();
+                let key = format!("{prefix}/{i:06}.log");
+                s3.put_object()
+                    .bucket(bucket)
+                    .key(key)
+                    .body(body.into())
+                    .send()
+                    .await
+            }
+        });
+        let mut puts = std::pin::pin!(puts.buffer_unordered(32));
+        while let Some(put) = puts.next().await {
+            put?;
+        }
+        Ok(())
+    }
+
+    /// Let the shipper list the source bucket (`source-list.json.tpl`), as
+    /// `logferry ship` of a prefix needs.
+    pub async fn grant_source_list(&self) -> Result<()> {
+        let arn = format!("arn:aws:s3:::{}", self.source_bucket);
+        let list = crate::policy::render(
+            "source-list.json.tpl",
+            &json!({"source_bucket_arns": [arn]}),
+        )?;
+        self.grant_shipper("source-list", list).await
+    }
+
     /// Attach one more identity policy to the shipper (expanded for the emulator).
     pub async fn grant_shipper(&self, name: &str, document: Value) -> Result<()> {
         let user = self.shipper.arn.rsplit('/').next().unwrap_or_default();

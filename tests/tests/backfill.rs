@@ -7,9 +7,7 @@ use std::time::Duration;
 use anyhow::{ensure, Context, Result};
 use logferry_cli::ship::{self, Input};
 use logferry_tests::faults::{Fault, FaultProxy, Which};
-use logferry_tests::policy::render;
 use logferry_tests::{Mode, World};
-use serde_json::json;
 
 const LOGFERRY: &str = env!("CARGO_BIN_EXE_logferry-under-test");
 
@@ -19,12 +17,8 @@ const LOGFERRY: &str = env!("CARGO_BIN_EXE_logferry-under-test");
 #[tokio::test]
 async fn the_first_copy_lands_before_the_listing_ends() -> Result<()> {
     let world = World::strict().await?;
-    let list = render(
-        "source-list.json.tpl",
-        &json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
-    )?;
-    world.grant_shipper("source-list", list).await?;
-    put_many(&world, "backfill", 2500).await?;
+    world.grant_source_list().await?;
+    world.put_many("backfill", 2500).await?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     let shipper = world
         .shipper_through(&proxy.url, world.config(Mode::Direct))
@@ -54,27 +48,6 @@ async fn the_first_copy_lands_before_the_listing_ends() -> Result<()> {
     Ok(())
 }
 
-/// `count` small objects under `prefix/` in the source bucket.
-async fn put_many(world: &World, prefix: &str, count: usize) -> Result<()> {
-    let s3 = world.admin_a.s3();
-    let puts = (0..count).map(|i| {
-        let s3 = s3.clone();
-        let bucket = world.source_bucket.clone();
-        async move {
-            s3.put_object()
-                .bucket(bucket)
-                .key(format!("{prefix}/{i:05}.log"))
-                .body(format!("line {i}\n").into_bytes().into())
-                .send()
-                .await
-        }
-    });
-    for put in futures::future::join_all(puts).await {
-        put?;
-    }
-    Ok(())
-}
-
 /// Objects a run put into the archive, counted at the proxy: each small
 /// object takes exactly one PutObject, so any more is a repeated copy.
 fn puts(proxy: &FaultProxy) -> usize {
@@ -94,12 +67,8 @@ async fn a_killed_backfill_resumes_and_repeats_at_most_concurrency_copies() -> R
     const OBJECTS: usize = 600;
     const CONCURRENCY: usize = 8;
     let world = World::strict().await?;
-    let list = render(
-        "source-list.json.tpl",
-        &json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
-    )?;
-    world.grant_shipper("source-list", list).await?;
-    put_many(&world, "resume", OBJECTS).await?;
+    world.grant_source_list().await?;
+    world.put_many("resume", OBJECTS).await?;
     let proxy = FaultProxy::start(&world.endpoint).await?;
     proxy.as_https();
     // Each copy takes a moment, so that the kill lands mid-run.

@@ -5,7 +5,6 @@
 //! allocator; this file is its own test binary so nothing else shares the counter.
 
 use anyhow::Result;
-use futures::StreamExt;
 use logferry::compact::Compaction;
 use logferry::ship::Method;
 use logferry::ObjectRef;
@@ -127,29 +126,9 @@ async fn a_backfill_of_20000_objects_holds_flat_memory() -> Result<()> {
     const OBJECTS: usize = 20_000;
     let alone = logferry_tests::heap::alone();
     let world = World::strict().await?;
-    let list = logferry_tests::policy::render(
-        "source-list.json.tpl",
-        &serde_json::json!({"source_bucket_arns": [format!("arn:aws:s3:::{}", world.source_bucket)]}),
-    )?;
-    world.grant_shipper("source-list", list).await?;
+    world.grant_source_list().await?;
     let started = std::time::Instant::now();
-    let s3 = world.admin_a.s3();
-    let puts = futures::stream::iter(0..OBJECTS).map(|i| {
-        let (s3, bucket) = (s3.clone(), world.source_bucket.clone());
-        async move {
-            let body = format!("line {i}\n").into_bytes();
-            s3.put_object()
-                .bucket(bucket)
-                .key(format!("many/{i:06}.log"))
-                .body(body.into())
-                .send()
-                .await
-        }
-    });
-    let mut puts = std::pin::pin!(puts.buffer_unordered(32));
-    while let Some(put) = puts.next().await {
-        put?;
-    }
+    world.put_many("many", OBJECTS).await?;
     println!("{OBJECTS} objects put in {:.0?}", started.elapsed());
     let shipper = world.shipper(world.config(Mode::Direct)).await?;
     let source = shipper.clients().source.clone();

@@ -290,16 +290,15 @@ async fn write_manifest(
         }
     }
     if let Some(list) = &args.from_file {
-        let text = std::fs::read_to_string(list)
-            .with_context(|| format!("cannot read --from-file {}", list.display()))?;
-        for (number, line) in (1..).zip(text.lines().map(str::trim)) {
-            if line.is_empty() || line.starts_with('#') {
-                continue;
+        let name = list.display().to_string();
+        let text =
+            std::fs::File::open(list).with_context(|| format!("cannot read --from-file {name}"))?;
+        for (number, line) in (1..).zip(std::io::BufRead::lines(std::io::BufReader::new(text))) {
+            let line = line.with_context(|| format!("reading --from-file {name}"))?;
+            if let Some((b, k)) = crate::ship::uri_line(&line, &name, number)? {
+                file.write_all(manifest_line(&b, &k).as_bytes())?;
+                count += 1;
             }
-            let (b, k) =
-                parse_uri(line).with_context(|| format!("{}, line {number}", list.display()))?;
-            file.write_all(manifest_line(&b, &k).as_bytes())?;
-            count += 1;
         }
     }
     file.flush()?;

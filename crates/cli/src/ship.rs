@@ -27,7 +27,7 @@ use tokio::time::Instant;
 
 use checkpoint::{Pending, Snapshot, Tracker};
 pub use command::{run, ShipArgs};
-pub use found::{parse_uri, Input};
+pub use found::{parse_uri, uri_line, Input};
 pub use inventory::Window;
 
 /// What a `ship` run did: counts, and the objects that did not land.
@@ -301,13 +301,11 @@ impl Run {
                     return Poll::Ready(Some((ObjectRef::new(bucket, key), tag)));
                 }
             }
-            if self.stopping.load(Ordering::Relaxed)
-                || !self.tracker.lock().unwrap().has_room(cx.waker())
-            {
-                return match self.stopping.load(Ordering::Relaxed) {
-                    true => Poll::Ready(None),
-                    false => Poll::Pending,
-                };
+            if self.stopping.load(Ordering::Relaxed) {
+                return Poll::Ready(None);
+            }
+            if !self.tracker.lock().unwrap().has_room(cx.waker()) {
+                return Poll::Pending;
             }
             match found.poll_recv(cx) {
                 Poll::Ready(Some(Ok(found))) => {

@@ -100,6 +100,17 @@ pub fn parse_uri(uri: &str) -> Result<(String, String)> {
     Ok((bucket.to_string(), key.to_string()))
 }
 
+/// Line `number` of a file of URIs (`name`): its bucket and key, or
+/// `None` for a blank line or a `#` comment.
+pub fn uri_line(line: &str, name: &str, number: u64) -> Result<Option<(String, String)>> {
+    let line = line.trim();
+    if line.is_empty() || line.starts_with('#') {
+        return Ok(None);
+    }
+    let uri = parse_uri(line).with_context(|| format!("{name}, line {number}"))?;
+    Ok(Some(uri))
+}
+
 /// Start finding. The receiver yields objects in order and ends with the
 /// input, or with the one error that stopped it (a listing refused, a
 /// line that is no URI); `listed` counts what was found.
@@ -220,13 +231,10 @@ impl Finder {
             .with_context(|| format!("reading --from-file {name}"))?
         {
             number += 1;
-            let line = line.trim();
-            if line.is_empty() || line.starts_with('#') {
+            let Some((bucket, key)) = uri_line(&line, &name, number)? else {
                 continue;
-            }
-            let (bucket, key) =
-                parse_uri(line).with_context(|| format!("{name}, line {number}"))?;
-            match self.uri(number, line, bucket, key).await {
+            };
+            match self.uri(number, line.trim(), bucket, key).await {
                 Ok(()) => {}
                 Err(Listing::Gone) => return Ok(()),
                 Err(Listing::Failed(e)) => return Err(e),
