@@ -36,7 +36,7 @@ PRICE_SOURCE = "price as of 2026-11, AWS Lambda pricing page (arm64, us-east-1, 
 TRANSFER = [("objects", "objects", None), ("bytes", "MB", None), ("seconds", "seconds", True),
             ("objects_per_second", "objects/s", False), ("mb_per_second", "MB/s", False),
             ("p50_ms", "p50 ms", True), ("p99_ms", "p99 ms", True),
-            ("peak_rss_mib", "peak RSS MiB", True)]
+            ("peak_rss_mib", "peak RSS MiB", True), ("first_copy_seconds", "first copy s", True)]
 COLD = [("init_ms_median", "init ms (median)", True),
         ("first_event_ms_median", "first event ms (median)", True),
         ("peak_rss_mib", "peak RSS MiB", True), ("runs", "runs", None)]

@@ -118,6 +118,47 @@ impl Account {
         Ok(arn)
     }
 
+    /// An IAM user of this account named after `stem`, with `policies`
+    /// inline (expanded for the emulator), signed in with its own key.
+    pub async fn create_user(
+        &self,
+        endpoint: &str,
+        stem: &str,
+        policies: Vec<(&str, Value)>,
+    ) -> Result<Account> {
+        let iam = self.iam();
+        let name = unique(stem);
+        let user = iam.create_user().user_name(&name).send().await?;
+        let arn = user
+            .user()
+            .map(|u| u.arn().to_string())
+            .context("CreateUser returned no user")?;
+        for (policy, document) in policies {
+            iam.put_user_policy()
+                .user_name(&name)
+                .policy_name(policy)
+                .policy_document(crate::policy::for_emulator(document).to_string())
+                .send()
+                .await?;
+        }
+        let key = iam.create_access_key().user_name(&name).send().await?;
+        let key = key
+            .access_key()
+            .context("CreateAccessKey returned no key")?;
+        let credentials = Credentials::new(
+            key.access_key_id(),
+            key.secret_access_key(),
+            None,
+            None,
+            "test-user",
+        );
+        Ok(Account {
+            id: self.id,
+            arn,
+            sdk: sdk_config(endpoint, credentials).await,
+        })
+    }
+
     /// Credentials of a session of `role_arn` named `session`, assumed by
     /// this identity.
     pub async fn assume(

@@ -4,12 +4,11 @@
 //! The analyst is an IAM user (gap `role-principal`: A's bucket policy names it).
 
 use anyhow::{Context, Result};
-use aws_credential_types::Credentials;
 use aws_sdk_glue::types::{DatabaseInput, TableInput};
 use aws_sdk_s3::primitives::ByteStream;
 use logferry_tests::policy::{as_if_called_via_athena, for_emulator, merge, render};
 use logferry_tests::probe::{outcome, Outcome, Probe};
-use logferry_tests::world::{sdk_config, unique, Account, ACCOUNT_B, PREFIX, REGION};
+use logferry_tests::world::{unique, Account, ACCOUNT_B, PREFIX, REGION};
 use logferry_tests::{gaps, World};
 use serde_json::{json, Value};
 
@@ -23,13 +22,6 @@ async fn analyst_user(
     database: &str,
     via_athena: bool,
 ) -> Result<Account> {
-    let iam = world.admin_b.iam();
-    let name = unique("analyst");
-    let user = iam.create_user().user_name(&name).send().await?;
-    let arn = user
-        .user()
-        .map(|u| u.arn().to_string())
-        .context("no user")?;
     let glue = |path: &str| format!("arn:aws:glue:{REGION}:{ACCOUNT_B}:{path}");
     let policies: Vec<(&str, Value)> = vec![
         (
@@ -65,36 +57,21 @@ async fn analyst_user(
             )?,
         ),
     ];
-    for (policy_name, document) in policies {
-        let document = match (via_athena, policy_name.ends_with("-read")) {
-            (true, true) if policy_name != "glue-read" => as_if_called_via_athena(document)
-                .with_context(|| format!("{policy_name} has no aws:CalledVia condition"))?,
-            _ => document,
-        };
-        iam.put_user_policy()
-            .user_name(&name)
-            .policy_name(policy_name)
-            .policy_document(for_emulator(document).to_string())
-            .send()
-            .await?;
-    }
-    let key = iam.create_access_key().user_name(&name).send().await?;
-    let key = key.access_key().context("no access key")?;
-    Ok(Account {
-        id: ACCOUNT_B,
-        arn,
-        sdk: sdk_config(
-            &world.endpoint,
-            Credentials::new(
-                key.access_key_id(),
-                key.secret_access_key(),
-                None,
-                None,
-                "analyst",
-            ),
-        )
-        .await,
-    })
+    let policies = policies
+        .into_iter()
+        .map(|(policy_name, document)| {
+            let document = match (via_athena, policy_name.ends_with("-read")) {
+                (true, true) if policy_name != "glue-read" => as_if_called_via_athena(document)
+                    .with_context(|| format!("{policy_name} has no aws:CalledVia condition"))?,
+                _ => document,
+            };
+            anyhow::Ok((policy_name, document))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    world
+        .admin_b
+        .create_user(&world.endpoint, "analyst", policies)
+        .await
 }
 
 #[tokio::test]

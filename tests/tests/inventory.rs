@@ -8,58 +8,23 @@ use std::io::Write;
 use anyhow::{ensure, Result};
 use chrono::{TimeZone, Utc};
 use logferry_cli::ship::{self, Input, Window};
+use logferry_tests::inventory::{data_file, md5_hex, Destination};
 use logferry_tests::{Mode, World};
-use md5::{Digest, Md5};
-use serde_json::json;
 
-const SCHEMA: &str = "Bucket, Key, Size, LastModifiedDate, ETag, IsLatest, IsDeleteMarker";
-
-/// A report's data file: the rows as S3 writes them, quoted and gzipped.
-fn data_file(rows: &[[&str; 7]]) -> Vec<u8> {
-    let mut gz = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::default());
-    for row in rows {
-        let quoted: Vec<String> = row.iter().map(|f| format!("\"{f}\"")).collect();
-        writeln!(gz, "{}", quoted.join(",")).unwrap();
-    }
-    gz.finish().unwrap()
-}
-
-fn md5_hex(bytes: &[u8]) -> String {
-    Md5::digest(bytes)
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
-}
-
-/// Put the data files and a manifest naming them (with `md5s`, or their
-/// own); the manifest's s3:// URI.
+/// The report's data files and manifest, in the source bucket.
 async fn report(
     world: &World,
     name: &str,
     files: &[Vec<u8>],
     md5s: Option<&[&str]>,
 ) -> Result<String> {
-    let bucket = &world.source_bucket;
-    let base = format!("inventory/{bucket}/daily/{name}");
-    let mut listed = Vec::new();
-    for (i, body) in files.iter().enumerate() {
-        let key = format!("{base}/files/{i}.csv.gz");
-        world.put_source(&key, body.clone()).await?;
-        let md5 = md5s.map_or_else(|| md5_hex(body), |m| m[i].to_string());
-        listed.push(json!({"key": key, "size": body.len(), "MD5checksum": md5}));
-    }
-    let manifest = json!({
-        "sourceBucket": bucket,
-        "destinationBucket": format!("arn:aws:s3:::{bucket}"),
-        "version": "2016-11-30",
-        "creationTimestamp": "1764460800000",
-        "fileFormat": "CSV",
-        "fileSchema": SCHEMA,
-        "files": listed,
-    });
-    let key = format!("{base}/manifest.json");
-    world.put_source(&key, manifest.to_string()).await?;
-    Ok(format!("s3://{bucket}/{key}"))
+    let s3 = world.admin_a.s3();
+    let at = Destination {
+        s3: &s3,
+        bucket: &world.source_bucket,
+        source_bucket: &world.source_bucket,
+    };
+    at.report(name, files, md5s).await
 }
 
 #[tokio::test]

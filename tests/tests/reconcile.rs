@@ -7,89 +7,13 @@
 
 use std::collections::BTreeSet;
 
-use anyhow::{ensure, Context, Result};
-use aws_credential_types::Credentials;
-use chrono::NaiveDate;
+use anyhow::{ensure, Result};
 use logferry_cli::reconcile::{self, Check, Days};
-use logferry_cli::ship;
 use logferry_tests::faults::FaultProxy;
-use logferry_tests::policy::{for_emulator, render};
 use logferry_tests::probe::{outcome, Outcome};
-use logferry_tests::world::{sdk_config, unique, Account, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
+use logferry_tests::reconcile::{access_log, day, reconciler, ship_all, LOGS};
+use logferry_tests::world::{unique, REGION};
 use logferry_tests::{Mode, World};
-use serde_json::json;
-
-const LOGS: &str = "s3-access/";
-
-/// A user in B with the reconcile policies, granted A's log prefix by A's bucket.
-async fn reconciler(world: &World) -> Result<Account> {
-    let iam = world.admin_b.iam();
-    let name = unique("reconcile");
-    let user = iam.create_user().user_name(&name).send().await?;
-    let arn = user
-        .user()
-        .map(|u| u.arn().to_string())
-        .context("no user")?;
-    let log_bucket_arn = format!("arn:aws:s3:::{}", world.source_bucket);
-    let policies = [
-        (
-            "archive",
-            render(
-                "reconcile.json.tpl",
-                &json!({"archive_bucket_arn": format!("arn:aws:s3:::{}", world.archive_bucket), "archive_prefix": PREFIX}),
-            )?,
-        ),
-        (
-            "source",
-            render(
-                "reconcile-source-list.json.tpl",
-                &json!({"log_bucket_arn": log_bucket_arn, "log_key_prefix": LOGS}),
-            )?,
-        ),
-    ];
-    for (policy, document) in policies {
-        iam.put_user_policy()
-            .user_name(&name)
-            .policy_name(policy)
-            .policy_document(for_emulator(document).to_string())
-            .send()
-            .await?;
-    }
-    let grant = render(
-        "source-bucket-reconcile-list.json.tpl",
-        &json!({"reconcile_principal_arns": [arn], "log_bucket_arn": log_bucket_arn, "log_key_prefix": LOGS}),
-    )?;
-    world
-        .admin_a
-        .s3()
-        .put_bucket_policy()
-        .bucket(&world.source_bucket)
-        .policy(for_emulator(grant).to_string())
-        .send()
-        .await?;
-    let key = iam.create_access_key().user_name(&name).send().await?;
-    let key = key.access_key().context("no access key")?;
-    let credentials = Credentials::new(
-        key.access_key_id(),
-        key.secret_access_key(),
-        None,
-        None,
-        "reconcile",
-    );
-    Ok(Account {
-        id: ACCOUNT_B,
-        arn,
-        sdk: sdk_config(&world.endpoint, credentials).await,
-    })
-}
-
-fn access_log(day: u32, n: u32) -> String {
-    format!("{LOGS}{ACCOUNT_A}/{REGION}/audited-web/2026/11/{day:02}/2026-11-{day:02}-0{n}-00-00-{n:04}ABCD")
-}
-
-fn day(d: u32) -> NaiveDate {
-    NaiveDate::from_ymd_opt(2026, 11, d).unwrap()
-}
 
 #[tokio::test]
 async fn reconcile_finds_exactly_the_objects_removed_from_the_archive() -> Result<()> {
@@ -98,26 +22,7 @@ async fn reconcile_finds_exactly_the_objects_removed_from_the_archive() -> Resul
         .iter()
         .flat_map(|(d, count)| (0..*count).map(move |n| access_log(*d, n)))
         .collect();
-    for key in &keys {
-        world.put_source(key, format!("{key}\n")).await?;
-    }
-    let shipper = world.shipper(world.config(Mode::Direct)).await?;
-    let source = shipper.clients().source.clone();
-    let uris: Vec<String> = keys
-        .iter()
-        .map(|k| format!("s3://{}/{k}", world.source_bucket))
-        .collect();
-    let mut archived = std::collections::HashMap::new();
-    let summary = ship::ship_uris(&shipper, &source, &uris, std::future::pending(), |done| {
-        if let Ok(s) = done.result {
-            archived.insert(s.source_key.clone(), s.dest_key.clone());
-        }
-    })
-    .await?;
-    ensure!(
-        summary.failed.is_empty() && archived.len() == keys.len(),
-        "{summary:?}"
-    );
+    let archived = ship_all(&world, &keys).await?;
 
     // Removed from the archive (a delete marker, by B's break-glass admin).
     let removed = [access_log(20, 3), access_log(21, 0)];
@@ -132,7 +37,7 @@ async fn reconcile_finds_exactly_the_objects_removed_from_the_archive() -> Resul
             .send()
             .await?;
     }
-    let auditor = reconciler(&world).await?;
+    let auditor = reconciler(&world, Vec::new()).await?;
     let config = world
         .config(Mode::Direct)
         .validate()
@@ -142,6 +47,8 @@ async fn reconcile_finds_exactly_the_objects_removed_from_the_archive() -> Resul
         days,
         region: REGION.to_string(),
         etags: false,
+        source_inventory: None,
+        archive_inventory: None,
     };
     let mut missing = BTreeSet::new();
     let range = check(Days {

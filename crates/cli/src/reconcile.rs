@@ -8,21 +8,31 @@
 //!
 //! It runs in account B as the reconcile role (`infra/modules/reconciler`):
 //! list on the archive, and list on A's log prefix granted by A's bucket.
+//! Either side can be an S3 Inventory report instead of a listing
+//! ([`inventories`]).
 
+mod findings;
+mod inventories;
 mod merge;
+mod sorted;
+mod sources;
 
 use std::io::Write;
 use std::path::PathBuf;
 
-use anyhow::{anyhow, bail, Context, Result};
+use anyhow::{bail, Context, Result};
 use chrono::NaiveDate;
 use clap::Args;
-use logferry::s3::unanswered::{Unanswered, ANSWER_WITHIN};
 use logferry::ShipperConfig;
 use serde_json::json;
 
+use findings::Judge;
+pub use findings::Report;
+use inventories::Expected;
 pub use merge::Days;
-use merge::{days_of, Archive, Day, Fate, Source};
+use merge::{days_of, Archive};
+use sorted::Sorter;
+use sources::Sources;
 
 /// What to compare: A's objects under `source`, on `days`.
 #[derive(Debug, Clone)]
@@ -33,6 +43,10 @@ pub struct Check {
     pub region: String,
     /// Also compare the recorded source ETag (a HeadObject per object).
     pub etags: bool,
+    /// A's side from this inventory report's manifest.json, not a listing.
+    pub source_inventory: Option<String>,
+    /// The archive's side from this inventory report's manifest.json.
+    pub archive_inventory: Option<String>,
 }
 
 #[derive(Args)]
@@ -58,26 +72,15 @@ pub struct ReconcileArgs {
     /// Also compare each archived object's recorded source ETag (a HeadObject each; needs s3:GetObject on the archive).
     #[arg(long)]
     etags: bool,
+    /// A's side from an S3 Inventory report of the log bucket (its manifest.json), instead of listing it.
+    #[arg(long, value_name = "URI")]
+    source_inventory: Option<String>,
+    /// The archive's side from an S3 Inventory report of the archive (its manifest.json), instead of listing it.
+    #[arg(long, value_name = "URI")]
+    archive_inventory: Option<String>,
     /// Print one JSON line per finding, then one with the summary.
     #[arg(long)]
     json: bool,
-}
-
-/// What a reconcile found, in counts.
-#[derive(Debug, Default, serde::Serialize)]
-pub struct Report {
-    pub source: u64,
-    pub archived: u64,
-    pub missing: u64,
-    pub size_differs: u64,
-    pub etag_differs: u64,
-    pub days: std::collections::BTreeMap<NaiveDate, Day>,
-}
-
-impl Report {
-    pub fn complete(&self) -> bool {
-        self.missing == 0 && self.size_differs == 0 && self.etag_differs == 0
-    }
 }
 
 pub async fn run(
@@ -116,6 +119,8 @@ pub async fn run(
         days,
         region,
         etags: args.etags,
+        source_inventory: args.source_inventory.clone(),
+        archive_inventory: args.archive_inventory.clone(),
     };
     let report = reconcile(&s3, config, &check, |line, uri| {
         if let (Some(out), Some(uri)) = (missing_out.as_mut(), uri) {
@@ -144,9 +149,8 @@ pub async fn reconcile(
     s3: &aws_sdk_s3::Client,
     config: &ShipperConfig,
     args: &Check,
-    mut finding: impl FnMut(serde_json::Value, Option<&str>),
+    finding: impl FnMut(serde_json::Value, Option<&str>),
 ) -> Result<Report> {
-    let (days, region) = (args.days, args.region.clone());
     let account = config.source_account.clone().context(
         "reconcile needs account A's id: set LOGFERRY_SOURCE_ACCOUNT (it runs in account B)",
     )?;
@@ -156,122 +160,45 @@ pub async fn reconcile(
         config.dest_bucket.clone(),
         config.key_template.clone(),
         account,
-        region,
+        args.region.clone(),
     );
-    let mut report = Report {
-        days: days_of(days),
-        ..Report::default()
+    let mut sources = match &args.source_inventory {
+        Some(uri) => Sources::Report(inventories::source_objects(s3, uri, &bucket, &prefix).await?),
+        None => Sources::listing(s3, &args.source, &bucket, &prefix),
     };
-    let mut pages = s3
-        .list_objects_v2()
-        .bucket(&bucket)
-        .prefix(&prefix)
-        .into_paginator()
-        .send();
-    loop {
-        let page = match tokio::time::timeout(ANSWER_WITHIN, pages.next()).await {
-            Ok(Some(page)) => page,
-            Ok(None) => break,
-            Err(_) => bail!("listing {}: {Unanswered}", args.source),
-        };
-        let page = page.map_err(|e| anyhow!("listing {} failed ({}); reconcile needs s3:ListBucket on it, granted to its role by the log bucket's policy (infra/policies/source-bucket-reconcile-list.json.tpl)", args.source, logferry::error::one_line(&e)))?;
-        for object in page.contents() {
-            let (Some(key), Some(modified)) = (object.key(), object.last_modified()) else {
-                continue;
-            };
-            let source = Source {
-                key: key.to_string(),
-                size: object.size().unwrap_or(0),
-                etag: object.e_tag().map(|e| e.trim_matches('"').to_string()),
-                last_modified: chrono::DateTime::from_timestamp(modified.secs(), 0)
-                    .unwrap_or_default(),
-            };
-            let (day, fate) = archive.find(&bucket, &source, days).await?;
-            check(
-                s3,
-                config,
-                args,
-                &bucket,
-                &source,
-                day,
-                fate,
-                &mut report,
-                &mut finding,
-            )
-            .await?;
+    let mut judge = Judge {
+        s3,
+        config,
+        etags: args.etags,
+        bucket: &bucket,
+        report: Report {
+            days: days_of(args.days),
+            ..Report::default()
+        },
+        finding,
+    };
+    let Some(report) = &args.archive_inventory else {
+        while let Some(source) = sources.next().await? {
+            let (day, fate) = archive.find(&bucket, &source, args.days).await?;
+            judge.check(&source, day, fate).await?;
+        }
+        return Ok(judge.report);
+    };
+    // Every expected archive key, sorted, met by the report's keys, sorted.
+    let mut expected = Sorter::new(|e: &Expected| e.dest.clone());
+    while let Some(source) = sources.next().await? {
+        if let (day, Some(dest)) = archive.expected(&bucket, &source, args.days)? {
+            expected.push(Expected { dest, day, source })?;
         }
     }
-    Ok(report)
-}
-
-/// Count one source object's fate, and report it if it is a problem.
-#[allow(clippy::too_many_arguments)]
-async fn check(
-    s3: &aws_sdk_s3::Client,
-    config: &ShipperConfig,
-    args: &Check,
-    bucket: &str,
-    source: &Source,
-    day: NaiveDate,
-    fate: Fate,
-    report: &mut Report,
-    finding: &mut impl FnMut(serde_json::Value, Option<&str>),
-) -> Result<()> {
-    let uri = format!("s3://{bucket}/{}", source.key);
-    let archive = &config.dest_bucket;
-    let counts = match fate {
-        Fate::OutOfRange => return Ok(()),
-        _ => report.days.get_mut(&day).expect("a day of the range"),
-    };
-    counts.source += 1;
-    report.source += 1;
-    let dest = match fate {
-        Fate::Missing { dest } => {
-            report.missing += 1;
-            let text = format!("missing {uri} (expected s3://{archive}/{dest})");
-            finding(
-                json!({"missing": uri, "expected": dest, "text": text}),
-                Some(&uri),
-            );
-            return Ok(());
-        }
-        Fate::Archived { dest, size } if size != source.size => {
-            report.size_differs += 1;
-            let text = format!(
-                "size differs {uri}: {} bytes, archived s3://{archive}/{dest}: {size} bytes",
-                source.size
-            );
-            finding(
-                json!({"size_differs": uri, "archived": dest, "text": text}),
-                None,
-            );
-            dest
-        }
-        Fate::Archived { dest, .. } => dest,
-        Fate::OutOfRange => unreachable!("returned above"),
-    };
-    counts.archived += 1;
-    report.archived += 1;
-    if args.etags {
-        let head = s3.head_object().bucket(archive).key(&dest).send().await.map_err(|e| {
-            anyhow!("reading s3://{archive}/{dest} failed ({}); --etags needs s3:GetObject on the archive", logferry::error::one_line(&e))
-        })?;
-        let recorded = head
-            .metadata()
-            .and_then(|m| m.get("logferry-source-etag"))
-            .map(|e| e.trim_matches('"').to_string());
-        if let (Some(recorded), Some(etag)) = (recorded, &source.etag) {
-            if recorded != *etag {
-                report.etag_differs += 1;
-                let text = format!("etag differs {uri}: {etag} now, {recorded} when archived (the source changed since; see _conflicts/)");
-                finding(
-                    json!({"etag_differs": uri, "archived": dest, "text": text}),
-                    None,
-                );
-            }
-        }
+    let prefix = config.key_template.prefix();
+    let mut archived = inventories::archive_keys(s3, report, &config.dest_bucket, prefix).await?;
+    for one in expected.sorted()? {
+        let Expected { dest, day, source } = one?;
+        let fate = archived.fate(dest)?;
+        judge.check(&source, day, fate).await?;
     }
-    Ok(())
+    Ok(judge.report)
 }
 
 fn print_report(report: &Report, config: &ShipperConfig, json: bool) {

@@ -6,7 +6,7 @@
 mod checkpoint;
 mod command;
 mod found;
-mod inventory;
+pub(crate) mod inventory;
 mod progress;
 mod store;
 

@@ -16,7 +16,7 @@ use std::time::SystemTime;
 use chrono::{DateTime, Utc};
 use clap::Args;
 use futures::StreamExt;
-use lambda_runtime::Error;
+use lambda_runtime::Diagnostic;
 use logferry::compact::{
     CompactConfig, CompactError, CompactSettings, Compaction, Compactor, Schedule,
 };
@@ -29,6 +29,52 @@ use serde_json::{json, Value};
 pub const ANSWER_MARGIN: std::time::Duration = std::time::Duration::from_secs(10);
 /// No partition is started with less time than this left before the stop.
 pub const START_MARGIN: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Why a run failed, as Lambda reports it: an `errorType` that names the
+/// failure (`logferry.PartitionsFailed`, `logferry.PartitionsNotFound`),
+/// not a Rust type, and one line.
+#[derive(Debug)]
+pub struct Failure {
+    pub kind: &'static str,
+    pub message: String,
+}
+
+impl Failure {
+    fn not_found(e: CompactError) -> Failure {
+        Failure {
+            kind: "PartitionsNotFound",
+            message: format!("finding the partitions to compact failed: {e}"),
+        }
+    }
+
+    fn failed(partitions: &[String]) -> Failure {
+        Failure {
+            kind: "PartitionsFailed",
+            message: format!(
+                "{} partition(s) not compacted: {}",
+                partitions.len(),
+                partitions.join("; ")
+            ),
+        }
+    }
+}
+
+impl std::fmt::Display for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Failure {}
+
+impl From<Failure> for Diagnostic {
+    fn from(failure: Failure) -> Self {
+        Diagnostic {
+            error_type: format!("logferry.{}", failure.kind),
+            error_message: failure.message,
+        }
+    }
+}
 
 /// Everything the function reads from its environment: compaction's
 /// settings and its schedule, one family of variables.
@@ -74,7 +120,7 @@ pub async fn handle(
     schedule: Schedule,
     emitter: &Emitter,
     service: &str,
-) -> Result<Value, Error> {
+) -> Result<Value, Failure> {
     let mut metrics = CompactMetrics::default();
     let answer = compact_days(now, compactor, schedule, &mut metrics).await;
     emitter.emit(vec![metrics.document(service, Utc::now())]);
@@ -86,8 +132,11 @@ async fn compact_days(
     compactor: &Compactor,
     schedule: Schedule,
     metrics: &mut CompactMetrics,
-) -> Result<Value, Error> {
-    let partitions = compactor.partitions(&schedule.days(now)).await?;
+) -> Result<Value, Failure> {
+    let partitions = compactor
+        .partitions(&schedule.days(now))
+        .await
+        .map_err(Failure::not_found)?;
     let width = usize::try_from(schedule.compact_concurrency).unwrap_or(1);
     let mut runs = futures::stream::iter(partitions)
         .map(|partition| async move {
@@ -130,12 +179,7 @@ async fn compact_days(
         );
     }
     if !failed.is_empty() {
-        return Err(format!(
-            "{} partition(s) not compacted: {}",
-            failed.len(),
-            failed.join("; ")
-        )
-        .into());
+        return Err(Failure::failed(&failed));
     }
     Ok(
         json!({"written": metrics.written, "unchanged": metrics.unchanged, "deferred": metrics.deferred}),
@@ -145,6 +189,46 @@ async fn compact_days(
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// A failed run answers Lambda with an errorType naming the failure and
+    /// one line, not a boxed Rust error's type name.
+    #[tokio::test]
+    async fn a_failed_run_names_its_error_type_and_one_line() {
+        let config = CompactSettings {
+            archive_bucket: Some("acme-log-archive".into()),
+            archive_prefix: Some("logs".into()),
+            // Partitions are only found under the default layout.
+            key_template: Some("{prefix}/{account}/{yyyy}/{MM}/{dd}/{key}".into()),
+            ..CompactSettings::default()
+        }
+        .validate()
+        .expect("valid settings");
+        let s3 = aws_sdk_s3::Client::from_conf(
+            aws_sdk_s3::Config::builder()
+                .behavior_version(aws_sdk_s3::config::BehaviorVersion::latest())
+                .region(aws_sdk_s3::config::Region::new("eu-west-1"))
+                .build(),
+        );
+        let compactor = Compactor::new(s3, &config);
+        let emitter = Emitter::memory();
+        let schedule = Schedule {
+            compact_settle_hours: 6,
+            compact_lookback_days: 1,
+            compact_concurrency: 1,
+        };
+        let failure = handle(Utc::now(), &compactor, schedule, &emitter, "c")
+            .await
+            .unwrap_err();
+        let diagnostic = Diagnostic::from(failure);
+        assert_eq!(diagnostic.error_type, "logferry.PartitionsNotFound");
+        assert!(
+            diagnostic.error_message.contains("default key layout")
+                && !diagnostic.error_message.contains('\n'),
+            "{}",
+            diagnostic.error_message
+        );
+        assert_eq!(emitter.documents().len(), 1, "a failed run is reported too");
+    }
 
     #[test]
     fn schedule_settings_are_checked() {

@@ -12,5 +12,7 @@ module "reconciler" {
   archive_bucket_name    = var.archive_bucket_name
   archive_prefix         = var.archive_prefix
   source_log_buckets     = var.reconcile_source_log_buckets
+  inventory_arns         = var.reconcile_inventory_arns
+  compare_etags          = var.reconcile_compare_etags
   tags                   = var.tags
 }

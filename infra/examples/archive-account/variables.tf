@@ -332,3 +332,15 @@ variable "reconcile_source_log_buckets" {
     error_message = "reconcile_source_log_buckets key_prefix values must each be \"\" (the whole bucket) or ${local.names.folder_prefix.rule}."
   }
 }
+
+variable "reconcile_inventory_arns" {
+  type        = list(string)
+  description = "With reconcile_trusted_principal_arns: S3 object ARN patterns of S3 Inventory reports (of the log buckets or of the archive) the reconcile role may read, for logferry reconcile --source-inventory / --archive-inventory, e.g. [\"arn:aws:s3:::acme-inventory/inventory/*\"]. Validated by reconciler. Default empty: it only lists."
+  default     = []
+}
+
+variable "reconcile_compare_etags" {
+  type        = bool
+  description = "With reconcile_trusted_principal_arns: let the reconcile role run logferry reconcile --etags (s3:GetObject on archive_prefix/*, for HeadObject, which also allows reading the logs). Default false."
+  default     = false
+}

@@ -35,11 +35,7 @@ output "queue_url" {
 
 output "scaling_alarm_names" {
   description = "The three alarms driving the task count: backlog (scale out), idle (one less) and empty (min_tasks)."
-  value = {
-    backlog = aws_cloudwatch_metric_alarm.backlog.alarm_name
-    idle    = aws_cloudwatch_metric_alarm.idle.alarm_name
-    empty   = aws_cloudwatch_metric_alarm.empty.alarm_name
-  }
+  value       = { for role, alarm in aws_cloudwatch_metric_alarm.scaling : role => alarm.alarm_name }
 }
 
 output "queue_policy_json" {

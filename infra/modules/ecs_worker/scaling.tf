@@ -22,6 +22,53 @@
 locals {
   scaling_resource_id = "service/${local.cluster_name}/${aws_ecs_service.worker.name}"
   queue_dimensions    = { QueueName = local.queue_name }
+
+  # The three alarms and the step policy each one drives. metrics: the
+  # queue's SQS metrics the alarm reads, by metric math id; with more than
+  # one, the alarm reads their sum (labelled label). Step bounds are relative
+  # to the threshold; a null bound is open.
+  scaling = {
+    backlog = {
+      description  = "logferry worker: messages waiting on ${local.queue_name}; adds tasks (up to ${var.max_tasks})."
+      metrics      = { visible = "ApproximateNumberOfMessagesVisible" }
+      label        = "Messages visible"
+      comparison   = "GreaterThanOrEqualToThreshold"
+      threshold    = 1
+      minutes      = var.scale_out_after_minutes
+      missing_data = "notBreaching"
+      adjustment   = "ChangeInCapacity"
+      cooldown     = 60
+      steps = [
+        { lower = 0, upper = var.messages_per_task - 1, tasks = 1 },
+        { lower = var.messages_per_task - 1, upper = 4 * var.messages_per_task - 1, tasks = 2 },
+        { lower = 4 * var.messages_per_task - 1, upper = null, tasks = 4 },
+      ]
+    }
+    idle = {
+      description  = "logferry worker: nothing waiting on ${local.queue_name}; removes one task (down to ${var.min_tasks})."
+      metrics      = { visible = "ApproximateNumberOfMessagesVisible" }
+      label        = "Messages visible"
+      comparison   = "LessThanOrEqualToThreshold"
+      threshold    = 0
+      minutes      = var.scale_in_after_minutes
+      missing_data = "breaching"
+      adjustment   = "ChangeInCapacity"
+      cooldown     = 300
+      steps        = [{ lower = null, upper = 0, tasks = -1 }]
+    }
+    empty = {
+      description  = "logferry worker: ${local.queue_name} is empty (nothing visible or in flight); scales to min_tasks (${var.min_tasks})."
+      metrics      = { visible = "ApproximateNumberOfMessagesVisible", in_flight = "ApproximateNumberOfMessagesNotVisible" }
+      label        = "Messages visible or in flight"
+      comparison   = "LessThanOrEqualToThreshold"
+      threshold    = 0
+      minutes      = var.scale_in_after_minutes
+      missing_data = "breaching"
+      adjustment   = "ExactCapacity"
+      cooldown     = 300
+      steps        = [{ lower = null, upper = 0, tasks = var.min_tasks }]
+    }
+  }
 }
 
 resource "aws_appautoscaling_target" "worker" {
@@ -39,146 +86,76 @@ resource "aws_appautoscaling_target" "worker" {
   }
 }
 
-resource "aws_appautoscaling_policy" "backlog" {
-  name               = "${var.name}-backlog"
+resource "aws_appautoscaling_policy" "scaling" {
+  for_each = local.scaling
+
+  name               = "${var.name}-${each.key}"
   policy_type        = "StepScaling"
   service_namespace  = aws_appautoscaling_target.worker.service_namespace
   scalable_dimension = aws_appautoscaling_target.worker.scalable_dimension
   resource_id        = aws_appautoscaling_target.worker.resource_id
 
   step_scaling_policy_configuration {
-    adjustment_type         = "ChangeInCapacity"
-    cooldown                = 60
+    adjustment_type         = each.value.adjustment
+    cooldown                = each.value.cooldown
     metric_aggregation_type = "Maximum"
 
-    # Bounds are relative to the alarm's threshold (1 visible message).
-    step_adjustment {
-      metric_interval_lower_bound = 0
-      metric_interval_upper_bound = var.messages_per_task - 1
-      scaling_adjustment          = 1
-    }
+    dynamic "step_adjustment" {
+      for_each = each.value.steps
 
-    step_adjustment {
-      metric_interval_lower_bound = var.messages_per_task - 1
-      metric_interval_upper_bound = 4 * var.messages_per_task - 1
-      scaling_adjustment          = 2
-    }
-
-    step_adjustment {
-      metric_interval_lower_bound = 4 * var.messages_per_task - 1
-      scaling_adjustment          = 4
+      content {
+        metric_interval_lower_bound = step_adjustment.value.lower
+        metric_interval_upper_bound = step_adjustment.value.upper
+        scaling_adjustment          = step_adjustment.value.tasks
+      }
     }
   }
 }
 
-resource "aws_appautoscaling_policy" "idle" {
-  name               = "${var.name}-idle"
-  policy_type        = "StepScaling"
-  service_namespace  = aws_appautoscaling_target.worker.service_namespace
-  scalable_dimension = aws_appautoscaling_target.worker.scalable_dimension
-  resource_id        = aws_appautoscaling_target.worker.resource_id
+resource "aws_cloudwatch_metric_alarm" "scaling" {
+  for_each = local.scaling
 
-  step_scaling_policy_configuration {
-    adjustment_type         = "ChangeInCapacity"
-    cooldown                = 300
-    metric_aggregation_type = "Maximum"
-
-    step_adjustment {
-      metric_interval_upper_bound = 0
-      scaling_adjustment          = -1
-    }
-  }
-}
-
-resource "aws_appautoscaling_policy" "empty" {
-  name               = "${var.name}-empty"
-  policy_type        = "StepScaling"
-  service_namespace  = aws_appautoscaling_target.worker.service_namespace
-  scalable_dimension = aws_appautoscaling_target.worker.scalable_dimension
-  resource_id        = aws_appautoscaling_target.worker.resource_id
-
-  step_scaling_policy_configuration {
-    adjustment_type         = "ExactCapacity"
-    cooldown                = 300
-    metric_aggregation_type = "Maximum"
-
-    step_adjustment {
-      metric_interval_upper_bound = 0
-      scaling_adjustment          = var.min_tasks
-    }
-  }
-}
-
-resource "aws_cloudwatch_metric_alarm" "backlog" {
-  alarm_name          = "${var.name}-backlog"
-  alarm_description   = "logferry worker: messages waiting on ${local.queue_name}; adds tasks (up to ${var.max_tasks})."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = local.queue_dimensions
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = var.scale_out_after_minutes
-  comparison_operator = "GreaterThanOrEqualToThreshold"
-  threshold           = 1
-  treat_missing_data  = "notBreaching"
-  alarm_actions       = [aws_appautoscaling_policy.backlog.arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "idle" {
-  alarm_name          = "${var.name}-idle"
-  alarm_description   = "logferry worker: nothing waiting on ${local.queue_name}; removes one task (down to ${var.min_tasks})."
-  namespace           = "AWS/SQS"
-  metric_name         = "ApproximateNumberOfMessagesVisible"
-  dimensions          = local.queue_dimensions
-  statistic           = "Maximum"
-  period              = 60
-  evaluation_periods  = var.scale_in_after_minutes
-  comparison_operator = "LessThanOrEqualToThreshold"
-  threshold           = 0
-  treat_missing_data  = "breaching"
-  alarm_actions       = [aws_appautoscaling_policy.idle.arn]
-  tags                = var.tags
-}
-
-resource "aws_cloudwatch_metric_alarm" "empty" {
-  alarm_name          = "${var.name}-empty"
-  alarm_description   = "logferry worker: ${local.queue_name} is empty (nothing visible or in flight); scales to min_tasks (${var.min_tasks})."
-  evaluation_periods  = var.scale_in_after_minutes
-  comparison_operator = "LessThanOrEqualToThreshold"
-  threshold           = 0
-  treat_missing_data  = "breaching"
-  alarm_actions       = [aws_appautoscaling_policy.empty.arn]
+  alarm_name          = "${var.name}-${each.key}"
+  alarm_description   = each.value.description
+  evaluation_periods  = each.value.minutes
+  comparison_operator = each.value.comparison
+  threshold           = each.value.threshold
+  treat_missing_data  = each.value.missing_data
+  alarm_actions       = [aws_appautoscaling_policy.scaling[each.key].arn]
   tags                = var.tags
 
-  metric_query {
-    id          = "messages"
-    expression  = "visible + in_flight"
-    label       = "Messages visible or in flight"
-    return_data = true
-  }
+  # One metric: read directly.
+  namespace   = length(each.value.metrics) == 1 ? "AWS/SQS" : null
+  metric_name = length(each.value.metrics) == 1 ? one(values(each.value.metrics)) : null
+  dimensions  = length(each.value.metrics) == 1 ? local.queue_dimensions : null
+  statistic   = length(each.value.metrics) == 1 ? "Maximum" : null
+  period      = length(each.value.metrics) == 1 ? 60 : null
 
-  metric_query {
-    id = "visible"
+  # Several: their sum, by metric math.
+  dynamic "metric_query" {
+    for_each = length(each.value.metrics) > 1 ? [join(" + ", keys(each.value.metrics))] : []
 
-    metric {
-      namespace   = "AWS/SQS"
-      metric_name = "ApproximateNumberOfMessagesVisible"
-      dimensions  = local.queue_dimensions
-      stat        = "Maximum"
-      period      = 60
+    content {
+      id          = "messages"
+      expression  = metric_query.value
+      label       = each.value.label
+      return_data = true
     }
   }
 
-  metric_query {
-    id = "in_flight"
+  dynamic "metric_query" {
+    for_each = length(each.value.metrics) > 1 ? each.value.metrics : {}
 
-    metric {
-      namespace   = "AWS/SQS"
-      metric_name = "ApproximateNumberOfMessagesNotVisible"
-      dimensions  = local.queue_dimensions
-      stat        = "Maximum"
-      period      = 60
+    content {
+      id = metric_query.key
+
+      metric {
+        namespace   = "AWS/SQS"
+        metric_name = metric_query.value
+        dimensions  = local.queue_dimensions
+        stat        = "Maximum"
+        period      = 60
+      }
     }
   }
 }

@@ -37,6 +37,15 @@ locals {
     })
   }
 
+  # HeadObject, which reads the source ETag an archived copy recorded,
+  # needs s3:GetObject: "To use HEAD, you must have READ access to the
+  # object" (S3 API Reference, HeadObject). That also lets the role read
+  # the logs, so it is granted only when asked (compare_etags).
+  etags_policy = !var.compare_etags ? null : templatefile("${local.policy_dir}/reconcile-etags.json.tpl", {
+    archive_bucket_arn = local.archive_bucket_arn
+    archive_prefix     = var.archive_prefix
+  })
+
   inventory_read_policy = length(var.inventory_arns) == 0 ? null : templatefile("${local.policy_dir}/reconcile-inventory-read.json.tpl", {
     inventory_object_arns = var.inventory_arns
   })
@@ -76,4 +85,12 @@ resource "aws_iam_role_policy" "inventory_read" {
   name   = "${local.role_name}-inventory"
   role   = aws_iam_role.reconcile.id
   policy = local.inventory_read_policy
+}
+
+resource "aws_iam_role_policy" "etags" {
+  count = local.etags_policy == null ? 0 : 1
+
+  name   = "${local.role_name}-etags"
+  role   = aws_iam_role.reconcile.id
+  policy = local.etags_policy
 }

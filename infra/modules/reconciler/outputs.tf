@@ -20,10 +20,11 @@ output "source_bucket_policy_json" {
 }
 
 output "policy_json" {
-  description = "The role's inline policies as rendered, by name (archive, list-<bucket>, inventory), for review."
+  description = "The role's inline policies as rendered, by name (archive, list-<bucket>, inventory, etags), for review."
   value = merge(
     { archive = local.archive_list_policy },
     { for arn, doc in local.source_list_policies : "list-${split(":::", arn)[1]}" => doc },
     local.inventory_read_policy == null ? {} : { inventory = local.inventory_read_policy },
+    local.etags_policy == null ? {} : { etags = local.etags_policy },
   )
 }

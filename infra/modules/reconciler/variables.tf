@@ -89,6 +89,12 @@ variable "inventory_arns" {
   }
 }
 
+variable "compare_etags" {
+  type        = bool
+  description = "Let the role run `logferry reconcile --etags`, which compares each archived copy's recorded source ETag with the source's (a HeadObject each). HeadObject needs s3:GetObject on <archive_prefix>/*, which also allows reading the logs themselves, so it is off by default: a role that only lists cannot read a log."
+  default     = false
+}
+
 variable "permissions_boundary_arn" {
   type        = string
   description = "Optional permissions boundary policy ARN for the role."

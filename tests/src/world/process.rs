@@ -31,20 +31,37 @@ impl World {
         mode: Mode,
         endpoint: &str,
     ) -> Result<tokio::process::Command> {
-        let keys = identity.keys().await?;
-        let settings = self.config(mode);
         let mut command = tokio::process::Command::new(binary);
         command
             .env_clear()
             .env("PATH", std::env::var("PATH").unwrap_or_default())
-            .env("AWS_ACCESS_KEY_ID", keys.access_key_id())
-            .env("AWS_SECRET_ACCESS_KEY", keys.secret_access_key())
-            .env("AWS_REGION", REGION)
-            .env("AWS_ENDPOINT_URL", endpoint)
-            .env("AWS_EC2_METADATA_DISABLED", "true")
+            .envs(self.logferry_environment(identity, mode, endpoint).await?)
             .kill_on_drop(true);
+        Ok(command)
+    }
+
+    /// The environment of [`World::logferry_as`]: `identity`'s keys, the
+    /// region, `endpoint`, and the settings of a deployment in `mode`.
+    pub async fn logferry_environment(
+        &self,
+        identity: &Account,
+        mode: Mode,
+        endpoint: &str,
+    ) -> Result<Vec<(&'static str, String)>> {
+        let keys = identity.keys().await?;
+        let settings = self.config(mode);
+        let mut environment = vec![
+            ("AWS_ACCESS_KEY_ID", keys.access_key_id().to_string()),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                keys.secret_access_key().to_string(),
+            ),
+            ("AWS_REGION", REGION.to_string()),
+            ("AWS_ENDPOINT_URL", endpoint.to_string()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ];
         if let Some(token) = keys.session_token() {
-            command.env("AWS_SESSION_TOKEN", token);
+            environment.push(("AWS_SESSION_TOKEN", token.to_string()));
         }
         let pairs = [
             ("LOGFERRY_DEST_BUCKET", settings.dest_bucket),
@@ -54,11 +71,7 @@ impl World {
             ("LOGFERRY_ROLE_ARN", settings.role_arn),
             ("LOGFERRY_EXTERNAL_ID", settings.external_id),
         ];
-        for (name, value) in pairs {
-            if let Some(value) = value {
-                command.env(name, value);
-            }
-        }
-        Ok(command)
+        environment.extend(pairs.into_iter().filter_map(|(n, v)| Some((n, v?))));
+        Ok(environment)
     }
 }

@@ -13,7 +13,9 @@
 //! 4. compaction of a busy day: the compactor's speed and memory, and what a
 //!    full-day query reads and costs before and after (`compaction.rs`);
 //! 6. `logferry ship` at 20 ms a request, at several concurrencies, against
-//!    `aws s3 cp` at its defaults (`latency.rs`).
+//!    `aws s3 cp` at its defaults (`latency.rs`);
+//! 7. a backfill of 100,000 objects, its reconcile, and the Batch
+//!    Operations task handler's rate (`backfill.rs`).
 //!
 //! `bench/report.py` prints the table with ratios to logferry and writes
 //! `bench/results.json`. Noisy 2-core machines: compare ratios, not seconds.
@@ -97,8 +99,12 @@ async fn main() -> Result<()> {
     // BENCH_ONLY=compaction (or latency) runs that part alone (with
     // BENCH_RESULTS=<file>, so the full run's bench/results.json stays as it is).
     let only = std::env::var("BENCH_ONLY").ok();
-    if only.as_deref() == Some("latency") {
-        bench.latency(setting("BENCH_LATENCY_OBJECTS", 600)).await?;
+    let alone = only.as_deref();
+    if alone == Some("latency") || alone == Some("backfill") {
+        match alone {
+            Some("latency") => bench.latency(setting("BENCH_LATENCY_OBJECTS", 600)).await?,
+            _ => bench.backfill_part().await?,
+        }
         let report = bench.report(&work)?;
         std::fs::remove_dir_all(&work)?;
         println!("{report}");
@@ -111,6 +117,7 @@ async fn main() -> Result<()> {
         bench.large(setting("BENCH_LARGE_MIB", 1024)).await?;
         bench.cold_start(&keys[..10], &work).await?;
         bench.latency(setting("BENCH_LATENCY_OBJECTS", 600)).await?;
+        bench.backfill_part().await?;
     }
     bench
         .compaction(setting("BENCH_COMPACT_OBJECTS", 5000), &work)
@@ -128,6 +135,12 @@ async fn main() -> Result<()> {
 }
 
 impl Bench<'_> {
+    async fn backfill_part(&mut self) -> Result<()> {
+        let objects = setting("BENCH_BACKFILL_OBJECTS", 100_000);
+        self.backfill(objects, setting("BENCH_BATCH_TASKS", 2000).min(objects))
+            .await
+    }
+
     async fn small_objects(&self, count: usize) -> Result<Vec<(String, usize)>> {
         let keys: Vec<(String, usize)> = (0..count)
             .map(|i| (format!("small/{i:05}.log"), KIB + (i * 7919) % (63 * KIB)))
@@ -343,6 +356,7 @@ fn sqs_event(objects: &[logferry::ObjectRef]) -> Value {
     json!({ "Records": records })
 }
 
+mod backfill;
 mod compaction;
 mod large;
 mod latency;

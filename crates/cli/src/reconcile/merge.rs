@@ -18,8 +18,8 @@ use chrono::{DateTime, NaiveDate, Utc};
 use logferry::archive::origin::LogOrigin;
 use logferry::KeyTemplate;
 
-/// An object of A's listing.
-#[derive(Debug, Clone)]
+/// An object of A's listing (or of its inventory report).
+#[derive(Debug, Clone, serde::Serialize, serde::Deserialize)]
 pub struct Source {
     pub key: String,
     pub size: i64,
@@ -87,6 +87,37 @@ impl Archive {
         }
     }
 
+    /// The day `object` (of `source_bucket`) belongs to, and its archive
+    /// key: `None` outside the days asked about.
+    pub fn expected(
+        &self,
+        source_bucket: &str,
+        object: &Source,
+        days: Days,
+    ) -> Result<(NaiveDate, Option<String>)> {
+        let origin = self.origin(source_bucket, object);
+        let day = origin.time.date_naive();
+        if day < days.first || day > days.last {
+            return Ok((day, None));
+        }
+        let dest = self
+            .layout
+            .render(&origin)
+            .map_err(|e| anyhow!("{}: {e}", object.key))?
+            .0;
+        Ok((day, Some(dest)))
+    }
+
+    fn origin<'a>(&'a self, source_bucket: &'a str, object: &'a Source) -> LogOrigin<'a> {
+        LogOrigin::of(
+            &self.account,
+            &self.region,
+            source_bucket,
+            &object.key,
+            object.last_modified,
+        )
+    }
+
     /// The day `object` (of `source_bucket`) belongs to, and its fate.
     pub async fn find(
         &mut self,
@@ -94,26 +125,15 @@ impl Archive {
         object: &Source,
         days: Days,
     ) -> Result<(NaiveDate, Fate)> {
-        let origin = LogOrigin::of(
-            &self.account,
-            &self.region,
-            source_bucket,
-            &object.key,
-            object.last_modified,
-        );
-        let day = origin.time.date_naive();
-        if day < days.first || day > days.last {
+        let (day, dest) = self.expected(source_bucket, object, days)?;
+        let Some(dest) = dest else {
             return Ok((day, Fate::OutOfRange));
-        }
-        let dest = self
-            .layout
-            .render(&origin)
-            .map_err(|e| anyhow!("{}: {e}", object.key))?
-            .0;
-        let Some(partition) = dest.strip_suffix(origin.name).map(str::to_string) else {
+        };
+        let name = self.origin(source_bucket, object).name.to_string();
+        let Some(partition) = dest.strip_suffix(&name).map(str::to_string) else {
             return Ok((day, self.look_up(dest).await?));
         };
-        if origin.name != object.key {
+        if name != object.key {
             // An access log: its partition is contiguous in A's listing.
             if self.contiguous.as_ref().is_some_and(|p| *p != partition) {
                 let done = self.contiguous.take().expect("checked");
@@ -189,7 +209,7 @@ impl Archive {
     }
 }
 
-fn fate(dest: String, size: Option<i64>) -> Fate {
+pub fn fate(dest: String, size: Option<i64>) -> Fate {
     match size {
         Some(size) => Fate::Archived { dest, size },
         None => Fate::Missing { dest },

@@ -25,6 +25,8 @@ use tokio::sync::mpsc;
 /// What the report says it is.
 #[derive(Debug, Clone)]
 pub struct Manifest {
+    /// The bucket the report lists.
+    pub source_bucket: String,
     /// Where the data files are (the report's destination bucket).
     pub data_bucket: String,
     pub schema: Vec<String>,
@@ -42,6 +44,7 @@ pub struct DataFile {
 #[derive(Deserialize)]
 #[serde(rename_all = "camelCase")]
 struct Raw {
+    source_bucket: String,
     destination_bucket: String,
     file_format: String,
     file_schema: String,
@@ -65,12 +68,16 @@ pub fn parse_time(text: &str) -> Result<DateTime<Utc>, String> {
         .map_err(|_| format!("`{text}` is neither a day (2026-11-30) nor an RFC 3339 time (2026-11-30T12:00:00Z)"))
 }
 
-/// One object of the report: its bucket, decoded key, and row number.
+/// One object of the report: its bucket, decoded key, and row number, and
+/// the size, ETag and last-modified time where the report has those fields.
 #[derive(Debug)]
 pub struct Row {
     pub bucket: String,
     pub key: String,
     pub number: u64,
+    pub size: Option<i64>,
+    pub etag: Option<String>,
+    pub last_modified: Option<DateTime<Utc>>,
 }
 
 /// Read and check `uri`'s manifest.
@@ -107,6 +114,7 @@ pub async fn manifest(s3: &aws_sdk_s3::Client, uri: &str) -> Result<Manifest> {
         }
     }
     Ok(Manifest {
+        source_bucket: raw.source_bucket,
         data_bucket,
         schema,
         files: raw.files,
@@ -195,6 +203,8 @@ struct Columns {
     width: usize,
     bucket: usize,
     key: usize,
+    size: Option<usize>,
+    etag: Option<usize>,
     last_modified: Option<usize>,
     is_latest: Option<usize>,
     is_delete_marker: Option<usize>,
@@ -207,6 +217,8 @@ impl Columns {
             width: schema.len(),
             bucket: at("Bucket").context("no Bucket field")?,
             key: at("Key").context("no Key field")?,
+            size: at("Size"),
+            etag: at("ETag"),
             last_modified: at("LastModifiedDate"),
             is_latest: at("IsLatest"),
             is_delete_marker: at("IsDeleteMarker"),
@@ -241,6 +253,7 @@ fn parse(
         {
             continue;
         }
+        let mut last_modified = None;
         if let Some(i) = columns.last_modified {
             let modified = DateTime::parse_from_rfc3339(&record[i]).map_err(|_| {
                 anyhow!(
@@ -248,18 +261,31 @@ fn parse(
                     &record[i]
                 )
             })?;
+            let modified = modified.with_timezone(&Utc);
             if window.since.is_some_and(|s| modified < s)
                 || window.until.is_some_and(|u| modified >= u)
             {
                 continue;
             }
+            last_modified = Some(modified);
         }
+        let size = match columns.size.map(|i| &record[i]) {
+            None | Some("") => None,
+            Some(text) => Some(text.parse::<i64>().map_err(|_| {
+                anyhow!("{name}, row {number}: Size `{text}` is not a number of bytes")
+            })?),
+        };
         let key =
             decode_key(&record[columns.key]).map_err(|e| anyhow!("{name}, row {number}: {e}"))?;
         let row = Row {
             bucket: record[columns.bucket].to_string(),
             key,
             number,
+            size,
+            etag: flag(columns.etag)
+                .filter(|e| !e.is_empty())
+                .map(|e| e.trim_matches('"').to_string()),
+            last_modified,
         };
         if rows.blocking_send(Ok(row)).is_err() {
             return Ok(()); // the run stopped wanting more

@@ -49,7 +49,7 @@ run "scaling_follows_the_queue" {
 
   assert {
     condition = alltrue([
-      for alarm in [aws_cloudwatch_metric_alarm.backlog, aws_cloudwatch_metric_alarm.idle] :
+      for alarm in [aws_cloudwatch_metric_alarm.scaling["backlog"], aws_cloudwatch_metric_alarm.scaling["idle"]] :
       alarm.namespace == "AWS/SQS" && alarm.metric_name == "ApproximateNumberOfMessagesVisible" && alarm.dimensions == tomap({ QueueName = "logferry-shipper" })
     ])
     error_message = "The backlog and idle alarms must read ApproximateNumberOfMessagesVisible of the worker's queue."
@@ -57,18 +57,18 @@ run "scaling_follows_the_queue" {
 
   assert {
     condition = {
-      for q in aws_cloudwatch_metric_alarm.empty.metric_query : q.id => one(q.metric).metric_name if length(q.metric) > 0
+      for q in aws_cloudwatch_metric_alarm.scaling["empty"].metric_query : q.id => one(q.metric).metric_name if length(q.metric) > 0
       } == { visible = "ApproximateNumberOfMessagesVisible", in_flight = "ApproximateNumberOfMessagesNotVisible" } && alltrue([
-        for q in aws_cloudwatch_metric_alarm.empty.metric_query : one(q.metric).namespace == "AWS/SQS" && one(q.metric).dimensions == tomap({ QueueName = "logferry-shipper" }) if length(q.metric) > 0
+        for q in aws_cloudwatch_metric_alarm.scaling["empty"].metric_query : one(q.metric).namespace == "AWS/SQS" && one(q.metric).dimensions == tomap({ QueueName = "logferry-shipper" }) if length(q.metric) > 0
     ])
     error_message = "The empty alarm must add the queue's visible and in-flight messages."
   }
 
   assert {
     condition = (
-      aws_cloudwatch_metric_alarm.backlog.treat_missing_data == "notBreaching"
-      && aws_cloudwatch_metric_alarm.idle.treat_missing_data == "breaching"
-      && aws_cloudwatch_metric_alarm.empty.treat_missing_data == "breaching"
+      aws_cloudwatch_metric_alarm.scaling["backlog"].treat_missing_data == "notBreaching"
+      && aws_cloudwatch_metric_alarm.scaling["idle"].treat_missing_data == "breaching"
+      && aws_cloudwatch_metric_alarm.scaling["empty"].treat_missing_data == "breaching"
     )
     error_message = "An inactive queue (no data) is empty: it may scale in, never out."
   }
@@ -84,14 +84,14 @@ run "scaling_follows_the_queue" {
 
   assert {
     condition = (
-      one(aws_appautoscaling_policy.empty.step_scaling_policy_configuration).adjustment_type == "ExactCapacity"
-      && [for s in one(aws_appautoscaling_policy.empty.step_scaling_policy_configuration).step_adjustment : s.scaling_adjustment] == [1]
+      one(aws_appautoscaling_policy.scaling["empty"].step_scaling_policy_configuration).adjustment_type == "ExactCapacity"
+      && [for s in one(aws_appautoscaling_policy.scaling["empty"].step_scaling_policy_configuration).step_adjustment : s.scaling_adjustment] == [1]
     )
     error_message = "An empty queue sets the service to exactly min_tasks."
   }
 
   assert {
-    condition     = toset([for s in one(aws_appautoscaling_policy.backlog.step_scaling_policy_configuration).step_adjustment : s.scaling_adjustment]) == toset([1, 2, 4])
+    condition     = toset([for s in one(aws_appautoscaling_policy.scaling["backlog"].step_scaling_policy_configuration).step_adjustment : s.scaling_adjustment]) == toset([1, 2, 4])
     error_message = "The backlog adds 1, 2 or 4 tasks by its size."
   }
 
@@ -99,10 +99,17 @@ run "scaling_follows_the_queue" {
   # from 1, +2 from messages_per_task (100), +4 from 400.
   assert {
     condition = {
-      for s in one(aws_appautoscaling_policy.backlog.step_scaling_policy_configuration).step_adjustment :
+      for s in one(aws_appautoscaling_policy.scaling["backlog"].step_scaling_policy_configuration).step_adjustment :
       tostring(s.scaling_adjustment) => [s.metric_interval_lower_bound, coalesce(s.metric_interval_upper_bound, "none")]
     } == { "1" = ["0", "99"], "2" = ["99", "399"], "4" = ["399", "none"] }
     error_message = "The backlog's steps must start at 1, messages_per_task and 4 x messages_per_task visible messages."
+  }
+
+  assert {
+    condition = output.scaling_alarm_names == {
+      backlog = "logferry-worker-backlog", idle = "logferry-worker-idle", empty = "logferry-worker-empty"
+    } && alltrue([for role, policy in aws_appautoscaling_policy.scaling : policy.name == "logferry-worker-${role}"])
+    error_message = "Each alarm and the policy it drives are named <name>-<backlog|idle|empty>."
   }
 }
 

@@ -112,7 +112,7 @@ run "no_inventory_read_without_inventory_arns" {
   command = plan
 
   assert {
-    condition     = length(aws_iam_role_policy.inventory_read) == 0 && !contains(keys(output.policy_json), "inventory")
+    condition     = length(aws_iam_role_policy.inventory_read) == 0 && length(aws_iam_role_policy.etags) == 0 && !contains(keys(output.policy_json), "inventory") && !contains(keys(output.policy_json), "etags")
     error_message = "Without inventory_arns the role reads no object at all."
   }
 
@@ -275,4 +275,22 @@ run "archive_prefix_with_trailing_slash_is_rejected" {
   }
 
   expect_failures = [var.archive_prefix]
+}
+
+run "etags_head_the_archive_prefix_only_when_asked" {
+  command = plan
+
+  variables {
+    compare_etags = true
+  }
+
+  assert {
+    condition = jsondecode(aws_iam_role_policy.etags[0].policy).Statement == [{
+      Sid      = "HeadArchivedLogs"
+      Effect   = "Allow"
+      Action   = "s3:GetObject"
+      Resource = "arn:aws:s3:::acme-log-archive/prod/s3-access/*"
+    }] && aws_iam_role_policy.etags[0].name == "logferry-reconcile-etags"
+    error_message = "compare_etags grants s3:GetObject (HeadObject) on the archive prefix's objects and nothing else."
+  }
 }
