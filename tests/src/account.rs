@@ -118,30 +118,29 @@ impl Account {
         Ok(arn)
     }
 
-    /// An IAM user of this account named after `stem`, with `policies`
-    /// inline (expanded for the emulator), signed in with its own key.
+    /// The IAM user `name` of this account, with `policies` inline
+    /// (expanded for the emulator), signed in with its own key.
     pub async fn create_user(
         &self,
         endpoint: &str,
-        stem: &str,
+        name: &str,
         policies: Vec<(&str, Value)>,
     ) -> Result<Account> {
         let iam = self.iam();
-        let name = unique(stem);
-        let user = iam.create_user().user_name(&name).send().await?;
+        let user = iam.create_user().user_name(name).send().await?;
         let arn = user
             .user()
             .map(|u| u.arn().to_string())
             .context("CreateUser returned no user")?;
         for (policy, document) in policies {
             iam.put_user_policy()
-                .user_name(&name)
+                .user_name(name)
                 .policy_name(policy)
                 .policy_document(crate::policy::for_emulator(document).to_string())
                 .send()
                 .await?;
         }
-        let key = iam.create_access_key().user_name(&name).send().await?;
+        let key = iam.create_access_key().user_name(name).send().await?;
         let key = key
             .access_key()
             .context("CreateAccessKey returned no key")?;

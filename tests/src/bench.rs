@@ -4,7 +4,7 @@
 //! them, and the peak RSS of a child process.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::{Child, Command, ExitStatus, Stdio};
 use std::time::{Duration, Instant};
 
 use anyhow::{bail, Context, Result};
@@ -115,8 +115,7 @@ pub async fn credentials_file(world: &World, dir: &Path) -> Result<PathBuf> {
     Ok(path)
 }
 
-/// Run `command` to the end; its wall seconds and peak RSS (MiB, from
-/// `/proc/<pid>/status` VmHWM, read until it exits).
+/// Run `command` to the end; its wall seconds and peak RSS (MiB).
 pub fn run_measured(command: &mut Command) -> Result<(f64, f64)> {
     let started = Instant::now();
     let mut child = command
@@ -124,6 +123,16 @@ pub fn run_measured(command: &mut Command) -> Result<(f64, f64)> {
         .stderr(Stdio::inherit())
         .spawn()
         .context("starting the measured process")?;
+    let (status, peak_mib) = wait_with_peak_rss(&mut child)?;
+    if !status.success() {
+        bail!("the measured process failed: {status}");
+    }
+    Ok((started.elapsed().as_secs_f64(), peak_mib))
+}
+
+/// Wait for `child` to exit; its status and peak RSS (MiB, from
+/// `/proc/<pid>/status` VmHWM, read until it exits).
+pub fn wait_with_peak_rss(child: &mut Child) -> Result<(ExitStatus, f64)> {
     let status_file = format!("/proc/{}/status", child.id());
     let mut peak_kib = 0u64;
     let status = loop {
@@ -139,10 +148,7 @@ pub fn run_measured(command: &mut Command) -> Result<(f64, f64)> {
         }
         std::thread::sleep(Duration::from_millis(20));
     };
-    if !status.success() {
-        bail!("the measured process failed: {status}");
-    }
-    Ok((started.elapsed().as_secs_f64(), peak_kib as f64 / 1024.0))
+    Ok((status, peak_kib as f64 / 1024.0))
 }
 
 /// The repository root (this crate is `tests/`).

@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use serde_json::{json, Value};
 
 use crate::policy::{for_emulator, render};
-use crate::world::{Account, ACCOUNT_A, PREFIX, REGION};
+use crate::world::{unique, Account, ACCOUNT_A, PREFIX, REGION};
 use crate::{Mode, World};
 use logferry_cli::ship;
 
@@ -38,7 +38,7 @@ pub async fn reconciler(world: &World, extra: Vec<(&str, Value)>) -> Result<Acco
     policies.extend(extra);
     let user = world
         .admin_b
-        .create_user(&world.endpoint, "reconcile", policies)
+        .create_user(&world.endpoint, &unique("reconcile"), policies)
         .await?;
     let grant = render(
         "source-bucket-reconcile-list.json.tpl",

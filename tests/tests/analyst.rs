@@ -70,7 +70,7 @@ async fn analyst_user(
         .collect::<Result<Vec<_>>>()?;
     world
         .admin_b
-        .create_user(&world.endpoint, "analyst", policies)
+        .create_user(&world.endpoint, &unique("analyst"), policies)
         .await
 }
 

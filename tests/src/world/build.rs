@@ -2,14 +2,13 @@
 //! and a builder for the variations a scenario asks for. A new scenario is
 //! a few builder calls; a new kind of variation is one option here.
 
-use anyhow::{Context, Result};
-use aws_credential_types::Credentials;
+use anyhow::Result;
 use aws_sdk_s3::types::{NotificationConfiguration, ObjectLockRetentionMode, QueueConfiguration};
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::json;
 
 use super::archive::{archive, Evidence};
-use super::{admin, sdk_config, unique, Account, World};
+use super::{admin, unique, Account, World};
 use super::{Neighbour, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B, ACCOUNT_C, EXTERNAL_ID, PREFIX};
 use crate::emulator::{Endpoint, IamMode};
 use crate::policy::{account_roots, for_emulator, render, trust_for_strict_emulator};
@@ -190,28 +189,7 @@ impl<'a> Builder<'a> {
 
 /// A source account's shipper identity (an IAM user: gap `role-principal`).
 async fn shipper_identity(admin_a: &Account, url: &str, name: &str) -> Result<Account> {
-    let iam = admin_a.iam();
-    let user = iam.create_user().user_name(name).send().await?;
-    let arn = user
-        .user()
-        .map(|u| u.arn().to_string())
-        .context("CreateUser returned no user")?;
-    let key = iam.create_access_key().user_name(name).send().await?;
-    let key = key
-        .access_key()
-        .context("CreateAccessKey returned no key")?;
-    let credentials = Credentials::new(
-        key.access_key_id(),
-        key.secret_access_key(),
-        None,
-        None,
-        "shipper",
-    );
-    Ok(Account {
-        id: admin_a.id,
-        arn,
-        sdk: sdk_config(url, credentials).await,
-    })
+    admin_a.create_user(url, name, Vec::new()).await
 }
 
 /// Account A: the source bucket and its notification queue; the queue's URL and ARN.

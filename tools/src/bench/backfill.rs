@@ -15,7 +15,7 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, ensure, Context as _, Result};
 use futures::StreamExt;
 use lambda_runtime::{Context, LambdaEvent};
-use logferry_tests::bench::row;
+use logferry_tests::bench::{self, row};
 use logferry_tests::world::{ACCOUNT_A, PREFIX, REGION};
 use logferry_tests::Mode;
 use serde_json::{json, Value};
@@ -34,6 +34,15 @@ struct Measured {
     lines: u64,
     last_line: String,
     peak_rss_mib: f64,
+}
+
+impl Measured {
+    /// The bench row of this run: its seconds and peak RSS.
+    fn row(&self, case: &str, tool: &str, objects: usize) -> Value {
+        let mut measured = row(case, tool, objects, 0, self.seconds);
+        measured["peak_rss_mib"] = json!(self.peak_rss_mib);
+        measured
+    }
 }
 
 impl Bench<'_> {
@@ -62,14 +71,11 @@ impl Bench<'_> {
                 "{uri}: {} lines for {count} objects",
                 run.lines
             );
-            let mut measured = row(
+            let mut measured = run.row(
                 &format!("backfill-{count}"),
                 "logferry ship of a prefix (release binary, default concurrency 32)",
                 count,
-                0,
-                run.seconds,
             );
-            measured["peak_rss_mib"] = json!(run.peak_rss_mib);
             measured["first_copy_seconds"] = json!(run.first_line_seconds);
             self.rows.push(measured);
         }
@@ -103,15 +109,11 @@ impl Bench<'_> {
             *source == json!(objects) && *archived == json!(objects),
             "reconcile compared {source} source objects, {archived} archived, of {objects}"
         );
-        let mut measured = row(
+        self.rows.push(run.row(
             &format!("reconcile-{objects}"),
             "logferry reconcile, both sides listed (release binary)",
             objects,
-            0,
-            run.seconds,
-        );
-        measured["peak_rss_mib"] = json!(run.peak_rss_mib);
-        self.rows.push(measured);
+        ));
         Ok(())
     }
 
@@ -180,7 +182,7 @@ impl Bench<'_> {
 }
 
 /// Run `command` to its end: wall seconds, when its first stdout line came,
-/// how many lines, and peak RSS (VmHWM, read until it exits).
+/// how many lines, its last, and peak RSS.
 fn measure(command: &mut Command) -> Result<Measured> {
     let started = Instant::now();
     let mut child = command
@@ -202,21 +204,7 @@ fn measure(command: &mut Command) -> Result<Measured> {
         }
         (count, last)
     });
-    let status_file = format!("/proc/{}/status", child.id());
-    let mut peak_kib = 0u64;
-    let status = loop {
-        if let Ok(text) = std::fs::read_to_string(&status_file) {
-            let hwm = text
-                .lines()
-                .find_map(|l| l.strip_prefix("VmHWM:"))
-                .and_then(|v| v.trim().trim_end_matches("kB").trim().parse().ok());
-            peak_kib = peak_kib.max(hwm.unwrap_or(0));
-        }
-        if let Some(status) = child.try_wait()? {
-            break status;
-        }
-        std::thread::sleep(Duration::from_millis(20));
-    };
+    let (status, peak_rss_mib) = bench::wait_with_peak_rss(&mut child)?;
     let seconds = started.elapsed().as_secs_f64();
     let (count, last_line) = reader
         .join()
@@ -229,6 +217,6 @@ fn measure(command: &mut Command) -> Result<Measured> {
         first_line_seconds: first_at.try_recv().ok().map(|d: Duration| d.as_secs_f64()),
         lines: count,
         last_line,
-        peak_rss_mib: peak_kib as f64 / 1024.0,
+        peak_rss_mib,
     })
 }

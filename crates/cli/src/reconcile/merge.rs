@@ -61,6 +61,16 @@ pub struct Archive {
     contiguous: Option<String>,
 }
 
+/// Where a source object goes in the archive.
+struct Placed {
+    dest: String,
+    /// The length of its partition, the key before the source's name;
+    /// `None` when the layout escaped the name (no partition order).
+    partition_len: Option<usize>,
+    /// An access log, named by its delivery: its partition is contiguous.
+    access_log: bool,
+}
+
 /// One archive partition, listed a page at a time.
 struct Partition {
     page: VecDeque<(String, i64)>,
@@ -95,7 +105,25 @@ impl Archive {
         object: &Source,
         days: Days,
     ) -> Result<(NaiveDate, Option<String>)> {
-        let origin = self.origin(source_bucket, object);
+        let (day, placed) = self.place(source_bucket, object, days)?;
+        Ok((day, placed.map(|p| p.dest)))
+    }
+
+    /// The day `object` belongs to and, within `days`, where it goes: the
+    /// key layout read once per object.
+    fn place(
+        &self,
+        source_bucket: &str,
+        object: &Source,
+        days: Days,
+    ) -> Result<(NaiveDate, Option<Placed>)> {
+        let origin = LogOrigin::of(
+            &self.account,
+            &self.region,
+            source_bucket,
+            &object.key,
+            object.last_modified,
+        );
         let day = origin.time.date_naive();
         if day < days.first || day > days.last {
             return Ok((day, None));
@@ -105,17 +133,14 @@ impl Archive {
             .render(&origin)
             .map_err(|e| anyhow!("{}: {e}", object.key))?
             .0;
-        Ok((day, Some(dest)))
-    }
-
-    fn origin<'a>(&'a self, source_bucket: &'a str, object: &'a Source) -> LogOrigin<'a> {
-        LogOrigin::of(
-            &self.account,
-            &self.region,
-            source_bucket,
-            &object.key,
-            object.last_modified,
-        )
+        let placed = Placed {
+            partition_len: dest
+                .ends_with(origin.name)
+                .then(|| dest.len() - origin.name.len()),
+            access_log: origin.name != object.key,
+            dest,
+        };
+        Ok((day, Some(placed)))
     }
 
     /// The day `object` (of `source_bucket`) belongs to, and its fate.
@@ -125,15 +150,20 @@ impl Archive {
         object: &Source,
         days: Days,
     ) -> Result<(NaiveDate, Fate)> {
-        let (day, dest) = self.expected(source_bucket, object, days)?;
-        let Some(dest) = dest else {
+        let (day, placed) = self.place(source_bucket, object, days)?;
+        let Some(Placed {
+            dest,
+            partition_len,
+            access_log,
+        }) = placed
+        else {
             return Ok((day, Fate::OutOfRange));
         };
-        let name = self.origin(source_bucket, object).name.to_string();
-        let Some(partition) = dest.strip_suffix(&name).map(str::to_string) else {
+        let Some(partition_len) = partition_len else {
             return Ok((day, self.look_up(dest).await?));
         };
-        if name != object.key {
+        let partition = dest[..partition_len].to_string();
+        if access_log {
             // An access log: its partition is contiguous in A's listing.
             if self.contiguous.as_ref().is_some_and(|p| *p != partition) {
                 let done = self.contiguous.take().expect("checked");
