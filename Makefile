@@ -19,9 +19,17 @@ emulator: ## Install the pinned fakecloud emulator into the cache (once)
 build: ## Build every crate (debug)
 	cargo build --workspace --all-targets
 
+.PHONY: static
+static: ## The static (musl, debug) logferry of this machine's architecture, and podman, for the container test
+	@scripts/install-podman.sh
+	@scripts/static-binary.sh $$(uname -m)-unknown-linux-musl | tail -1
+
 .PHONY: test
-test: emulator ## Unit tests, the emulator suites (deployed world included), and the infra checks
-	cargo test --workspace
+test: emulator static ## Unit tests, the emulator suites (deployed world, container image and Python wheel included), and the infra checks
+	@built=$$(scripts/python-package.sh | tail -2) && \
+	  export LOGFERRY_WHEEL=$$(echo "$$built" | head -1) LOGFERRY_PYTHON_BIN=$$(echo "$$built" | tail -1) && \
+	  export LOGFERRY_STATIC_BINARY=$$(scripts/static-binary.sh $$(uname -m)-unknown-linux-musl | tail -1) && \
+	  cargo test --workspace
 	infra/checks/run.sh
 	tests/athena/selftest.sh
 
@@ -48,7 +56,16 @@ bench: emulator ## logferry vs awscli, the usual Python way and the emulator's c
 	BENCH_BIN_DIR=$${CARGO_TARGET_DIR:-$(CURDIR)/target}/release cargo run --release --quiet -p logferry-tools --bin bench
 
 .PHONY: package
-package: ## Build the Lambda zips (shipper, compactor; arm64, provided.al2023) with cargo lambda
+package: ## The Lambda zips (shipper, compactor; arm64, provided.al2023) with cargo lambda, the container images (amd64, arm64) with podman, and the Python wheel (abi3, manylinux2014) with maturin
 	@tools=$$(scripts/install-tools.sh | tail -1) && \
 	  PATH="$$tools:$$PATH" cargo lambda build --release --arm64 --output-format zip -p shipper -p compactor && \
 	  ls -l target/lambda/shipper/bootstrap.zip target/lambda/compactor/bootstrap.zip
+	@scripts/install-podman.sh
+	@version=$$(sed -n 's/^version = "\(.*\)"/\1/p' Cargo.toml | head -1) && \
+	  for target in x86_64-unknown-linux-musl aarch64-unknown-linux-musl; do \
+	    binary=$$(scripts/static-binary.sh $$target --release | tail -1) && \
+	    arch=$$(case $$target in x86_64*) echo amd64;; *) echo arm64;; esac) && \
+	    scripts/image.sh build "$$binary" "localhost/logferry:$$version-$$arch" >/dev/null && \
+	    podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}} {{.Architecture}}' "localhost/logferry:$$version-$$arch" || exit 1; \
+	  done
+	@scripts/python-package.sh --release | tail -2 | head -1 | xargs ls -l

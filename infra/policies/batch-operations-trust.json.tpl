@@ -2,17 +2,12 @@
   "Version": "2012-10-17",
   "Statement": [
     {
-      "Sid": "AssumeFromS3BatchOperationsOfThisAccount",
+      "Sid": "AssumeFromS3BatchOperations",
       "Effect": "Allow",
       "Principal": {
         "Service": "batchoperations.s3.amazonaws.com"
       },
-      "Action": "sts:AssumeRole",
-      "Condition": {
-        "StringEquals": {
-          "aws:SourceAccount": "${source_account_id}"
-        }
-      }
+      "Action": "sts:AssumeRole"
     }
   ]
 }

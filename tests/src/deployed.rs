@@ -20,6 +20,7 @@ pub mod existing;
 pub mod local;
 pub mod operations;
 pub mod protection;
+pub mod writers;
 
 /// What Terraform configured for the shipper, read from the emulator.
 #[derive(Debug, Clone)]

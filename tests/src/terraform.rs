@@ -20,8 +20,10 @@ use tokio::process::Command;
 
 /// Services the examples create resources in; every one must go to the emulator.
 const SERVICES: &[&str] = &[
+    "appautoscaling",
     "athena",
     "cloudwatch",
+    "ecs",
     "events",
     "glue",
     "iam",

@@ -205,6 +205,9 @@ async fn journey(mode: &str) -> Result<()> {
             .context("output shipper_function_name")?;
         let function = DeployedFunction::read(&t.admin, name).await?;
         function.check_settings()?;
+        // The ECS worker and the Glue job write as the shipper does.
+        deployed::writers::ecs_worker(&t.admin, &outputs, &function.environment).await?;
+        deployed::writers::glue_job(&t.admin, &outputs, &function.environment).await?;
         // Its alarms and dashboard, on its own metrics, notifying its topic.
         let ops = operations(
             &t.admin,

@@ -12,6 +12,9 @@
 //!   [`Shipper::ship_many`] → a verdict per message).
 //! - [`compact`]: a stage of its own, in account B, not on the copy path: a
 //!   partition's day of archived objects → one verified gzip object for queries.
+//! - [`output`]: a stage of its own, beside the copy path: a job's own
+//!   outputs (bytes or files, not objects of account A) written into the
+//!   archive under the key layout, with the ACL, verified.
 //! - [`archive`]: the archive's key layout and naming rules, shared by both.
 //! - [`s3`]: clients, checksums, uploads and error sorting, shared by both.
 //! - [`settings`]: how each stage's settings family is read; [`deadline`]
@@ -24,6 +27,7 @@ pub mod compact;
 pub mod deadline;
 pub mod error;
 pub mod metrics;
+pub mod output;
 pub mod s3;
 pub mod settings;
 pub mod ship;

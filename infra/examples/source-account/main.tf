@@ -5,7 +5,8 @@
 # copies them into this account's partition of the archive. Nothing on those
 # buckets changes unless asked (eventbridge_notification_buckets); a new log
 # bucket, and audited buckets logging into it, are created only with
-# new_log_bucket.
+# new_log_bucket. Optional writers besides the shipper (an ECS worker, a Glue
+# job) are in writers.tf.
 
 provider "aws" {
   region = var.region
@@ -97,6 +98,7 @@ module "log_source" {
   silence_alarm_hours    = var.silence_alarm_hours
   redrive_principal_arns = var.redrive_principal_arns
   batch_operations       = var.batch_operations
+  shipping_enabled       = local.shipper_consumes_queue
   tags                   = var.tags
 }
 

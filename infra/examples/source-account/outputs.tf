@@ -77,3 +77,46 @@ output "batch_operations_role_arn" {
   description = "The role an S3 Batch Operations LambdaInvoke job passes (RoleArn) to backfill through the shipper, or null without batch_operations."
   value       = module.log_source.batch_operations_role_arn
 }
+
+output "archive_writer_principal_arns" {
+  description = "Every role of this root that writes to the archive (direct) or assumes this account's writer role in B (assume-role): the shipper's, and the ECS worker's and Glue job's when asked. With either of those, account B's source_accounts entry for this account must set writer_principal_arns to this list (its default names only the shipper role); apply B, then this root."
+  value = concat(
+    [module.log_source.shipper_role_arn],
+    [for key in sort(keys(module.writer)) : module.writer[key].role_arn],
+  )
+}
+
+output "ecs_worker_cluster_arn" {
+  description = "The ECS cluster the worker runs in (created, or ecs_worker.cluster_arn), or null without ecs_worker."
+  value       = one(module.ecs_worker[*].cluster_arn)
+}
+
+output "ecs_worker_service_name" {
+  description = "The worker's ECS service (its task count scales on the queue's depth), or null without ecs_worker."
+  value       = one(module.ecs_worker[*].service_name)
+}
+
+output "ecs_worker_task_definition_arn" {
+  description = "The worker's task definition (with revision), or null without ecs_worker."
+  value       = one(module.ecs_worker[*].task_definition_arn)
+}
+
+output "ecs_worker_task_role_arn" {
+  description = "The worker's task role <name_prefix>-ecs-writer, or null without ecs_worker: one of archive_writer_principal_arns."
+  value       = try(module.writer["ecs"].role_arn, null)
+}
+
+output "ecs_worker_log_group_name" {
+  description = "The worker's log group (/ecs/<name_prefix>-worker): its logs and its EMF metrics, or null without ecs_worker."
+  value       = one(module.ecs_worker[*].log_group_name)
+}
+
+output "glue_writer_job_name" {
+  description = "The Glue job (aws glue start-job-run --job-name <name> --arguments '{\"--logferry-uris\":\"s3://...\"}'), or null without glue_writer_job."
+  value       = one(module.glue_writer_job[*].job_name)
+}
+
+output "glue_writer_job_role_arn" {
+  description = "The job's role <name_prefix>-glue-writer, or null without glue_writer_job: one of archive_writer_principal_arns."
+  value       = try(module.writer["glue"].role_arn, null)
+}

@@ -26,17 +26,16 @@
 #     the shipper's ARN and on <ARN>:*, its $LATEST, versions and aliases, no
 #     other function.
 #
-# Trust: batchoperations.s3.amazonaws.com only, and only for jobs of this
-# account (aws:SourceAccount). S3's Batch Operations pages show the trust
-# policy without any condition ("To allow the S3 Batch Operations service
-# principal to assume the IAM role, attach the following trust policy") and
-# document neither aws:SourceAccount nor an aws:SourceArn of the job
-# (arn:aws:s3:<region>:<account>:job/<id>), so the job ARN is not required
-# here. aws:SourceAccount "is only available when the call to your resource
-# is made directly by an AWS service principal" (IAM User Guide, global
-# condition keys), as this AssumeRole is; should a job ever fail to assume
-# the role, this condition is the first suspect. A role can be passed
-# (iam:PassRole) only within its own account, the first fence.
+# Trust: batchoperations.s3.amazonaws.com only, exactly as S3 documents it
+# ("To allow the S3 Batch Operations service principal to assume the IAM
+# role, attach the following trust policy": no condition; S3 User Guide,
+# Granting permissions for Batch Operations). No confused-deputy key is
+# documented for Batch Operations: aws:SourceAccount is in the request only
+# when the calling service sets it, and a StringEquals on a key that is
+# absent fails, so a conditioned trust could fail every job, which nothing
+# short of a real job would show. The fence is iam:PassRole instead: only a
+# principal of this account allowed to pass this role can name it in a job
+# (CreateJob), and a role can be passed only within its own account.
 
 locals {
   create_batch_operations_role = var.batch_operations != null
@@ -53,12 +52,10 @@ locals {
 resource "aws_iam_role" "batch_operations" {
   count = local.create_batch_operations_role ? 1 : 0
 
-  name        = "${var.name_prefix}-batch-operations"
-  description = "logferry backfill: S3 Batch Operations jobs invoke ${local.function_name} on each manifest object"
-  assume_role_policy = templatefile("${local.policy_dir}/batch-operations-trust.json.tpl", {
-    source_account_id = var.source_account_id
-  })
-  tags = var.tags
+  name               = "${var.name_prefix}-batch-operations"
+  description        = "logferry backfill: S3 Batch Operations jobs invoke ${local.function_name} on each manifest object"
+  assume_role_policy = templatefile("${local.policy_dir}/batch-operations-trust.json.tpl", {})
+  tags               = var.tags
 }
 
 resource "aws_iam_role_policy" "batch_operations" {

@@ -4,6 +4,7 @@
 //! [`crate::ShipError`]s ([`classify`]). Nothing here knows about events,
 //! plans or partitions.
 
+pub(crate) mod body;
 pub(crate) mod checksum;
 pub(crate) mod classify;
 pub mod clients;

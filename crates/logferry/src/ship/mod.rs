@@ -132,6 +132,16 @@ impl Shipper {
         &self.clients
     }
 
+    /// Account A's id, for the `{account}` of keys no event names.
+    pub fn source_account(&self) -> &str {
+        &self.source_account
+    }
+
+    /// Account A's region, for the `{region}` of keys no event names.
+    pub fn region(&self) -> &str {
+        &self.default_region
+    }
+
     pub fn config(&self) -> &ShipperConfig {
         &self.config
     }

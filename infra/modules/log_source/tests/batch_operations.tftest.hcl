@@ -61,13 +61,12 @@ run "batch_operations_role_is_trusted_by_s3_batch_operations_of_this_account_onl
 
   assert {
     condition = jsondecode(aws_iam_role.batch_operations[0].assume_role_policy).Statement == [{
-      Sid       = "AssumeFromS3BatchOperationsOfThisAccount"
+      Sid       = "AssumeFromS3BatchOperations"
       Effect    = "Allow"
       Principal = { Service = "batchoperations.s3.amazonaws.com" }
       Action    = "sts:AssumeRole"
-      Condition = { StringEquals = { "aws:SourceAccount" = "111111111111" } }
     }]
-    error_message = "Only batchoperations.s3.amazonaws.com may assume the role, and only for this account (aws:SourceAccount)."
+    error_message = "Only batchoperations.s3.amazonaws.com may assume the role, with S3's documented trust (no condition)."
   }
 
   assert {

@@ -9,25 +9,16 @@
 //! to send a streamed body with a trailing checksum; if the source yields a
 //! different number of bytes, the request fails or verification does.
 
-use std::pin::Pin;
-use std::task::{Context, Poll};
-
 use aws_sdk_s3::primitives::ByteStream;
-use bytes::Bytes;
-use http_body::{Body, Frame, SizeHint};
 use tokio::sync::mpsc;
 
 use super::{archive_attempt, Written};
 use crate::error::ShipError;
+use crate::s3::body::{Chunks, CHUNK, CHUNKS_IN_FLIGHT};
 use crate::s3::checksum::{crc32c_append, Checksum};
 use crate::s3::classify::Attempt;
 use crate::ship::plan::ShipPlan;
 use crate::ship::source;
-
-/// Bytes read from the source per chunk.
-const CHUNK: usize = 1024 * 1024;
-/// Chunks read ahead of the request.
-const CHUNKS_IN_FLIGHT: usize = 2;
 
 /// What the reader task saw: the CRC32C and size of everything it read.
 type Read = Result<(u32, u64), ShipError>;
@@ -61,10 +52,7 @@ pub(crate) async fn put(
             }
         }
     });
-    let body = Chunks {
-        body,
-        remaining: plan.source.size,
-    };
+    let body = Chunks::new(body, plan.source.size);
     let sent = super::new_object(archive, plan)
         .body(ByteStream::from_body_1_x(body))
         .send()
@@ -86,34 +74,4 @@ pub(crate) async fn put(
         returned: out.checksum_crc32_c().map(str::to_string),
         bytes,
     })
-}
-
-/// The request body: the reader's chunks, with the exact length left.
-struct Chunks {
-    body: mpsc::Receiver<Result<Bytes, std::io::Error>>,
-    remaining: u64,
-}
-
-impl Body for Chunks {
-    type Data = Bytes;
-    type Error = std::io::Error;
-
-    fn poll_frame(
-        mut self: Pin<&mut Self>,
-        cx: &mut Context<'_>,
-    ) -> Poll<Option<Result<Frame<Bytes>, std::io::Error>>> {
-        match self.body.poll_recv(cx) {
-            Poll::Ready(Some(Ok(chunk))) => {
-                self.remaining = self.remaining.saturating_sub(chunk.len() as u64);
-                Poll::Ready(Some(Ok(Frame::data(chunk))))
-            }
-            Poll::Ready(Some(Err(e))) => Poll::Ready(Some(Err(e))),
-            Poll::Ready(None) => Poll::Ready(None),
-            Poll::Pending => Poll::Pending,
-        }
-    }
-
-    fn size_hint(&self) -> SizeHint {
-        SizeHint::with_exact(self.remaining)
-    }
 }
