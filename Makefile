@@ -66,6 +66,6 @@ package: ## The Lambda zips (shipper, compactor; arm64, provided.al2023) with ca
 	    binary=$$(scripts/static-binary.sh $$target --release | tail -1) && \
 	    arch=$$(case $$target in x86_64*) echo amd64;; *) echo arm64;; esac) && \
 	    scripts/image.sh build "$$binary" "localhost/logferry:$$version-$$arch" >/dev/null && \
-	    podman image ls --format '{{.Repository}}:{{.Tag}} {{.Size}} {{.Architecture}}' "localhost/logferry:$$version-$$arch" || exit 1; \
+	    podman image inspect --format '{{index .RepoTags 0}} {{.Architecture}} {{.Size}} bytes' "localhost/logferry:$$version-$$arch" || exit 1; \
 	  done
 	@scripts/python-package.sh --release | tail -2 | head -1 | xargs ls -l

@@ -329,11 +329,24 @@ pub async fn play_lambda(
     region: &str,
     endpoint: &str,
 ) -> Result<SdkConfig> {
+    let credentials = play_service(admin, role_arn, function, gaps::LAMBDA_RUNTIME).await?;
+    Ok(crate::account::sdk_config_in(endpoint, region, credentials).await)
+}
+
+/// Credentials of a session `session` of a service's role (one that trusts
+/// only its service), for the gap `why`: the role's trust policy gets one
+/// more statement for the account's admin, who assumes it.
+pub async fn play_service(
+    admin: &Account,
+    role_arn: &str,
+    session: &str,
+    why: &str,
+) -> Result<aws_credential_types::Credentials> {
     let role_name = role_arn.rsplit('/').next().unwrap_or_default();
-    edit_trust(admin, role_name, gaps::LAMBDA_RUNTIME, |trust| {
+    edit_trust(admin, role_name, why, |trust| {
         if let Some(statements) = trust["Statement"].as_array_mut() {
             statements.push(json!({
-                "Sid": "EmulatorPlaysLambda",
+                "Sid": "EmulatorPlaysTheService",
                 "Effect": "Allow",
                 "Principal": {"AWS": admin.arn},
                 "Action": "sts:AssumeRole"
@@ -341,8 +354,7 @@ pub async fn play_lambda(
         }
     })
     .await?;
-    let credentials = admin.assume(role_arn, function, "lambda-role").await?;
-    Ok(crate::account::sdk_config_in(endpoint, region, credentials).await)
+    admin.assume(role_arn, session, "service-role").await
 }
 
 /// Change a role's trust policy on the emulator, for the gap named `why`.

@@ -55,6 +55,15 @@ pub const KMS_ENCRYPTION_CONTEXT: &str = "kms-encryption-context";
 /// source mapping does.
 pub const LAMBDA_RUNTIME: &str = "lambda-runtime";
 
+/// Glue jobs are stored but never run (the environment's facts: "ECS and
+/// Glue jobs (not run)").
+/// Workaround, in the deployed world only: the harness plays Glue. It reads
+/// the job back, adds one trust statement to the job's role so A's admin can
+/// assume it (the role trusts only `glue.amazonaws.com`), and runs the job's
+/// script with the logferry wheel installed, the job's default arguments
+/// and that role's session, as a Python shell run would.
+pub const GLUE_JOB_RUNS: &str = "glue-job-runs";
+
 /// An event source mapping's `scaling_config` (maximum concurrency) is
 /// accepted but not stored, so `terraform plan` right after `apply` wants to
 /// set it again. The deployed world allows exactly that one attribute of

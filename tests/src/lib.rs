@@ -17,6 +17,7 @@ pub mod inventory;
 pub mod policy;
 pub mod probe;
 pub mod projection;
+pub mod python;
 pub mod reconcile;
 pub mod routes;
 pub mod terraform;

@@ -23,6 +23,7 @@ use logferry_tests::deployed::existing::{unchanged_but_asked, ExistingBuckets, L
 use logferry_tests::deployed::local::{compacted_partitions, partitions};
 use logferry_tests::deployed::operations::Operations;
 use logferry_tests::deployed::{self, edit_trust, DeployedFunction};
+use logferry_tests::faults::FaultProxy;
 use logferry_tests::terraform::{Profile, Root};
 use logferry_tests::world::{admin, Account, ACCOUNT_A, ACCOUNT_A2, ACCOUNT_B};
 use logferry_tests::{gaps, Endpoint, IamMode};
@@ -78,9 +79,17 @@ fn source_accounts(mode: &str, tenants: &[Tenant]) -> String {
                 "assume-role" => format!("external_id = \"logferry-{}-external-id\"\n", t.account),
                 _ => String::new(),
             };
+            // Every writer of the source root (writers.tf), as its output
+            // archive_writer_principal_arns lists them.
+            let writers: Vec<String> = ["shipper", "ecs-writer", "glue-writer"]
+                .iter()
+                .map(|role| format!("\"arn:aws:iam::{}:role/logferry-{role}\"", t.account))
+                .collect();
             format!(
-                "  {:?} = {{\n    mode = {mode:?}\n    {external_id}    audited_bucket_names = [{:?}]\n  }}\n",
-                t.account, t.buckets.audited
+                "  {:?} = {{\n    mode = {mode:?}\n    {external_id}    audited_bucket_names = [{:?}]\n    writer_principal_arns = [{}]\n  }}\n",
+                t.account,
+                t.buckets.audited,
+                writers.join(", ")
             )
         })
         .collect();
@@ -229,7 +238,7 @@ async fn journey(mode: &str) -> Result<()> {
         );
         function.take_over_the_mapping(&t.admin).await?;
         if mode == "assume-role" {
-            allow_role_session_in_writer_trust(&admin_b, &function).await?;
+            allow_session_in_writer_trust(&admin_b, &function, &function.session_arn()).await?;
         }
         let mine = access_logs::two_days(LOG_PREFIX, t.account, region, &t.buckets.audited);
         for o in &mine {
@@ -242,6 +251,16 @@ async fn journey(mode: &str) -> Result<()> {
                 .send()
                 .await?;
         }
+        // The Glue job ships the first log, run as Glue would run it
+        // (gap glue-job-runs); the shipper then finds it already archived.
+        let glue_session = deployed::writers::glue_session_arn(&outputs)?;
+        if mode == "assume-role" {
+            allow_session_in_writer_trust(&admin_b, &function, &glue_session).await?;
+        }
+        let proxy = FaultProxy::start(url).await?;
+        proxy.as_https();
+        let first = format!("s3://{}/{}", t.buckets.log_bucket, mine[0].key);
+        deployed::writers::run_glue_job(&t.admin, &outputs, region, &proxy.url, &[first]).await?;
         let shipper = function.start(&t.admin, url).await?;
         for response in function.drain_queue(&shipper, &t.admin, mine.len()).await? {
             ensure!(
@@ -443,9 +462,10 @@ fn lambda_zip(work: &std::path::Path) -> Result<String> {
 /// gives the session's ARN). The writer role's trust gets the session's
 /// ARN beside the role's in its `aws:PrincipalArn` condition, with the same
 /// `sts:ExternalId` condition, which the soft emulator still enforces.
-async fn allow_role_session_in_writer_trust(
+async fn allow_session_in_writer_trust(
     admin_b: &Account,
     function: &DeployedFunction,
+    session_arn: &str,
 ) -> Result<()> {
     let role_arn = &function.environment["LOGFERRY_ROLE_ARN"];
     let name = role_arn.rsplit('/').next().unwrap_or_default();
@@ -456,7 +476,7 @@ async fn allow_role_session_in_writer_trust(
                     Value::Array(a) => a,
                     one => vec![one],
                 };
-                list.push(Value::String(function.session_arn()));
+                list.push(Value::String(session_arn.to_string()));
                 *arns = Value::Array(list);
             }
         }

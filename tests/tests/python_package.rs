@@ -8,27 +8,16 @@
 //! role allows no write without `bucket-owner-full-control`).
 
 use std::path::PathBuf;
-use std::process::Command;
 
-use anyhow::{bail, ensure, Context, Result};
+use anyhow::{ensure, Context, Result};
 use logferry_tests::faults::FaultProxy;
-use logferry_tests::world::{unique, ACCOUNT_B};
+use logferry_tests::python::Wheel;
+use logferry_tests::world::ACCOUNT_B;
 use logferry_tests::{Mode, World};
 use serde_json::{json, Map, Value};
 
 fn repo() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
-}
-
-/// The wheel and the venv `make test` built them with.
-fn wheel_and_python() -> Result<(PathBuf, PathBuf)> {
-    let (Some(wheel), Some(bin)) = (
-        std::env::var_os("LOGFERRY_WHEEL"),
-        std::env::var_os("LOGFERRY_PYTHON_BIN"),
-    ) else {
-        bail!("LOGFERRY_WHEEL and LOGFERRY_PYTHON_BIN are not set: run `make test`, which builds the wheel with scripts/python-package.sh (its last two lines are their values)");
-    };
-    Ok((PathBuf::from(wheel), PathBuf::from(bin).join("python")))
 }
 
 /// The package's keywords for the variables the suite's shipper runs on.
@@ -50,15 +39,6 @@ fn keywords(environment: &[(&str, String)]) -> Value {
     Value::Object(keywords)
 }
 
-/// A directory of this test's, removed when dropped.
-struct Scratch(PathBuf);
-
-impl Drop for Scratch {
-    fn drop(&mut self) {
-        let _ = std::fs::remove_dir_all(&self.0);
-    }
-}
-
 /// Direct mode is the S4 case: B's bucket policy lets account A's identity
 /// write only with `bucket-owner-full-control`, so every write of the
 /// package is proven to carry it.
@@ -73,36 +53,13 @@ async fn the_wheel_writes_into_b_through_the_writer_role() -> Result<()> {
 }
 
 async fn from_python(mode: Mode) -> Result<()> {
-    let (wheel, python) = wheel_and_python()?;
+    let wheel = Wheel::install()?;
     let world = World::strict().await?;
     let mut uris = Vec::new();
     for (key, body) in [("app/one.log", "one\n"), ("app/two.log", "two\n")] {
         world.put_source(key, body).await?;
         uris.push(format!("s3://{}/{key}", world.source_bucket));
     }
-    let scratch = Scratch(std::env::temp_dir().join(unique("python-package")));
-    let site = scratch.0.join("site");
-    let installed = Command::new(&python)
-        .args([
-            "-m",
-            "pip",
-            "install",
-            "--quiet",
-            "--no-deps",
-            "--disable-pip-version-check",
-            "--target",
-        ])
-        .arg(&site)
-        .arg(&wheel)
-        .output()
-        .context("running the venv's pip")?;
-    ensure!(
-        installed.status.success(),
-        "pip could not install {}: {}",
-        wheel.display(),
-        String::from_utf8_lossy(&installed.stderr)
-    );
-
     // The archive's policy denies requests not made over TLS; the proxy
     // marks each as the suite's own clients do (X-Forwarded-Proto).
     let proxy = FaultProxy::start(&world.endpoint).await?;
@@ -110,10 +67,9 @@ async fn from_python(mode: Mode) -> Result<()> {
     let environment = world
         .logferry_environment(&world.shipper, mode, &proxy.url)
         .await?;
-    std::fs::create_dir_all(&scratch.0)?;
-    let results = scratch.0.join("results.jsonl");
+    let results = wheel.scratch("results.jsonl");
     // Run without blocking the runtime: the proxy serves pytest's requests on it.
-    let mut pytest = tokio::process::Command::new(&python);
+    let mut pytest = tokio::process::Command::new(&wheel.python);
     pytest
         .args([
             "-m",
@@ -124,8 +80,8 @@ async fn from_python(mode: Mode) -> Result<()> {
             "crates/python/tests",
         ])
         .current_dir(repo())
-        .env("PYTHONPATH", &site)
-        .env("LOGFERRY_TEST_SITE", &site)
+        .env("PYTHONPATH", &wheel.site)
+        .env("LOGFERRY_TEST_SITE", &wheel.site)
         .env("LOGFERRY_TEST_SETTINGS", keywords(&environment).to_string())
         .env("LOGFERRY_TEST_OBJECTS", json!(uris).to_string())
         .env("LOGFERRY_TEST_RESULTS", &results)

@@ -1,15 +1,19 @@
 //! The writers besides the shipper, as the source root deployed them: the
 //! ECS worker's task definition and service, and the Glue job, read back
 //! from the emulator and held against the shipper's own settings, so all
-//! three write to the same archive, the same way.
+//! three write to the same archive, the same way; and the Glue job run as
+//! Glue would run it (gap [`gaps::GLUE_JOB_RUNS`]).
 
 use std::collections::BTreeMap;
+use std::path::PathBuf;
 
 use anyhow::{ensure, Context, Result};
 use aws_sdk_ecs::types::CpuArchitecture;
+use aws_sdk_glue::types::Job;
 use serde_json::Value;
 
 use crate::account::Account;
+use crate::gaps;
 
 /// The settings every writer shares with the shipper function.
 const SHARED: [&str; 6] = [
@@ -120,16 +124,7 @@ pub async fn glue_job(
     outputs: &BTreeMap<String, Value>,
     shipper: &BTreeMap<String, String>,
 ) -> Result<()> {
-    let glue = aws_sdk_glue::Client::new(&admin.sdk);
-    let name = output(outputs, "glue_writer_job_name")?;
-    let job = glue
-        .get_job()
-        .job_name(name)
-        .send()
-        .await
-        .with_context(|| format!("reading the Glue job {name}"))?
-        .job
-        .context("no job")?;
+    let job = read_job(admin, outputs).await?;
     ensure!(
         job.role() == Some(output(outputs, "glue_writer_job_role_arn")?),
         "the job runs as {:?}, not the Glue writer role",
@@ -162,5 +157,90 @@ pub async fn glue_job(
             shipper.get(setting)
         );
     }
+    Ok(())
+}
+
+/// The source root's Glue job, as the emulator holds it.
+async fn read_job(admin: &Account, outputs: &BTreeMap<String, Value>) -> Result<Job> {
+    let name = output(outputs, "glue_writer_job_name")?;
+    aws_sdk_glue::Client::new(&admin.sdk)
+        .get_job()
+        .job_name(name)
+        .send()
+        .await
+        .with_context(|| format!("reading the Glue job {name}"))?
+        .job
+        .context("no job")
+}
+
+/// The session name the harness runs the Glue job's script under.
+const GLUE_SESSION: &str = "logferry-glue-run";
+
+/// The ARN other accounts' policies see for the harness's Glue run.
+pub fn glue_session_arn(outputs: &BTreeMap<String, Value>) -> Result<String> {
+    let role = output(outputs, "glue_writer_job_role_arn")?;
+    let account = role.split(':').nth(4).unwrap_or_default();
+    let name = role.rsplit('/').next().unwrap_or_default();
+    Ok(format!(
+        "arn:aws:sts::{account}:assumed-role/{name}/{GLUE_SESSION}"
+    ))
+}
+
+/// Gap [`gaps::GLUE_JOB_RUNS`]: the harness plays Glue. The job's script
+/// (`infra/modules/glue_writer_job/script/ship_job.py`, which the example
+/// uploads) runs with the wheel installed, the job's default arguments as
+/// Glue passes them, `--logferry-uris` for this run, and a session of the
+/// job's role, through `endpoint` (an HTTPS-marking proxy: the archive
+/// refuses plain HTTP). It must exit 0, having shipped every object itself.
+pub async fn run_glue_job(
+    admin: &Account,
+    outputs: &BTreeMap<String, Value>,
+    region: &str,
+    endpoint: &str,
+    uris: &[String],
+) -> Result<()> {
+    let job = read_job(admin, outputs).await?;
+    let role = output(outputs, "glue_writer_job_role_arn")?;
+    let credentials =
+        crate::deployed::play_service(admin, role, GLUE_SESSION, gaps::GLUE_JOB_RUNS).await?;
+    let wheel = crate::python::Wheel::install()?;
+    let script = PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+        .join("../infra/modules/glue_writer_job/script/ship_job.py");
+    let mut run = tokio::process::Command::new(&wheel.python);
+    run.arg(&script);
+    for (argument, value) in job.default_arguments().into_iter().flatten() {
+        run.args([argument, value]);
+    }
+    run.args(["--logferry-uris", &uris.join(",")])
+        .env_clear()
+        .env("PATH", std::env::var_os("PATH").unwrap_or_default())
+        .env("PYTHONPATH", &wheel.site)
+        .env("AWS_ACCESS_KEY_ID", credentials.access_key_id())
+        .env("AWS_SECRET_ACCESS_KEY", credentials.secret_access_key())
+        .env(
+            "AWS_SESSION_TOKEN",
+            credentials.session_token().unwrap_or_default(),
+        )
+        .env("AWS_REGION", region)
+        .env("AWS_ENDPOINT_URL", endpoint)
+        .env("AWS_EC2_METADATA_DISABLED", "true");
+    let ran = run
+        .output()
+        .await
+        .context("running the Glue job's script")?;
+    ensure!(
+        ran.status.success(),
+        "the Glue job's script failed ({}):\n{}{}",
+        ran.status,
+        String::from_utf8_lossy(&ran.stdout),
+        String::from_utf8_lossy(&ran.stderr)
+    );
+    // The script prints the summary: every object new, shipped by this run.
+    let summary = String::from_utf8_lossy(&ran.stdout);
+    let expected = format!("{} shipped (0 already archived", uris.len());
+    ensure!(
+        summary.trim().starts_with(&expected),
+        "the Glue job's script did not ship the objects itself: {summary}"
+    );
     Ok(())
 }
