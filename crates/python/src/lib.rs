@@ -21,8 +21,9 @@ use logferry::output::Outputs;
 use logferry::{load_sdk_config, Shipper, ShipperConfig};
 use logferry_cli::ship::{ship_uris, Summary};
 use pyo3::create_exception;
-use pyo3::exceptions::PyException;
+use pyo3::exceptions::{PyException, PyTypeError};
 use pyo3::prelude::*;
+use pyo3::types::PyDict;
 
 use settings::Keywords;
 
@@ -60,6 +61,37 @@ async fn connect(config: ShipperConfig) -> Result<Shipper, String> {
     Shipper::connect(config, &sdk_config, std::convert::identity)
         .await
         .map_err(|e| e.to_string())
+}
+
+/// A call's settings keywords, each one of [`settings::KEYWORDS`] and a
+/// string or a whole number; `None` is left out.
+fn keywords(given: Option<&Bound<'_, PyDict>>) -> PyResult<Keywords> {
+    let mut keywords = Keywords::default();
+    for (key, value) in given.into_iter().flat_map(|d| d.iter()) {
+        let key: String = key.extract()?;
+        let Some((keyword, _)) = settings::KEYWORDS.iter().find(|(k, _)| *k == key) else {
+            let known: Vec<&str> = settings::KEYWORDS.iter().map(|(k, _)| *k).collect();
+            let fix = format!(
+                "unexpected keyword argument `{key}`; the settings are {}",
+                known.join(", ")
+            );
+            return Err(PyTypeError::new_err(fix));
+        };
+        if value.is_none() {
+            continue;
+        }
+        let text = match value.extract::<String>() {
+            Ok(text) => text,
+            Err(_) => value
+                .extract::<u64>()
+                .map_err(|_| {
+                    PyTypeError::new_err(format!("{key} must be a string or a whole number"))
+                })?
+                .to_string(),
+        };
+        keywords.set(keyword, Some(text));
+    }
+    Ok(keywords)
 }
 
 /// What a `ship()` did: counts, and the objects that did not land.
@@ -109,33 +141,13 @@ impl From<Summary> for ShipSummary {
 /// into the archive, as `logferry ship` does. Returns the summary; raises
 /// `ShipError` when any object did not land (the summary is its `summary`).
 #[pyfunction]
-#[pyo3(signature = (uris, *, archive_bucket=None, archive_prefix=None, auth_mode=None,
-    role_arn=None, external_id=None, session_name=None, source_account=None,
-    key_template=None, concurrency=None))]
-#[allow(clippy::too_many_arguments)]
+#[pyo3(signature = (uris, **settings))]
 fn ship(
     py: Python<'_>,
     uris: Vec<String>,
-    archive_bucket: Option<String>,
-    archive_prefix: Option<String>,
-    auth_mode: Option<String>,
-    role_arn: Option<String>,
-    external_id: Option<String>,
-    session_name: Option<String>,
-    source_account: Option<String>,
-    key_template: Option<String>,
-    concurrency: Option<u64>,
+    settings: Option<&Bound<'_, PyDict>>,
 ) -> PyResult<ShipSummary> {
-    let mut keywords = Keywords::default();
-    keywords.set("archive_bucket", archive_bucket);
-    keywords.set("archive_prefix", archive_prefix);
-    keywords.set("auth_mode", auth_mode);
-    keywords.set("role_arn", role_arn);
-    keywords.set("external_id", external_id);
-    keywords.set("session_name", session_name);
-    keywords.set("source_account", source_account);
-    keywords.set("key_template", key_template);
-    keywords.set("concurrency", concurrency);
+    let keywords = keywords(settings)?;
     let config = keywords
         .config(Some(logferry_cli::ship::CONCURRENCY))
         .map_err(ShipError::new_err)?;
@@ -201,33 +213,9 @@ struct Writer {
 #[pymethods]
 impl Writer {
     #[new]
-    #[pyo3(signature = (name, *, archive_bucket=None, archive_prefix=None, auth_mode=None,
-        role_arn=None, external_id=None, session_name=None, source_account=None,
-        key_template=None, part_size_mib=None))]
-    #[allow(clippy::too_many_arguments)]
-    fn new(
-        py: Python<'_>,
-        name: String,
-        archive_bucket: Option<String>,
-        archive_prefix: Option<String>,
-        auth_mode: Option<String>,
-        role_arn: Option<String>,
-        external_id: Option<String>,
-        session_name: Option<String>,
-        source_account: Option<String>,
-        key_template: Option<String>,
-        part_size_mib: Option<u64>,
-    ) -> PyResult<Self> {
-        let mut keywords = Keywords::default();
-        keywords.set("archive_bucket", archive_bucket);
-        keywords.set("archive_prefix", archive_prefix);
-        keywords.set("auth_mode", auth_mode);
-        keywords.set("role_arn", role_arn);
-        keywords.set("external_id", external_id);
-        keywords.set("session_name", session_name);
-        keywords.set("source_account", source_account);
-        keywords.set("key_template", key_template);
-        keywords.set("part_size_mib", part_size_mib);
+    #[pyo3(signature = (name, **settings))]
+    fn new(py: Python<'_>, name: String, settings: Option<&Bound<'_, PyDict>>) -> PyResult<Self> {
+        let keywords = keywords(settings)?;
         let config = keywords.config(None).map_err(ShipError::new_err)?;
         let outputs = block_on(py, async move {
             let shipper = connect(config).await?;

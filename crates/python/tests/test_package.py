@@ -59,6 +59,9 @@ def test_bad_settings_name_the_keyword_in_one_line(settings, objects):
     with pytest.raises(logferry.ShipError) as caught:
         logferry.Writer("Not A Name", **settings)
     assert "writer name `Not A Name`" in one_line(caught.value)
+    with pytest.raises(TypeError) as caught:
+        logferry.ship(objects, archive_bukket="archive", **settings)
+    assert one_line(caught.value).startswith("unexpected keyword argument `archive_bukket`; the settings are archive_bucket,")
 
 
 def test_a_writer_writes_bytes_under_the_key_layout_once(settings, results):
