@@ -92,19 +92,29 @@ impl Deadline {
     }
 }
 
+/// Lambda's longest timeout (15 minutes), in milliseconds.
+const LONGEST_TIMEOUT_MS: u64 = 900_000;
+
 /// When a Lambda invocation must stop: its deadline (epoch milliseconds;
 /// 0, as in a test's default context, means none) less `margin`, kept back
 /// to abort uploads and answer.
+///
+/// A value no larger than Lambda's longest timeout cannot be an epoch
+/// deadline (it would be 1970): it is a timeout from now. `cargo lambda
+/// watch` sends one, a fixed `Lambda-Runtime-Deadline-Ms: 600000`; read as
+/// an epoch, every local invocation would stop before it started.
 pub fn invocation_stop(
     deadline_ms: u64,
     now: std::time::SystemTime,
     margin: std::time::Duration,
 ) -> Option<Instant> {
-    if deadline_ms == 0 {
-        return None;
-    }
-    let deadline = std::time::UNIX_EPOCH + std::time::Duration::from_millis(deadline_ms);
-    let left = deadline.duration_since(now).unwrap_or_default();
+    let left = match deadline_ms {
+        0 => return None,
+        timeout if timeout <= LONGEST_TIMEOUT_MS => std::time::Duration::from_millis(timeout),
+        epoch => (std::time::UNIX_EPOCH + std::time::Duration::from_millis(epoch))
+            .duration_since(now)
+            .unwrap_or_default(),
+    };
     Some(Instant::now() + left.saturating_sub(margin))
 }
 
@@ -135,6 +145,22 @@ mod tests {
             result,
             Err(ShipError::Deadline { stage: "test", .. })
         ));
+    }
+
+    #[tokio::test(start_paused = true)]
+    async fn an_invocation_stops_its_margin_before_the_deadline_it_was_given() {
+        let now = std::time::UNIX_EPOCH + Duration::from_secs(1_796_000_000);
+        let margin = Duration::from_secs(3);
+        let epoch_ms = 1_796_000_000_000 + 60_000;
+        let stop = invocation_stop(epoch_ms, now, margin).expect("a deadline");
+        assert_eq!(stop - Instant::now(), Duration::from_secs(57));
+        // `cargo lambda watch`'s fixed 600000 is ten minutes, not 1970.
+        let stop = invocation_stop(600_000, now, margin).expect("a deadline");
+        assert_eq!(stop - Instant::now(), Duration::from_secs(597));
+        // A deadline already past leaves no time at all.
+        let stop = invocation_stop(1_795_000_000_000, now, margin).expect("a deadline");
+        assert_eq!(stop, Instant::now());
+        assert_eq!(invocation_stop(0, now, margin), None);
     }
 
     #[tokio::test(start_paused = true)]

@@ -11,6 +11,8 @@
 //! time comes is aborted (its multipart upload too) and fails the run, so
 //! the schedule's alarm sees a partition too large for one invocation.
 
+pub mod runtime;
+
 use std::time::SystemTime;
 
 use chrono::{DateTime, Utc};
@@ -33,7 +35,6 @@ pub const START_MARGIN: std::time::Duration = std::time::Duration::from_secs(60)
 /// Why a run failed, as Lambda reports it: an `errorType` that names the
 /// failure (`logferry.PartitionsFailed`, `logferry.PartitionsNotFound`),
 /// not a Rust type, and one line.
-#[derive(Debug)]
 pub struct Failure {
     pub kind: &'static str,
     pub message: String,
@@ -62,6 +63,14 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+/// One line, as the runtime logs a handler's error (`{:?}`): the
+/// `errorType` and the message, not a struct dump.
+impl std::fmt::Debug for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "logferry.{}: {}", self.kind, self.message)
     }
 }
 

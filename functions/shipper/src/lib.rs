@@ -14,6 +14,7 @@
 //! the invocation: objects by fate, bytes and lag (`logferry::metrics`).
 
 pub mod batch;
+pub mod runtime;
 
 use aws_lambda_events::event::sqs::{BatchItemFailure, SqsBatchResponse, SqsEvent};
 use lambda_runtime::{Diagnostic, LambdaEvent};
@@ -30,7 +31,6 @@ const ANSWER_MARGIN: Duration = Duration::from_secs(3);
 /// Why an invocation failed, as Lambda reports it: an `errorType` that
 /// names the failure (`logferry.ObjectsFailed` …), not a Rust type, and one
 /// line.
-#[derive(Debug)]
 pub struct Failure {
     pub kind: &'static str,
     pub message: String,
@@ -48,6 +48,14 @@ impl Failure {
 impl std::fmt::Display for Failure {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str(&self.message)
+    }
+}
+
+/// One line, as the runtime logs a handler's error (`{:?}`): the
+/// `errorType` and the message, not a struct dump.
+impl std::fmt::Debug for Failure {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "logferry.{}: {}", self.kind, self.message)
     }
 }
 
@@ -281,7 +289,11 @@ pub(crate) mod tests {
     async fn an_unsupported_event_names_its_error_type_and_one_line() {
         let shipper = shipper_with_head_status(500, "");
         let payload = json!({"Records": [{"eventSource": "aws:dynamodb", "eventName": "INSERT"}]});
-        let diagnostic = Diagnostic::from(invoke(&shipper, payload).await.unwrap_err());
+        let failure = invoke(&shipper, payload).await.unwrap_err();
+        // What the runtime logs of it (`{:?}`) is the same one line.
+        let logged = format!("{failure:?}");
+        assert!(logged.starts_with("logferry.UnsupportedEvent: ") && !logged.contains('\n'));
+        let diagnostic = Diagnostic::from(failure);
         assert_eq!(diagnostic.error_type, "logferry.UnsupportedEvent");
         assert!(!diagnostic.error_message.is_empty() && !diagnostic.error_message.contains('\n'));
     }

@@ -1,25 +1,6 @@
-//! Lambda entry point: the runtime's own tracing set-up (Lambda's log level
-//! and format controls), configuration and clients once per cold start,
-//! then the handler for every event.
-
-use lambda_runtime::{run, service_fn, Error, LambdaEvent};
-use logferry::{load_sdk_config, settings, Shipper, ShipperConfig};
-use serde_json::Value;
+//! Lambda entry point of the shipper ([`shipper::runtime`]).
 
 #[tokio::main]
-async fn main() -> Result<(), Error> {
-    lambda_runtime::tracing::init_default_subscriber();
-    let config =
-        ShipperConfig::from_environment(&settings::process_environment()).map_err(|errors| {
-            let lines = settings::join(&errors);
-            tracing::error!("{lines}");
-            lines
-        })?;
-    let sdk_config = load_sdk_config(config.timeouts).await;
-    let shipper = Shipper::connect(config, &sdk_config, std::convert::identity).await?;
-    let (shipper, emitter) = (&shipper, &logferry::metrics::Emitter::stdout());
-    run(service_fn(move |event: LambdaEvent<Value>| async move {
-        shipper::handle(event, shipper, emitter).await
-    }))
-    .await
+async fn main() -> Result<(), lambda_runtime::Error> {
+    shipper::runtime::run().await
 }
