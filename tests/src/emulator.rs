@@ -1,10 +1,13 @@
 //! Starting (or finding) the AWS endpoint the suite talks to.
 //!
-//! By default the suite starts fakecloud twice on free loopback ports:
+//! `LOGFERRY_EMULATOR` picks the emulator: `fakecloud` (the default) or
+//! `localstack`. fakecloud is started twice on free loopback ports:
 //! `--iam strict` for everything, and `--iam soft` for the external-id trust
-//! probes that strict mode cannot evaluate (see [`crate::gaps`]). Set
-//! `LOGFERRY_TEST_ENDPOINT` (and optionally `LOGFERRY_TEST_TRUST_ENDPOINT`)
-//! to run against an emulator you started yourself, e.g. LocalStack.
+//! probes that strict mode cannot evaluate (see [`crate::gaps`]). LocalStack
+//! is started once by `scripts/localstack.sh`, and serves both; it enforces
+//! no IAM, so the tests that prove a policy run on fakecloud only
+//! ([`crate::gaps::requires`]). Set `LOGFERRY_TEST_ENDPOINT` (and optionally
+//! `LOGFERRY_TEST_TRUST_ENDPOINT`) to use an emulator you started yourself.
 
 use std::net::TcpListener;
 use std::path::PathBuf;
@@ -14,6 +17,26 @@ use std::time::{Duration, Instant};
 use anyhow::{bail, Context, Result};
 
 pub const FAKECLOUD_VERSION: &str = "0.51.0";
+
+/// The emulator behind the suite.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Emulator {
+    Fakecloud,
+    LocalStack,
+}
+
+impl Emulator {
+    /// `LOGFERRY_EMULATOR`'s choice; anything else is one line naming both.
+    pub fn current() -> Result<Emulator> {
+        match std::env::var("LOGFERRY_EMULATOR").as_deref() {
+            Err(_) | Ok("") | Ok("fakecloud") => Ok(Emulator::Fakecloud),
+            Ok("localstack") => Ok(Emulator::LocalStack),
+            Ok(other) => bail!(
+                "LOGFERRY_EMULATOR={other} is not an emulator the suite knows; set fakecloud (the default) or localstack"
+            ),
+        }
+    }
+}
 
 /// How the emulator enforces IAM.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -32,6 +55,8 @@ pub struct Endpoint {
     child: Option<Child>,
     /// The port and extra arguments it was started with, to restart it.
     launch: Option<(u16, Vec<String>)>,
+    /// The state dir of a LocalStack started here, to stop it.
+    localstack: Option<PathBuf>,
 }
 
 impl Drop for Endpoint {
@@ -44,6 +69,15 @@ impl Endpoint {
     /// SIGTERM to the watchdog shell, whose trap stops fakecloud with it
     /// (a SIGKILL would leave fakecloud running).
     fn stop(&mut self) {
+        if let Some(state) = self.localstack.take() {
+            let _ = Command::new("bash")
+                .arg(repo().join("scripts/localstack.sh"))
+                .arg("stop")
+                .env("LOCALSTACK_STATE_DIR", &state)
+                .stderr(Stdio::null())
+                .status();
+            let _ = std::fs::remove_dir_all(state);
+        }
         if let Some(mut child) = self.child.take() {
             let _ = Command::new("kill")
                 .arg(child.id().to_string())
@@ -67,9 +101,46 @@ impl Endpoint {
                 mode,
                 child: None,
                 launch: None,
+                localstack: None,
             });
         }
-        Self::spawn(mode).await
+        match Emulator::current()? {
+            Emulator::Fakecloud => Self::spawn(mode).await,
+            Emulator::LocalStack => Self::localstack(mode),
+        }
+    }
+
+    /// A LocalStack of its own (`scripts/localstack.sh start`), which stops
+    /// when this process exits even if it is never dropped.
+    fn localstack(mode: IamMode) -> Result<Endpoint> {
+        remove_stale_localstack_states();
+        let state = std::env::temp_dir().join(format!(
+            "logferry-localstack-{}-{}",
+            std::process::id(),
+            free_port()?
+        ));
+        let out = Command::new("bash")
+            .arg(repo().join("scripts/localstack.sh"))
+            .arg("start")
+            .env("LOCALSTACK_STATE_DIR", &state)
+            .env("LOCALSTACK_PARENT_PID", std::process::id().to_string())
+            .stderr(Stdio::inherit())
+            .output()
+            .context("running scripts/localstack.sh start")?;
+        let stdout = String::from_utf8_lossy(&out.stdout);
+        let url = stdout
+            .lines()
+            .last()
+            .and_then(|line| line.strip_prefix("AWS_ENDPOINT_URL="))
+            .filter(|_| out.status.success())
+            .with_context(|| format!("scripts/localstack.sh start failed: {stdout}"))?;
+        Ok(Endpoint {
+            url: url.to_string(),
+            mode,
+            child: None,
+            launch: None,
+            localstack: Some(state),
+        })
     }
 
     /// A fakecloud of its own, with empty accounts, whatever the environment
@@ -136,6 +207,7 @@ impl Endpoint {
             mode,
             child: Some(child),
             launch: Some((port, args)),
+            localstack: None,
         };
         endpoint.wait_healthy().await?;
         Ok(endpoint)
@@ -180,6 +252,32 @@ pub fn cache_dir() -> PathBuf {
         .unwrap_or_else(|_| {
             PathBuf::from(std::env::var("HOME").unwrap_or_default()).join(".cache/logferry")
         })
+}
+
+/// The state dirs (pid, port, log) of LocalStacks started by test
+/// processes that have exited: a shared endpoint is never dropped, and its
+/// watchdog removes only LocalStack's files.
+fn remove_stale_localstack_states() {
+    let Ok(entries) = std::fs::read_dir(std::env::temp_dir()) else {
+        return;
+    };
+    for entry in entries.flatten() {
+        let name = entry.file_name().to_string_lossy().to_string();
+        let Some(owner) = name
+            .strip_prefix("logferry-localstack-")
+            .and_then(|rest| rest.split('-').next())
+            .and_then(|pid| pid.parse::<u32>().ok())
+        else {
+            continue;
+        };
+        if !std::path::Path::new(&format!("/proc/{owner}")).exists() {
+            let _ = std::fs::remove_dir_all(entry.path());
+        }
+    }
+}
+
+fn repo() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("..")
 }
 
 fn free_port() -> Result<u16> {

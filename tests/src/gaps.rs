@@ -145,3 +145,63 @@ pub const DELETE_OBJECT_VERSION: &str = "delete-object-version";
 /// policies lack only that condition
 /// ([`crate::policy::as_if_called_via_athena`]).
 pub const CALLED_VIA: &str = "called-via";
+
+/// LocalStack's free releases answer IAM and STS but evaluate no policy:
+/// no identity, resource, trust or key policy denies anything, and an
+/// external id is never checked. The tests that prove a policy (a denial,
+/// least privilege, the external id, the ACL condition) run on fakecloud
+/// only.
+pub const LOCALSTACK_IAM: &str = "localstack-iam";
+
+/// LocalStack's free releases have no Glue and no Athena (HTTP 501). The
+/// catalog, the deployed world and the analyst's queries run on fakecloud only.
+pub const LOCALSTACK_GLUE_ATHENA: &str = "localstack-glue-athena";
+
+/// LocalStack does not record who owns an object: `GetObjectAcl` names its
+/// own default owner whoever wrote it, so B's ownership of each copy (the
+/// canned ACL, the bucket's ownership setting) is checked on fakecloud only.
+pub const LOCALSTACK_OBJECT_OWNER: &str = "localstack-object-owner";
+
+/// LocalStack 4.14 refuses a streamed upload whose CRC32C comes as a
+/// trailer (`InvalidRequest: Expecting a single x-amz-checksum- header`); a
+/// CRC32 trailer works. logferry keeps CRC32C, the archive's one checksum,
+/// on every path (AWS takes it), so the direct mode's streamed `PutObject`
+/// of an object above one part runs on fakecloud only.
+pub const LOCALSTACK_CRC32C_TRAILER: &str = "localstack-crc32c-trailer";
+
+/// LocalStack URL-encodes the object key of S3's EventBridge events, as S3
+/// does in its own notifications; AWS sends EventBridge the key as it is
+/// (an event AWS delivered for `raw/health-check/2023-08-08T14:03:40.532432.zip`
+/// carries the colons unencoded), and the shipper reads it so. The
+/// EventBridge route runs on fakecloud only.
+pub const LOCALSTACK_EVENTBRIDGE_KEY: &str = "localstack-eventbridge-key";
+
+/// The restart test stops its emulator and starts it again on the same
+/// state. LocalStack keeps state across a restart only with persistence,
+/// which its free releases lack; that test starts a fakecloud of its own
+/// with `--storage-mode persistent`, so it runs on fakecloud only.
+pub const LOCALSTACK_RESTART: &str = "localstack-restart";
+
+/// LocalStack answers `NoSuchBucket` to an `UploadPartCopy` whose source is
+/// a bucket of another account (measured with 4.14.0: the source bucket
+/// exists and the caller may read it). Server-side part copies across
+/// accounts run on fakecloud only; the streamed copy runs on both.
+pub const LOCALSTACK_CROSS_ACCOUNT_COPY: &str = "localstack-cross-account-copy";
+
+/// Whether this run's emulator lacks what `gap` names (only LocalStack's
+/// gaps depend on the choice of emulator).
+pub fn lacks(gap: &str) -> bool {
+    gap.starts_with("localstack-")
+        && crate::emulator::Emulator::current()
+            .is_ok_and(|e| e == crate::emulator::Emulator::LocalStack)
+}
+
+/// [`lacks`], saying so: the calling test returns early, and a line says it
+/// was skipped here and why.
+pub fn skips(gap: &str) -> bool {
+    let lacked = lacks(gap);
+    if lacked {
+        eprintln!("skipped on LocalStack (gap {gap}); it runs on fakecloud");
+    }
+    lacked
+}

@@ -10,7 +10,7 @@ use anyhow::Result;
 use logferry::ObjectRef;
 use logferry_cli::ship;
 use logferry_tests::faults::{Fault, FaultProxy, Which};
-use logferry_tests::{Mode, World};
+use logferry_tests::{gaps, Mode, World};
 
 const KIB: usize = 1024;
 const MIB: usize = 1024 * KIB;
@@ -175,6 +175,9 @@ async fn assume_role_mode_loses_nothing_to_transient_faults() -> Result<()> {
 
 #[tokio::test]
 async fn direct_mode_loses_nothing_to_transient_faults() -> Result<()> {
+    if gaps::skips(gaps::LOCALSTACK_CRC32C_TRAILER) {
+        return Ok(());
+    }
     loses_nothing(
         Mode::Direct,
         &[
@@ -267,6 +270,9 @@ fn notification(bucket: &str, key: &str) -> String {
 /// the DLQ, each with a log line saying why.
 #[tokio::test]
 async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
+    if gaps::skips(gaps::LOCALSTACK_IAM) {
+        return Ok(());
+    }
     use tracing_subscriber::util::SubscriberInitExt;
     let captured = Captured::default();
     let writer = captured.clone();
@@ -395,6 +401,9 @@ async fn the_worker_dead_letters_only_what_can_never_ship() -> Result<()> {
 /// (Soft IAM: gap `persistent-strict-admin`.)
 #[tokio::test]
 async fn the_worker_loses_nothing_across_an_emulator_restart() -> Result<()> {
+    if gaps::skips(gaps::LOCALSTACK_RESTART) {
+        return Ok(());
+    }
     let state = std::env::temp_dir().join(format!("logferry-restart-{}", std::process::id()));
     std::fs::create_dir_all(&state)?;
     let mut endpoint =

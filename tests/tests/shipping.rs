@@ -6,7 +6,7 @@ use anyhow::Result;
 use logferry::ship::{Landing, Method};
 use logferry::ObjectRef;
 use logferry_tests::world::{Route, ACCOUNT_A, ACCOUNT_B, PREFIX, REGION};
-use logferry_tests::{Mode, World};
+use logferry_tests::{gaps, Mode, World};
 use serde_json::json;
 
 fn access_log_lines(n: usize) -> Vec<u8> {
@@ -69,11 +69,13 @@ async fn ships_every_key_byte_for_byte(mode: Mode) -> Result<()> {
             .key(&dest)
             .send()
             .await?;
-        assert_eq!(
-            acl.owner().and_then(|o| o.id()),
-            Some(ACCOUNT_B),
-            "{dest} must be owned by B"
-        );
+        if !gaps::lacks(gaps::LOCALSTACK_OBJECT_OWNER) {
+            assert_eq!(
+                acl.owner().and_then(|o| o.id()),
+                Some(ACCOUNT_B),
+                "{dest} must be owned by B"
+            );
+        }
     }
     // A re-delivered event overwrites: still one copy per source object.
     assert_eq!(world.invoke(mode, event).await?, Vec::<String>::new());
@@ -201,6 +203,9 @@ async fn multipart_sized_object_ships(mode: Mode, expected: Method) -> Result<()
 /// its class, with the lag from each log's own time (a delivery-time
 /// access-log key gives its own, two hours back).
 async fn only_the_bad_messages_fail(mode: Mode) -> Result<()> {
+    if gaps::skips(gaps::LOCALSTACK_IAM) {
+        return Ok(());
+    }
     let world = World::strict().await?;
     let started = chrono::Utc::now();
     let delivered = started - chrono::Duration::hours(2);
@@ -302,6 +307,9 @@ in_both_modes! {
 async fn direct_streams_a_multipart_sized_object_through_one_put() -> Result<()> {
     // Above a part but within PutObject's 5 GiB: one streamed, conditional
     // PutObject that carries the ACL (see README, "Large objects").
+    if gaps::skips(gaps::LOCALSTACK_CRC32C_TRAILER) {
+        return Ok(());
+    }
     multipart_sized_object_ships(Mode::Direct, Method::StreamPut).await
 }
 
@@ -323,5 +331,8 @@ async fn ships_s3_events_wrapped_in_sns() -> Result<()> {
 
 #[tokio::test]
 async fn ships_eventbridge_object_created_events() -> Result<()> {
+    if gaps::skips(gaps::LOCALSTACK_EVENTBRIDGE_KEY) {
+        return Ok(());
+    }
     ships_through_a_wrapped_notification(Route::EventBridge).await
 }

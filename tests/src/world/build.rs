@@ -2,7 +2,7 @@
 //! and a builder for the variations a scenario asks for. A new scenario is
 //! a few builder calls; a new kind of variation is one option here.
 
-use anyhow::Result;
+use anyhow::{bail, Result};
 use aws_sdk_s3::types::{NotificationConfiguration, ObjectLockRetentionMode, QueueConfiguration};
 use aws_sdk_sqs::types::QueueAttributeName;
 use serde_json::json;
@@ -183,8 +183,41 @@ impl<'a> Builder<'a> {
             Route::Sns => world.route_via_sns().await?,
             Route::EventBridge => world.route_via_eventbridge().await?,
         }
+        drop_test_event(&world).await?;
         Ok(world)
     }
+}
+
+/// S3 sends an `s3:TestEvent` when a notification is configured; AWS and
+/// LocalStack do, fakecloud does not. A world starts with an empty queue,
+/// so where the emulator sends one, it is taken off the queue here.
+async fn drop_test_event(world: &World) -> Result<()> {
+    if crate::emulator::Emulator::current()? != crate::emulator::Emulator::LocalStack {
+        return Ok(());
+    }
+    let sqs = world.admin_a.sqs();
+    for _ in 0..10 {
+        let out = sqs
+            .receive_message()
+            .queue_url(&world.queue_url)
+            .max_number_of_messages(10)
+            .wait_time_seconds(1)
+            .send()
+            .await?;
+        for message in out.messages() {
+            if message.body().is_some_and(|b| b.contains("s3:TestEvent")) {
+                if let Some(handle) = message.receipt_handle() {
+                    sqs.delete_message()
+                        .queue_url(&world.queue_url)
+                        .receipt_handle(handle)
+                        .send()
+                        .await?;
+                }
+                return Ok(());
+            }
+        }
+    }
+    bail!("S3's test event never reached {}", world.queue_url)
 }
 
 /// A source account's shipper identity (an IAM user: gap `role-principal`).
