@@ -36,7 +36,7 @@ test: emulator static ## Unit tests, the emulator suites on fakecloud (deployed 
 	  export LOGFERRY_WHEEL=$$(echo "$$built" | head -1) LOGFERRY_PYTHON_BIN=$$(echo "$$built" | tail -1) && \
 	  export LOGFERRY_STATIC_BINARY=$$(scripts/static-binary.sh $$(uname -m)-unknown-linux-musl | tail -1) && \
 	  cargo test --workspace && \
-	  LOGFERRY_EMULATOR=localstack cargo test -p logferry-tests $(addprefix --test ,$(LOCALSTACK_SUITES))
+	  LOGFERRY_EMULATOR=localstack cargo test --workspace $(addprefix --test ,$(LOCALSTACK_SUITES))
 	infra/checks/run.sh
 	tests/athena/selftest.sh
 

@@ -240,17 +240,7 @@ impl World {
                 .send()
                 .await?;
             for message in out.messages.unwrap_or_default() {
-                // S3 sends one when a notification is configured (AWS does
-                // too), raw or in an SNS envelope; the shipper acknowledges
-                // it, and it is not an object.
-                if message.body().is_some_and(|b| b.contains("s3:TestEvent")) {
-                    if let Some(handle) = message.receipt_handle() {
-                        sqs.delete_message()
-                            .queue_url(&self.queue_url)
-                            .receipt_handle(handle)
-                            .send()
-                            .await?;
-                    }
+                if self.took_test_event(&message).await? {
                     continue;
                 }
                 records.push(json!({
@@ -267,6 +257,29 @@ impl World {
             }
         }
         Ok(json!({ "Records": records }))
+    }
+
+    /// Whether `message`, received from this world's queue, is the
+    /// `s3:TestEvent` S3 sends when a notification is configured (AWS and
+    /// LocalStack do, fakecloud does not), raw or in an SNS envelope; if so
+    /// it is deleted: the shipper only acknowledges it, it is no object.
+    pub(crate) async fn took_test_event(
+        &self,
+        message: &aws_sdk_sqs::types::Message,
+    ) -> Result<bool> {
+        if !message.body().is_some_and(|b| b.contains("s3:TestEvent")) {
+            return Ok(false);
+        }
+        if let Some(handle) = message.receipt_handle() {
+            self.admin_a
+                .sqs()
+                .delete_message()
+                .queue_url(&self.queue_url)
+                .receipt_handle(handle)
+                .send()
+                .await?;
+        }
+        Ok(true)
     }
 
     /// Run the Lambda handler on an SQS payload, with the configuration a

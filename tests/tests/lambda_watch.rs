@@ -305,21 +305,8 @@ async fn compactor_environment(
     identity: &Account,
     endpoint: &str,
 ) -> Result<Vec<(&'static str, String)>> {
-    let keys = identity.keys().await?;
-    let mut environment = vec![
-        ("AWS_ACCESS_KEY_ID", keys.access_key_id().to_string()),
-        (
-            "AWS_SECRET_ACCESS_KEY",
-            keys.secret_access_key().to_string(),
-        ),
-        ("AWS_REGION", REGION.to_string()),
-        ("AWS_ENDPOINT_URL", endpoint.to_string()),
-        ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
-        ("LOGFERRY_ARCHIVE_BUCKET", world.archive_bucket.clone()),
-        ("LOGFERRY_ARCHIVE_PREFIX", PREFIX.to_string()),
-    ];
-    if let Some(token) = keys.session_token() {
-        environment.push(("AWS_SESSION_TOKEN", token.to_string()));
-    }
+    let mut environment = identity.aws_environment(endpoint).await?;
+    environment.push(("LOGFERRY_ARCHIVE_BUCKET", world.archive_bucket.clone()));
+    environment.push(("LOGFERRY_ARCHIVE_PREFIX", PREFIX.to_string()));
     Ok(environment)
 }

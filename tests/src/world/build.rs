@@ -188,9 +188,9 @@ impl<'a> Builder<'a> {
     }
 }
 
-/// S3 sends an `s3:TestEvent` when a notification is configured; AWS and
-/// LocalStack do, fakecloud does not. A world starts with an empty queue,
-/// so where the emulator sends one, it is taken off the queue here.
+/// A world starts with an empty queue: where the emulator sends S3's
+/// `s3:TestEvent` (LocalStack; see [`World::took_test_event`]), it is taken
+/// off the queue here.
 async fn drop_test_event(world: &World) -> Result<()> {
     if crate::emulator::Emulator::current()? != crate::emulator::Emulator::LocalStack {
         return Ok(());
@@ -205,14 +205,7 @@ async fn drop_test_event(world: &World) -> Result<()> {
             .send()
             .await?;
         for message in out.messages() {
-            if message.body().is_some_and(|b| b.contains("s3:TestEvent")) {
-                if let Some(handle) = message.receipt_handle() {
-                    sqs.delete_message()
-                        .queue_url(&world.queue_url)
-                        .receipt_handle(handle)
-                        .send()
-                        .await?;
-                }
+            if world.took_test_event(message).await? {
                 return Ok(());
             }
         }

@@ -5,6 +5,28 @@ use anyhow::Result;
 
 use super::{Account, Mode, World, REGION};
 
+impl Account {
+    /// What a process of its own needs to call `endpoint` as this identity:
+    /// its credentials, the region, and no instance metadata.
+    pub async fn aws_environment(&self, endpoint: &str) -> Result<Vec<(&'static str, String)>> {
+        let keys = self.keys().await?;
+        let mut environment = vec![
+            ("AWS_ACCESS_KEY_ID", keys.access_key_id().to_string()),
+            (
+                "AWS_SECRET_ACCESS_KEY",
+                keys.secret_access_key().to_string(),
+            ),
+            ("AWS_REGION", REGION.to_string()),
+            ("AWS_ENDPOINT_URL", endpoint.to_string()),
+            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
+        ];
+        if let Some(token) = keys.session_token() {
+            environment.push(("AWS_SESSION_TOKEN", token.to_string()));
+        }
+        Ok(environment)
+    }
+}
+
 impl World {
     /// `logferry` (this package's build of it) with the environment a
     /// deployment in `mode` would give it, talking to `endpoint` (a
@@ -48,21 +70,8 @@ impl World {
         mode: Mode,
         endpoint: &str,
     ) -> Result<Vec<(&'static str, String)>> {
-        let keys = identity.keys().await?;
         let settings = self.config(mode);
-        let mut environment = vec![
-            ("AWS_ACCESS_KEY_ID", keys.access_key_id().to_string()),
-            (
-                "AWS_SECRET_ACCESS_KEY",
-                keys.secret_access_key().to_string(),
-            ),
-            ("AWS_REGION", REGION.to_string()),
-            ("AWS_ENDPOINT_URL", endpoint.to_string()),
-            ("AWS_EC2_METADATA_DISABLED", "true".to_string()),
-        ];
-        if let Some(token) = keys.session_token() {
-            environment.push(("AWS_SESSION_TOKEN", token.to_string()));
-        }
+        let mut environment = identity.aws_environment(endpoint).await?;
         let pairs = [
             ("LOGFERRY_DEST_BUCKET", settings.dest_bucket),
             ("LOGFERRY_DEST_PREFIX", settings.dest_prefix),
