@@ -28,7 +28,7 @@ static: ## The static (musl, debug) logferry of this machine's architecture, and
 # them, a test that needs what LocalStack lacks names its gap and runs on
 # fakecloud only (tests/src/gaps.rs).
 LOCALSTACK_SUITES := shipping large_objects kms faults front_ends compaction compaction_text \
-	backfill batch_operations inventory lambda_watch container
+	backfill batch_operations inventory lambda_watch container deployed_lambda
 
 .PHONY: test
 test: emulator static ## Unit tests, the emulator suites on fakecloud (deployed world, container image and Python wheel included) and the portable ones on LocalStack, and the infra checks

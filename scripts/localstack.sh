@@ -18,7 +18,10 @@
 #   export "$(LOCALSTACK_PARENT_PID=$$ scripts/localstack.sh start | tail -n1)"
 #   LOGFERRY_TEST_ENDPOINT=$AWS_ENDPOINT_URL ...; scripts/localstack.sh stop
 #
-# Services: s3,sqs,sts,iam,kms,sns,events ($LOCALSTACK_SERVICES). Address S3
+# Services: s3,sqs,sts,iam,kms,sns,events,lambda,logs,cloudwatch
+# ($LOCALSTACK_SERVICES). Lambda functions (zip packages of provided.*
+# runtimes, built for this machine) run as local processes, without Docker
+# (scripts/localstack_process_lambda.py). Address S3
 # path-style (http://127.0.0.1:PORT/bucket/key). The pid, port, temp dir and
 # log live in $LOCALSTACK_STATE_DIR (default ${TMPDIR:-/tmp}/logferry-localstack),
 # one instance per state dir. Other LocalStack settings (DEBUG=1, LS_LOG=trace)
@@ -28,7 +31,7 @@ set -euo pipefail
 here="$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)"
 state="${LOCALSTACK_STATE_DIR:-${TMPDIR:-/tmp}/logferry-localstack}"
 log="$state/localstack.log"
-services="${LOCALSTACK_SERVICES:-s3,sqs,sts,iam,kms,sns,events}"
+services="${LOCALSTACK_SERVICES:-s3,sqs,sts,iam,kms,sns,events,lambda,logs,cloudwatch}"
 timeout="${LOCALSTACK_START_TIMEOUT:-60}"
 # argv[0] of the watchdog shell: how `stop` recognises its process group.
 marker=logferry-localstack-watchdog
@@ -136,6 +139,10 @@ class S3StorageDir(MetaPathFinder):
         return spec
 
 sys.meta_path.insert(0, S3StorageDir())
+# Lambda functions run as processes of this machine, not in Docker.
+sys.path.insert(0, os.environ["LOGFERRY_SCRIPTS_DIR"])
+import localstack_process_lambda
+localstack_process_lambda.install()
 from localstack.runtime.main import main
 main()'
 
@@ -175,6 +182,7 @@ main()'
     FILESYSTEM_ROOT="$fsroot" \
     TMPDIR="$fsroot/tmp" \
     LOGFERRY_LOCALSTACK_S3_DIR="$fsroot/s3" \
+    LOGFERRY_SCRIPTS_DIR="$here" \
     setsid bash -c "$watchdog" "$marker" "$py" "$parent" "$fsroot" "$main" </dev/null >"$log" 2>&1 &
   local pgid=$!
   disown "$pgid" # `stop` ends it, not this shell: no job notices from here

@@ -15,6 +15,7 @@ use serde_json::{json, Value};
 use crate::account::Account;
 use crate::gaps;
 
+pub mod archived;
 pub mod compactor;
 pub mod existing;
 pub mod local;

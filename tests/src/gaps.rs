@@ -80,7 +80,7 @@ pub const FUNCTION_CONCURRENCY: &str = "function-concurrency";
 /// What a `terraform plan` right after `apply` may want to change, because
 /// of a gap above, and nothing else: a resource address's ending, the one
 /// top-level attribute that differs, and the gap.
-pub const PLAN_DRIFT: &[(&str, &str, &str)] = &[
+pub const PLAN_DRIFT: &[crate::terraform::Drift] = &[
     (
         "aws_lambda_event_source_mapping.shipper",
         "scaling_config",
@@ -188,6 +188,22 @@ pub const LOCALSTACK_RESTART: &str = "localstack-restart";
 /// accounts run on fakecloud only; the streamed copy runs on both.
 pub const LOCALSTACK_CROSS_ACCOUNT_COPY: &str = "localstack-cross-account-copy";
 
+/// LocalStack's free releases have no ECS: the source root's ECS worker is
+/// applied and run on fakecloud only.
+pub const LOCALSTACK_ECS: &str = "localstack-ecs";
+
+/// LocalStack 4.14 drops the tags `PutMetricAlarm` carries (a later
+/// `TagResource` keeps them), so a plan right after apply wants to add each
+/// alarm's tags again.
+pub const LOCALSTACK_ALARM_TAGS: &str = "localstack-alarm-tags";
+
+/// The drift a plan shows on LocalStack right after apply.
+pub const LOCALSTACK_PLAN_DRIFT: &[crate::terraform::Drift] = &[(
+    "aws_cloudwatch_metric_alarm",
+    "tags_all",
+    LOCALSTACK_ALARM_TAGS,
+)];
+
 /// Whether this run's emulator lacks what `gap` names (only LocalStack's
 /// gaps depend on the choice of emulator).
 pub fn lacks(gap: &str) -> bool {
@@ -204,4 +220,15 @@ pub fn skips(gap: &str) -> bool {
         eprintln!("skipped on LocalStack (gap {gap}); it runs on fakecloud");
     }
     lacked
+}
+
+/// A test that needs what only LocalStack has, on fakecloud: it returns
+/// early, and a line says it was skipped here and why (`gap` is fakecloud's).
+pub fn skips_on_fakecloud(gap: &str) -> bool {
+    let fakecloud = crate::emulator::Emulator::current()
+        .is_ok_and(|e| e == crate::emulator::Emulator::Fakecloud);
+    if fakecloud {
+        eprintln!("skipped on fakecloud (gap {gap}); it runs on LocalStack");
+    }
+    fakecloud
 }

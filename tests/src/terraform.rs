@@ -18,6 +18,9 @@ use anyhow::{bail, Context, Result};
 use serde_json::Value;
 use tokio::process::Command;
 
+mod plan;
+pub use plan::{Change, Drift};
+
 /// Services the examples create resources in; every one must go to the emulator.
 const SERVICES: &[&str] = &[
     "appautoscaling",
@@ -50,6 +53,18 @@ pub struct Profile {
     pub name: String,
     pub access_key_id: String,
     pub secret_access_key: String,
+}
+
+impl Profile {
+    /// A profile named `name` with `account`'s credentials.
+    pub async fn of(name: &str, account: &crate::account::Account) -> Result<Profile> {
+        let keys = account.keys().await?;
+        Ok(Profile {
+            name: name.into(),
+            access_key_id: keys.access_key_id().into(),
+            secret_access_key: keys.secret_access_key().into(),
+        })
+    }
 }
 
 /// One example root, staged in a temporary copy of `infra/`.
@@ -185,43 +200,16 @@ impl Root {
     }
 
     pub async fn apply(&self) -> Result<()> {
-        self.run(&["apply", "-auto-approve", "-input=false", "-no-color"])
-            .await
-            .map(drop)
+        self.apply_only(&[]).await
     }
 
-    /// A fresh `terraform plan -detailed-exitcode`: every resource it would
-    /// change, with the top-level attributes that differ.
-    pub async fn plan_changes(&self) -> Result<Vec<Change>> {
-        let out = self
-            .terraform(&[
-                "plan",
-                "-detailed-exitcode",
-                "-input=false",
-                "-no-color",
-                "-out=replan.tfplan",
-            ])
-            .await?;
-        match out.status.code() {
-            Some(0) => return Ok(Vec::new()),
-            // What changes, for whoever reads a failure.
-            Some(2) => eprintln!(
-                "infra/examples/{}: plan after apply:\n{}",
-                self.name,
-                tail(&out, 60)
-            ),
-            _ => bail!(
-                "`terraform plan` in infra/examples/{} failed:\n{}",
-                self.name,
-                tail(&out, 40)
-            ),
-        }
-        let plan: Value = serde_json::from_str(
-            &self
-                .run(&["show", "-json", "-no-color", "replan.tfplan"])
-                .await?,
-        )?;
-        Ok(changes(&plan))
+    /// `terraform apply` of the `targets` (module or resource addresses)
+    /// and what they depend on; all of the root when there are none.
+    pub async fn apply_only(&self, targets: &[&str]) -> Result<()> {
+        let targets: Vec<String> = targets.iter().map(|t| format!("-target={t}")).collect();
+        let mut args = vec!["apply", "-auto-approve", "-input=false", "-no-color"];
+        args.extend(targets.iter().map(String::as_str));
+        self.run(&args).await.map(drop)
     }
 
     /// A one-line string variable as the harness or the root's
@@ -259,48 +247,6 @@ impl Root {
             .map(|(k, v)| (k, v["value"].clone()))
             .collect())
     }
-}
-
-/// A resource a plan would change.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Change {
-    pub address: String,
-    pub actions: Vec<String>,
-    /// Top-level attributes whose planned value differs from the state.
-    pub attributes: Vec<String>,
-}
-
-fn changes(plan: &Value) -> Vec<Change> {
-    let empty = Vec::new();
-    plan["resource_changes"]
-        .as_array()
-        .unwrap_or(&empty)
-        .iter()
-        .filter_map(|rc| {
-            let actions: Vec<String> = rc["change"]["actions"]
-                .as_array()?
-                .iter()
-                .filter_map(|a| a.as_str().map(str::to_string))
-                .collect();
-            if actions.iter().all(|a| a == "no-op" || a == "read") {
-                return None;
-            }
-            let (before, after) = (&rc["change"]["before"], &rc["change"]["after"]);
-            let mut attributes: Vec<String> = after
-                .as_object()
-                .into_iter()
-                .flatten()
-                .filter(|(k, v)| before.get(k.as_str()) != Some(v))
-                .map(|(k, _)| k.clone())
-                .collect();
-            attributes.sort();
-            Some(Change {
-                address: rc["address"].as_str()?.to_string(),
-                actions,
-                attributes,
-            })
-        })
-        .collect()
 }
 
 fn tail(out: &std::process::Output, lines: usize) -> String {
@@ -394,26 +340,4 @@ fn copy_tree(from: &Path, to: &Path) -> Result<()> {
         }
     }
     Ok(())
-}
-
-#[cfg(test)]
-mod tests {
-    use super::*;
-
-    #[test]
-    fn only_changed_attributes_are_reported() {
-        let plan = serde_json::json!({"resource_changes": [
-            {"address": "a.same", "change": {"actions": ["no-op"], "before": {"x": 1}, "after": {"x": 1}}},
-            {"address": "a.drift", "change": {"actions": ["update"],
-                "before": {"x": 1, "scaling_config": []}, "after": {"x": 1, "scaling_config": [{"maximum_concurrency": 2}]}}}
-        ]});
-        assert_eq!(
-            changes(&plan),
-            vec![Change {
-                address: "a.drift".into(),
-                actions: vec!["update".into()],
-                attributes: vec!["scaling_config".into()],
-            }]
-        );
-    }
 }

@@ -18,6 +18,7 @@ use std::time::Instant;
 use anyhow::{ensure, Context, Result};
 use logferry_tests::access_logs::{self, LogObject};
 use logferry_tests::catalog::{self, LocalObject, Table};
+use logferry_tests::deployed::archived::{self, Source};
 use logferry_tests::deployed::compactor::{download, DeployedCompactor};
 use logferry_tests::deployed::existing::{unchanged_but_asked, ExistingBuckets, LOG_PREFIX};
 use logferry_tests::deployed::local::{compacted_partitions, partitions};
@@ -127,7 +128,7 @@ async fn journey(mode: &str) -> Result<()> {
     let endpoint = Endpoint::spawn(IamMode::Soft).await?;
     let url = endpoint.url.as_str();
     let admin_b = admin(url, ACCOUNT_B, "terraform").await?;
-    let mut profiles = vec![profile("acme-archive-admin", &admin_b).await?];
+    let mut profiles = vec![Profile::of("acme-archive-admin", &admin_b).await?];
     let mut tenants = Vec::new();
     let region = "eu-west-1";
     // 0. The organization's existing buckets, before any apply.
@@ -136,7 +137,7 @@ async fn journey(mode: &str) -> Result<()> {
         (ACCOUNT_A2, "acme-payments-admin", "acme-payments", false),
     ] {
         let admin = admin(url, account, "terraform").await?.in_region(region);
-        profiles.push(profile(name, &admin).await?);
+        profiles.push(Profile::of(name, &admin).await?);
         let buckets = ExistingBuckets::create(
             &admin,
             &format!("{prefix}-data"),
@@ -192,7 +193,7 @@ async fn journey(mode: &str) -> Result<()> {
 
     // 3. A second plan of every root changes nothing but the named gaps.
     for root in std::iter::once(&archive).chain(&sources) {
-        plan_is_clean(root).await?;
+        root.plan_is_clean(gaps::PLAN_DRIFT).await?;
     }
     lap("plan after apply");
 
@@ -277,7 +278,12 @@ async fn journey(mode: &str) -> Result<()> {
     lap("ship from both accounts");
     let archive_bucket = &environment["LOGFERRY_DEST_BUCKET"];
     let archive_prefix = &environment["LOGFERRY_DEST_PREFIX"];
-    let archived = copies(&admin_b, archive_bucket, archive_prefix, &objects, &tenants).await?;
+    let sources: Vec<Source> = tenants
+        .iter()
+        .map(|t| (t.account, &t.admin, t.buckets.log_bucket.as_str()))
+        .collect();
+    let archived =
+        archived::copies(&admin_b, archive_bucket, archive_prefix, &objects, &sources).await?;
     // Locked, guarded and alarmed, as B's root deployed it.
     let keys: Vec<&str> = archived.keys().map(String::as_str).collect();
     deployed::protection::check(&admin_b, &from_b, archive_bucket, &keys).await?;
@@ -308,24 +314,6 @@ async fn journey(mode: &str) -> Result<()> {
     );
     lap("compact, and the saved queries over the compacted table");
     let _ = std::fs::remove_dir_all(&work);
-    Ok(())
-}
-
-/// A plan right after apply changes nothing but the drift of
-/// `gaps::PLAN_DRIFT`.
-async fn plan_is_clean(root: &Root) -> Result<()> {
-    for change in root.plan_changes().await? {
-        let gap = gaps::PLAN_DRIFT.iter().find(|(resource, attribute, _)| {
-            change.address.ends_with(resource) && change.attributes == [*attribute]
-        });
-        let (_, attribute, gap) = gap.with_context(|| format!(
-            "infra/examples/{}: a plan right after apply wants to change {} ({:?}: {:?}); only the drift of gaps::PLAN_DRIFT is expected",
-            root.name, change.address, change.actions, change.attributes))?;
-        eprintln!(
-            "plan after apply: {}.{attribute} differs (gap {gap})",
-            change.address
-        );
-    }
     Ok(())
 }
 
@@ -436,15 +424,6 @@ async fn compact(
     Ok((query_prefix, written))
 }
 
-async fn profile(name: &str, account: &Account) -> Result<Profile> {
-    let keys = account.keys().await?;
-    Ok(Profile {
-        name: name.into(),
-        access_key_id: keys.access_key_id().into(),
-        secret_access_key: keys.secret_access_key().into(),
-    })
-}
-
 /// A stand-in deployment package: fakecloud stores it and never runs it
 /// (gap `lambda-runtime`); `make package` builds the real one.
 fn lambda_zip(work: &std::path::Path) -> Result<String> {
@@ -482,74 +461,4 @@ async fn allow_session_in_writer_trust(
         }
     })
     .await
-}
-
-/// Every access log is in the archive, byte for byte, in its own account's
-/// partition under the audited bucket and the log's own day, and nothing
-/// else is. Returns the copies, key → bytes.
-async fn copies(
-    admin_b: &Account,
-    bucket: &str,
-    prefix: &str,
-    objects: &[LogObject],
-    tenants: &[Tenant],
-) -> Result<BTreeMap<String, Vec<u8>>> {
-    let listed = admin_b
-        .s3()
-        .list_objects_v2()
-        .bucket(bucket)
-        .prefix(format!("{prefix}/"))
-        .send()
-        .await?;
-    let keys: Vec<&str> = listed.contents().iter().filter_map(|o| o.key()).collect();
-    ensure!(
-        keys.len() == objects.len(),
-        "archive holds {keys:?}, expected {} objects",
-        objects.len()
-    );
-    let mut copies = BTreeMap::new();
-    for o in objects {
-        let tenant = tenants
-            .iter()
-            .find(|t| t.account == o.account)
-            .context("a log of no tenant")?;
-        let file = o.key.rsplit('/').next().unwrap_or_default();
-        let key = format!(
-            "{prefix}/{}/{}/{}/{}/{file}",
-            o.account,
-            o.key.split('/').nth(2).unwrap_or_default(),
-            o.bucket,
-            o.day.format("%Y/%m/%d")
-        );
-        let copy = admin_b
-            .s3()
-            .get_object()
-            .bucket(bucket)
-            .key(&key)
-            .send()
-            .await
-            .with_context(|| format!("s3://{bucket}/{key} is missing"))?
-            .body
-            .collect()
-            .await?
-            .to_vec();
-        let source = tenant
-            .admin
-            .s3()
-            .get_object()
-            .bucket(&tenant.buckets.log_bucket)
-            .key(&o.key)
-            .send()
-            .await?
-            .body
-            .collect()
-            .await?
-            .to_vec();
-        ensure!(
-            copy == source,
-            "s3://{bucket}/{key} differs from its source"
-        );
-        copies.insert(key, copy);
-    }
-    Ok(copies)
 }
