@@ -123,7 +123,6 @@ async fn journey() -> Result<()> {
     }
 
     // 3. Access logs where S3 delivers them; LocalStack does the rest.
-    let owner = "7d1e3c2b5a4f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d";
     let mut objects: Vec<LogObject> = Vec::new();
     let mut functions = Vec::new();
     for (t, root) in tenants.iter().zip(&sources) {
@@ -135,17 +134,7 @@ async fn journey() -> Result<()> {
         function.check_settings()?;
         let dlq_url = outputs["dlq_url"].as_str().context("output dlq_url")?;
         let mine = access_logs::two_days(LOG_PREFIX, t.account, REGION, &t.buckets.audited);
-        for o in &mine {
-            let body = o.body(&t.buckets.audited, owner).into_bytes();
-            t.admin
-                .s3()
-                .put_object()
-                .bucket(&t.buckets.log_bucket)
-                .key(&o.key)
-                .body(body.into())
-                .send()
-                .await?;
-        }
+        t.buckets.deliver(&t.admin, &mine).await?;
         objects.extend(mine);
         functions.push((function, dlq_url.to_string()));
     }

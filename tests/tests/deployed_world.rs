@@ -205,7 +205,6 @@ async fn journey(mode: &str) -> Result<()> {
 
     // 5. Access logs where S3 delivers them, shipped by each deployed function.
     let admin_b = admin_b.in_region(region);
-    let owner = "7d1e3c2b5a4f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d";
     let mut objects: Vec<LogObject> = Vec::new();
     let mut environment = BTreeMap::new();
     for (t, root) in tenants.iter().zip(&sources) {
@@ -242,16 +241,7 @@ async fn journey(mode: &str) -> Result<()> {
             allow_session_in_writer_trust(&admin_b, &function, &function.session_arn()).await?;
         }
         let mine = access_logs::two_days(LOG_PREFIX, t.account, region, &t.buckets.audited);
-        for o in &mine {
-            t.admin
-                .s3()
-                .put_object()
-                .bucket(&t.buckets.log_bucket)
-                .key(&o.key)
-                .body(o.body(&t.buckets.audited, owner).into_bytes().into())
-                .send()
-                .await?;
-        }
+        t.buckets.deliver(&t.admin, &mine).await?;
         // The Glue job ships the first log, run as Glue would run it
         // (gap glue-job-runs); the shipper then finds it already archived.
         let glue_session = deployed::writers::glue_session_arn(&outputs)?;

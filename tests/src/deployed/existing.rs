@@ -11,7 +11,11 @@ use aws_sdk_s3::types::{
     PartitionedPrefix, QueueConfiguration, TargetObjectKeyFormat,
 };
 
+use crate::access_logs::LogObject;
 use crate::account::Account;
+
+/// The audited bucket owner's canonical id, as its access logs name it.
+const BUCKET_OWNER: &str = "7d1e3c2b5a4f6e8d9c0b1a2f3e4d5c6b7a8f9e0d1c2b3a4f5e6d7c8b9a0f1e2d";
 
 /// Where the audited bucket's access logs go below the log bucket.
 pub const LOG_PREFIX: &str = "s3-access";
@@ -97,6 +101,23 @@ impl ExistingBuckets {
             log_bucket: log_bucket.to_string(),
             team_queue_arn,
         })
+    }
+
+    /// Put `logs` in the log bucket as S3 delivers access logs (the audited
+    /// bucket's owner as S3 names it in each record).
+    pub async fn deliver(&self, admin: &Account, logs: &[LogObject]) -> Result<()> {
+        for o in logs {
+            let body = o.body(&self.audited, BUCKET_OWNER).into_bytes();
+            admin
+                .s3()
+                .put_object()
+                .bucket(&self.log_bucket)
+                .key(&o.key)
+                .body(body.into())
+                .send()
+                .await?;
+        }
+        Ok(())
     }
 
     /// The log bucket's state, and the audited bucket's logging target.
